@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// evals maps "newslens eval NAME" to its runner. Every runner prints exactly
+// one JSON object when given --json.
+func evals() map[string]command {
+	return map[string]command{}
+}
+
+func runEval(ctx context.Context, e env) error {
+	ev := evals()
+	if len(e.args) == 0 || e.args[0] == "-h" || e.args[0] == "--help" {
+		names := make([]string, 0, len(ev))
+		for n := range ev {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fmt.Fprintln(e.stdout, "Usage: newslens eval NAME [flags]\n\nEvaluations:")
+		for _, n := range names {
+			fmt.Fprintf(e.stdout, "  %-11s %s\n", n, ev[n].summary)
+		}
+		return nil
+	}
+	c, ok := ev[e.args[0]]
+	if !ok {
+		return fmt.Errorf("%w: unknown evaluation %q", errUsage, e.args[0])
+	}
+	return c.run(ctx, env{args: e.args[1:], stdin: e.stdin, stdout: e.stdout, stderr: e.stderr})
+}
+
+// writeJSON prints v as exactly one JSON object.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,125 @@
+// Package extract turns raw articles (HTML pages or plain text) into
+// documents: clean canonical text, structural blocks (headline, headings,
+// paragraphs, captions), embeds, links and metadata.
+package extract
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/input"
+)
+
+// Options configures extraction. The zero value is ready to use.
+type Options struct {
+	// NoFallback disables the readability / DOM distiller fallback of HTML
+	// extraction (faster, less accurate).
+	NoFallback bool
+}
+
+// Extractor implements pipeline.Extractor.
+type Extractor struct {
+	opts Options
+}
+
+// New returns an Extractor.
+func New(opts Options) *Extractor { return &Extractor{opts: opts} }
+
+// Extract dispatches on the record's format.
+func (e *Extractor) Extract(ctx context.Context, rec input.Record) (*document.Document, error) {
+	if len(rec.Content) == 0 {
+		return nil, fmt.Errorf("%s: empty input", rec.Name)
+	}
+	if isBinary(rec.Content) {
+		return nil, fmt.Errorf("%s: binary content, not an article", rec.Name)
+	}
+	format := rec.Format
+	if format == input.FormatUnknown {
+		format = input.Sniff(rec.Name, rec.Content)
+	}
+	var (
+		doc *document.Document
+		err error
+	)
+	switch format {
+	case input.FormatHTML:
+		doc, err = e.HTML(ctx, rec)
+	default:
+		doc, err = Plain(rec)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rec.Name, err)
+	}
+	applyRecordMeta(doc, rec)
+	doc.ID = document.NewID(doc.URL, doc.Text)
+	return doc, nil
+}
+
+func applyRecordMeta(doc *document.Document, rec input.Record) {
+	doc.Extraction.Input = rec.Name
+	doc.Extraction.Bytes = len(rec.Content)
+	if rec.URL != "" {
+		doc.URL = rec.URL
+	}
+	if rec.Title != "" {
+		doc.Title = rec.Title
+	}
+	if rec.Outlet != "" {
+		doc.Outlet = rec.Outlet
+	}
+	if rec.Published != nil {
+		doc.Published = rec.Published
+	}
+	if len(rec.Authors) > 0 {
+		doc.Authors = rec.Authors
+	}
+}
+
+// isBinary reports content that is clearly not text: NUL bytes or mostly
+// invalid UTF-8 in the first KiB (legacy charsets are still mostly valid
+// single bytes below 0x80).
+func isBinary(b []byte) bool {
+	head := b
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	nul, ctrl := 0, 0
+	for _, c := range head {
+		switch {
+		case c == 0:
+			nul++
+		case c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f':
+			ctrl++
+		}
+	}
+	return nul > 0 || ctrl*10 > len(head)
+}
+
+// builder assembles a document's text from blocks, recording each block's span.
+type builder struct {
+	b      strings.Builder
+	blocks []document.Block
+}
+
+// add appends a block; blocks are separated by a blank line.
+func (bl *builder) add(kind string, level int, s string) document.Span {
+	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
+	if s == "" {
+		return document.Span{Start: bl.b.Len(), End: bl.b.Len()}
+	}
+	if bl.b.Len() > 0 {
+		bl.b.WriteString("\n\n")
+	}
+	start := bl.b.Len()
+	bl.b.WriteString(s)
+	sp := document.Span{Start: start, End: bl.b.Len()}
+	bl.blocks = append(bl.blocks, document.Block{Kind: kind, Span: sp, Level: level})
+	return sp
+}
+
+func (bl *builder) text() string { return bl.b.String() }
+
+var _ = utf8.RuneError

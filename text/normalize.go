@@ -1,0 +1,139 @@
+// Package text is newslens's text layer: normalisation with an offset map,
+// tokens and sentences with exact byte offsets into a document's text.
+//
+// Analyzers read tokens and sentences from the document (the pipeline fills
+// them with [Segment]); they match on [Normalize]d or [Fold]ed strings and map
+// offsets back with the returned [Map], so evidence always points at the
+// stored text.
+package text
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Map maps byte offsets of a derived string back to the string it was derived
+// from. The zero Map is the identity.
+type Map struct {
+	// pairs of (derived offset, source offset) at every point where the
+	// running difference changes.
+	dst, src []int
+	srcLen   int
+}
+
+// ToSource converts an offset in the derived string to the source string.
+// An offset inside a replaced sequence maps to the sequence's start.
+func (m *Map) ToSource(i int) int {
+	if m == nil || len(m.dst) == 0 {
+		return i
+	}
+	k := sort.SearchInts(m.dst, i+1) - 1
+	if k < 0 {
+		return i
+	}
+	s := m.src[k] + (i - m.dst[k])
+	if k+1 < len(m.src) && s > m.src[k+1] {
+		s = m.src[k+1]
+	}
+	if s > m.srcLen {
+		s = m.srcLen
+	}
+	return s
+}
+
+type mapBuilder struct {
+	m    Map
+	b    strings.Builder
+	diff int
+}
+
+// emit writes repl for the source range [from,to).
+func (mb *mapBuilder) emit(from, to int, repl string) {
+	d := mb.b.Len()
+	if d-from != mb.diff || len(repl) != to-from {
+		mb.m.dst = append(mb.m.dst, d)
+		mb.m.src = append(mb.m.src, from)
+	}
+	mb.b.WriteString(repl)
+	mb.diff = mb.b.Len() - to
+	if len(repl) != to-from {
+		mb.m.dst = append(mb.m.dst, mb.b.Len())
+		mb.m.src = append(mb.m.src, to)
+	}
+}
+
+// Normalize returns s with typographic variants made plain, for matching:
+// curly quotes and primes become ' and ", dashes become -, NBSP and other
+// spaces become a space, soft hyphens and zero-width characters are dropped,
+// and the ellipsis becomes "...". Invalid UTF-8 bytes become U+FFFD. Length
+// may change, so use the Map to point back into s.
+func Normalize(s string) (string, *Map) {
+	mb := &mapBuilder{}
+	mb.m.srcLen = len(s)
+	mb.b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			mb.emit(i, i+1, s[i:i+1])
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		mb.emit(i, i+size, normRune(r))
+		i += size
+	}
+	return mb.b.String(), &mb.m
+}
+
+func normRune(r rune) string {
+	switch r {
+	case '‘', '’', '‚', '‛', '′', '`', '´', 'ʼ':
+		return "'"
+	case '“', '”', '„', '‟', '″', '«', '»':
+		return "\""
+	case '‐', '‑', '‒', '–', '—', '―', '−':
+		return "-"
+	case '\u00a0', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006',
+		'\u2007', '\u2008', '\u2009', '\u200a', '\u202f', '\u205f', '\u3000':
+		return " "
+	case '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+		return ""
+	case '…':
+		return "..."
+	case utf8.RuneError:
+		return "\ufffd"
+	}
+	return string(r)
+}
+
+// Fold returns a matching key for a name: Normalize, then lower case, with
+// diacritics, apostrophes and hyphens removed and whitespace collapsed. It is
+// the base of the entity and place matchers' folding; transliteration-aware
+// folding builds on it (see package names in the entity analyzer).
+func Fold(s string) string {
+	n, _ := Normalize(s)
+	var b strings.Builder
+	b.Grow(len(n))
+	space := true
+	for _, r := range norm.NFD.String(n) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == '\'' || r == '.' || r == 'ʿ' || r == 'ʾ':
+			continue
+		case r == '-' || unicode.IsSpace(r) || r == '_':
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		default:
+			b.WriteRune(unicode.ToLower(r))
+			space = false
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
