@@ -30,6 +30,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"analyze": {"analyze articles (files, directories, .gz, JSONL, WARC, - for stdin)", runAnalyze},
 		"eval":    {"evaluate a component on a benchmark: eval extract|ner|geo|quotes|figures|techniques ...", runEval},
+		"train":   {"rebuild an embedded model from ../shared/data: train ner|techniques ...", runTrain},
 	}
 }
 

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+// trainers maps "newslens train NAME" to the command that rebuilds an
+// embedded model from ../shared/data.
+func trainers() map[string]command {
+	return map[string]command{}
+}
+
+func runTrain(ctx context.Context, e env) error {
+	tr := trainers()
+	if len(e.args) == 0 {
+		fmt.Fprintln(e.stdout, "Usage: newslens train NAME [flags]")
+		for n, c := range tr {
+			fmt.Fprintf(e.stdout, "  %-11s %s\n", n, c.summary)
+		}
+		return nil
+	}
+	c, ok := tr[e.args[0]]
+	if !ok {
+		return fmt.Errorf("%w: unknown model %q", errUsage, e.args[0])
+	}
+	return c.run(ctx, env{args: e.args[1:], stdin: e.stdin, stdout: e.stdout, stderr: e.stderr})
+}
