@@ -143,6 +143,15 @@ func readFile(ctx context.Context, path string, send func(Item) bool) bool {
 	return readStream(ctx, path, f, path, send)
 }
 
+// Stream reads one already-opened file or stream named name (a path or
+// URL; its suffix selects gzip, JSON Lines and WARC handling, as for files)
+// and calls yield for each record or error, stopping early when yield
+// returns false. Distributed runners (the Beam pipeline) use it on files
+// they open themselves.
+func Stream(ctx context.Context, name string, r io.Reader, yield func(Item) bool) bool {
+	return readStream(ctx, name, r, name, yield)
+}
+
 // readStream reads one file or stream, decompressing gzip and splitting
 // JSON Lines and WARC into records.
 func readStream(ctx context.Context, name string, r io.Reader, path string, send func(Item) bool) bool {
