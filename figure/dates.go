@@ -1,0 +1,596 @@
+package figure
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newslens/newslens/document"
+)
+
+var monthNames = map[string]int{
+	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+	"august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+	"oct": 10, "nov": 11, "dec": 12,
+}
+
+var weekdays = map[string]time.Weekday{
+	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
+}
+
+func isWeekday(w string) bool { _, ok := weekdays[w]; return ok }
+
+// datePreps introduce a bare month or year as a date ("in July", "since 2014").
+var datePreps = map[string]string{
+	"in": "", "since": "since", "by": "by", "until": "until", "till": "until", "from": "from",
+	"during": "", "before": "before", "after": "after", "early": "", "late": "", "mid": "",
+	"of": "", "on": "", "last": "", "this": "", "next": "", "through": "until", "throughout": "",
+	"between": "", "to": "", "and": "", "or": "", "end": "", "beginning": "", "around": "", "in.": "",
+}
+
+// date kinds before resolution.
+const (
+	dAbs      = iota // y (and m, d) written
+	dYearless        // m (and d) written, year missing
+	dOffset          // relative to the anchor by days, months or years
+	dWeekday         // "on Sunday"
+)
+
+// dateFig is a date found in the text, resolved after the whole text is
+// read (the anchor may be a later date).
+type dateFig struct {
+	span     document.Span
+	kind     int
+	y, m, d  int // written parts (0 = absent)
+	res      string
+	unit     string // for dOffset: "day", "week", "month", "year"
+	off      int    // for dOffset
+	wd       time.Weekday
+	future   bool
+	relation string
+	label    string // "date", "range", "duration"
+	end      *dateFig
+	duration string
+	conf     float64
+}
+
+func (s *scan) isMonth(i int) bool {
+	_, ok := s.monthAt(i)
+	return ok
+}
+
+// monthAt reports the month named by token i. Ambiguous words ("May",
+// "March", abbreviations) must be capitalised.
+func (s *scan) monthAt(i int) (int, bool) {
+	m, ok := monthNames[s.low[i]]
+	if !ok || !s.isCap(i) {
+		return 0, false
+	}
+	return m, true
+}
+
+// dayAt reads a day of month: "31", "31st".
+func (s *scan) dayAt(i int) (int, bool) {
+	if i >= len(s.toks) {
+		return 0, false
+	}
+	w := s.low[i]
+	for _, suf := range []string{"st", "nd", "rd", "th"} {
+		w = strings.TrimSuffix(w, suf)
+	}
+	if len(w) == 0 || len(w) > 2 {
+		return 0, false
+	}
+	d, err := strconv.Atoi(w)
+	if err != nil || d < 1 || d > 31 {
+		return 0, false
+	}
+	return d, true
+}
+
+// yearAt reads a four-digit year 1000..2100.
+func (s *scan) yearAt(i int) (int, bool) {
+	if i >= len(s.toks) || len(s.low[i]) != 4 {
+		return 0, false
+	}
+	y, err := strconv.Atoi(s.low[i])
+	if err != nil || y < 1000 || y > 2100 {
+		return 0, false
+	}
+	return y, true
+}
+
+func validDate(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 || d > 31 {
+		return false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	return t.Day() == d // rejects 31/02
+}
+
+func (s *scan) findDates() []dateFig {
+	var out []dateFig
+	n := len(s.toks)
+	for i := 0; i < n; i++ {
+		if s.used[i] {
+			continue
+		}
+		f, end, ok := s.dateAt(i)
+		if !ok {
+			continue
+		}
+		if f.label == "" {
+			f.label = "date"
+		}
+		// ranges: "from July to August", "between 2014 and 2016", "1-3 September"
+		if end+1 < n && (s.low[end] == "to" || s.low[end] == "-" || s.low[end] == "until" || s.low[end] == "and" && i > 0 && s.low[i-1] == "between") {
+			if g, end2, ok := s.dateAt(end + 1); ok && f.label == "date" && g.label == "" && (g.kind == dAbs || g.kind == dYearless) && (f.kind == dAbs || f.kind == dYearless) {
+				if f.y == 0 && g.y != 0 && f.kind == dYearless {
+					f.y, f.kind = g.y, dAbs
+				}
+				f.label = "range"
+				g.label = "date"
+				f.end = &g
+				f.span.End = g.span.End
+				end = end2
+			}
+		}
+		if f.relation == "" && i > 0 {
+			if r := datePreps[s.low[i-1]]; r != "" && r != "from" {
+				f.relation = r
+			}
+		}
+		out = append(out, f)
+		for k := i; k < end; k++ {
+			s.used[k] = true
+		}
+		i = end - 1
+	}
+	return out
+}
+
+// dateAt reads one date expression at token i.
+func (s *scan) dateAt(i int) (dateFig, int, bool) {
+	n := len(s.toks)
+	w := s.low[i]
+	sp := func(j int) document.Span { return s.span(i, j) }
+	// numeric: 26/08/2017, 2017-08-26, 26.08.2017
+	if f, ok := numericDate(w); ok {
+		f.span = sp(i + 1)
+		return f, i + 1, true
+	}
+	// "1 September 2017", "31st August"
+	if d, ok := s.dayAt(i); ok && i+1 < n {
+		j := i + 1
+		if s.low[j] == "of" && j+1 < n {
+			j++
+		}
+		// "1-3 September": the day range is one token "1-3"
+		if m, ok := s.monthAt(j); ok {
+			j++
+			if j < n && s.low[j] == "." {
+				j++
+			}
+			if y, ok := s.yearAt(j); ok {
+				if !validDate(y, m, d) {
+					return dateFig{}, 0, false
+				}
+				return dateFig{span: sp(j + 1), kind: dAbs, y: y, m: m, d: d, res: "day", conf: 0.95}, j + 1, true
+			}
+			if j+1 < n && s.low[j] == "," {
+				if y, ok := s.yearAt(j + 1); ok && validDate(y, m, d) {
+					return dateFig{span: sp(j + 2), kind: dAbs, y: y, m: m, d: d, res: "day", conf: 0.95}, j + 2, true
+				}
+			}
+			if !validDate(2000, m, d) {
+				return dateFig{}, 0, false
+			}
+			end := i + 2
+			if s.low[i+1] == "of" {
+				end = i + 3
+			}
+			return dateFig{span: sp(end), kind: dYearless, m: m, d: d, res: "day", conf: 0.9}, end, true
+		}
+	}
+	if m, ok := s.monthAt(i); ok {
+		j := i + 1
+		if j < n && s.low[j] == "." {
+			j++
+		}
+		// "Aug. 31", "September 1, 2017", "September 1st"
+		if d, ok := s.dayAt(j); ok {
+			k := j + 1
+			if _, isYear := s.yearAt(j); !isYear {
+				if k+1 < n && s.low[k] == "," {
+					if y, ok := s.yearAt(k + 1); ok {
+						if !validDate(y, m, d) {
+							return dateFig{}, 0, false
+						}
+						return dateFig{span: sp(k + 2), kind: dAbs, y: y, m: m, d: d, res: "day", conf: 0.95}, k + 2, true
+					}
+				}
+				if y, ok := s.yearAt(k); ok && validDate(y, m, d) {
+					return dateFig{span: sp(k + 1), kind: dAbs, y: y, m: m, d: d, res: "day", conf: 0.95}, k + 1, true
+				}
+				if !validDate(2000, m, d) {
+					return dateFig{}, 0, false
+				}
+				// "May 5" only when capitalised May is not the verb: a day follows, fine
+				return dateFig{span: sp(k), kind: dYearless, m: m, d: d, res: "day", conf: 0.9}, k, true
+			}
+		}
+		// "July 2017", "July, 2017"
+		if y, ok := s.yearAt(j); ok {
+			return dateFig{span: sp(j + 1), kind: dAbs, y: y, m: m, res: "month", conf: 0.95}, j + 1, true
+		}
+		if j+1 < n && s.low[j] == "," {
+			if y, ok := s.yearAt(j + 1); ok {
+				return dateFig{span: sp(j + 2), kind: dAbs, y: y, m: m, res: "month", conf: 0.9}, j + 2, true
+			}
+		}
+		// bare month: only after a date preposition ("In July", "since March")
+		if i > 0 && len(s.low[i]) > 3 || s.low[i] == "june" || s.low[i] == "july" {
+			if i > 0 {
+				if _, ok := datePreps[s.low[i-1]]; ok {
+					if (m == 5 || m == 3) && s.low[i-1] == "or" {
+						return dateFig{}, 0, false
+					}
+					f := dateFig{span: sp(i + 1), kind: dYearless, m: m, res: "month", conf: 0.85}
+					if s.low[i-1] == "last" || s.low[i-1] == "next" || s.low[i-1] == "this" {
+						f.span.Start = s.toks[i-1].Start
+						f.future = s.low[i-1] == "next"
+					}
+					return f, i + 1, true
+				}
+			}
+		}
+		return dateFig{}, 0, false
+	}
+	// years: "in 2014", "since 2014", "the 2014 election"
+	if y, ok := s.yearAt(i); ok {
+		if s.yearIsNotDate(i) {
+			return dateFig{}, 0, false
+		}
+		f := dateFig{span: sp(i + 1), kind: dAbs, y: y, res: "year", conf: 0.85}
+		if i > 0 {
+			if _, ok := datePreps[s.low[i-1]]; ok {
+				f.conf = 0.95
+			}
+		}
+		return f, i + 1, true
+	}
+	if lo, hi, ok := strings.Cut(w, "-"); ok && len(lo) == 4 && (len(hi) == 4 || len(hi) == 2) {
+		// "2014-2016", "2014-16"
+		y1, e1 := strconv.Atoi(lo)
+		y2, e2 := strconv.Atoi(hi)
+		if e1 == nil && e2 == nil && len(hi) == 2 {
+			y2 += y1 / 100 * 100
+		}
+		if e1 == nil && e2 == nil && y1 >= 1000 && y2 > y1 && y2 <= 2100 {
+			g := dateFig{kind: dAbs, y: y2, res: "year", label: "date"}
+			return dateFig{span: sp(i + 1), kind: dAbs, y: y1, res: "year", end: &g, label: "range", conf: 0.9}, i + 1, true
+		}
+	}
+	// relative days
+	switch w {
+	case "yesterday":
+		return dateFig{span: sp(i + 1), kind: dOffset, unit: "day", off: -1, res: "day", conf: 0.9}, i + 1, true
+	case "today", "tonight":
+		if s.isCap(i) && i == 0 && w == "today" && i+1 < n && s.low[i+1] == "'s" {
+			return dateFig{}, 0, false
+		}
+		return dateFig{span: sp(i + 1), kind: dOffset, unit: "day", off: 0, res: "day", conf: 0.85}, i + 1, true
+	case "tomorrow":
+		return dateFig{span: sp(i + 1), kind: dOffset, unit: "day", off: 1, res: "day", conf: 0.9}, i + 1, true
+	case "last", "next", "this", "past":
+		if i+1 < n {
+			u := s.low[i+1]
+			off := map[string]int{"last": -1, "past": -1, "next": 1, "this": 0}[w]
+			switch u {
+			case "week", "month", "year":
+				if w == "past" {
+					return dateFig{}, 0, false
+				}
+				res := u
+				if u == "week" {
+					res = "week"
+				}
+				return dateFig{span: sp(i + 2), kind: dOffset, unit: u, off: off, res: res, conf: 0.85}, i + 2, true
+			case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday":
+				if w == "past" {
+					return dateFig{}, 0, false
+				}
+				f := dateFig{span: sp(i + 2), kind: dWeekday, wd: weekdays[u], res: "day", conf: 0.85, future: w == "next"}
+				return f, i + 2, true
+			}
+		}
+	}
+	if wd, ok := weekdays[w]; ok && s.isCap(i) {
+		f := dateFig{span: sp(i + 1), kind: dWeekday, wd: wd, res: "day", conf: 0.8}
+		f.future = s.futureContext()
+		// "Sunday, 3 September 2017" is one date: let the absolute part win
+		if i+1 < n && s.low[i+1] == "," && i+2 < n {
+			if g, end, ok := s.dateAt(i + 2); ok && g.kind == dAbs && g.res == "day" {
+				g.span.Start = s.toks[i].Start
+				return g, end, true
+			}
+		}
+		return f, i + 1, true
+	}
+	// "two weeks ago", "3 days ago"; "for three weeks" (duration)
+	if num, ok := s.parseSimple(i); ok && num.end+1 <= n && num.value == float64(int(num.value)) && num.value < 10000 {
+		j := num.end
+		if j < n {
+			u := strings.TrimSuffix(s.low[j], "s")
+			if u == "day" || u == "week" || u == "month" || u == "year" || u == "decade" {
+				if j+1 < n && s.low[j+1] == "ago" && u != "decade" {
+					v := int(num.value)
+					res := "day"
+					switch u {
+					case "month":
+						res = "month"
+					case "year":
+						res = "year"
+					}
+					return dateFig{span: sp(j + 2), kind: dOffset, unit: u, off: -v, res: res, conf: 0.85}, j + 2, true
+				}
+				if i > 0 && (s.low[i-1] == "for" || s.low[i-1] == "after" || s.low[i-1] == "within" || s.low[i-1] == "over") && !num.year {
+					code := map[string]string{"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y"}[u]
+					v := int(num.value)
+					if u == "decade" {
+						v *= 10
+					}
+					return dateFig{span: sp(j + 1), label: "duration", duration: fmt.Sprintf("P%d%s", v, code), conf: 0.8, kind: -1}, j + 1, true
+				}
+			}
+		}
+	}
+	return dateFig{}, 0, false
+}
+
+// yearIsNotDate rejects four-digit numbers that are counts or amounts
+// ("2000 people", "1500 km", "£2000").
+func (s *scan) yearIsNotDate(i int) bool {
+	if s.currencyBefore(i) {
+		return true
+	}
+	if i+1 < len(s.toks) {
+		next := s.low[i+1]
+		if _, ok := objectNouns[next]; ok {
+			return true
+		}
+		if _, ok := units[next]; ok {
+			return true
+		}
+		if _, ok := currencyWords[next]; ok || next == "%" || next == "per" || next == "percent" {
+			return true
+		}
+		if next == "of" || next == "more" || next == "other" {
+			return true
+		}
+		if _, ok := typeWords[next]; ok {
+			return true
+		}
+	}
+	if i > 0 {
+		if _, ok := approxPhrasesLast[s.low[i-1]]; ok {
+			return true
+		}
+		if identifierHeads[s.low[i-1]] || s.low[i-1] == "#" {
+			return true
+		}
+	}
+	return false
+}
+
+// approxPhrasesLast are words that end an approximation ("about 2000"):
+// a year is never approximate in that way.
+var approxPhrasesLast = map[string]bool{
+	"about": true, "nearly": true, "than": true, "least": true, "roughly": true, "approximately": true,
+	"almost": true, "estimated": true, "some": true, "around": false,
+}
+
+// futureContext reports whether the sentence is about the future, which
+// sends a bare weekday forward instead of back.
+func (s *scan) futureContext() bool {
+	for _, w := range s.low {
+		switch w {
+		case "will", "'ll", "shall", "upcoming", "scheduled", "expected", "plans", "planned":
+			return true
+		}
+	}
+	return false
+}
+
+// numericDate parses 26/08/2017, 8/26/2017, 2017-08-26 and 26.08.2017.
+// Day-first is assumed unless the first part cannot be a month day pair.
+func numericDate(w string) (dateFig, bool) {
+	var parts []string
+	for _, sep := range []string{"/", "-", "."} {
+		if strings.Count(w, sep) == 2 {
+			parts = strings.Split(w, sep)
+			break
+		}
+	}
+	if len(parts) != 3 {
+		return dateFig{}, false
+	}
+	var v [3]int
+	for k, p := range parts {
+		if len(p) == 0 || len(p) > 4 {
+			return dateFig{}, false
+		}
+		x, err := strconv.Atoi(p)
+		if err != nil || x < 0 {
+			return dateFig{}, false
+		}
+		v[k] = x
+	}
+	var y, m, d int
+	switch {
+	case len(parts[0]) == 4: // ISO
+		y, m, d = v[0], v[1], v[2]
+	case len(parts[2]) == 4:
+		y, m, d = v[2], v[1], v[0]
+		if v[1] > 12 && v[0] <= 12 { // US 8/26/2017
+			m, d = v[0], v[1]
+		}
+	case len(parts[2]) == 2 && strings.Contains(w, "/"):
+		y, m, d = 2000+v[2], v[1], v[0]
+		if v[1] > 12 && v[0] <= 12 {
+			m, d = v[0], v[1]
+		}
+	default:
+		return dateFig{}, false
+	}
+	if y < 1000 || y > 2100 || !validDate(y, m, d) {
+		return dateFig{}, false
+	}
+	return dateFig{kind: dAbs, y: y, m: m, d: d, res: "day", conf: 0.9}, true
+}
+
+// resolveDates fixes every date on the timeline against the publication
+// date, or else the latest full date written in the text, and returns the
+// annotations.
+func resolveDates(figs []dateFig, published *time.Time) []document.Annotation {
+	var anchor time.Time
+	anchorName := ""
+	if published != nil && !published.IsZero() {
+		anchor = time.Date(published.Year(), published.Month(), published.Day(), 0, 0, 0, 0, time.UTC)
+		anchorName = "published"
+	} else {
+		for _, f := range figs {
+			for _, g := range []*dateFig{&f, f.end} {
+				if g != nil && g.kind == dAbs && g.res == "day" {
+					t := time.Date(g.y, time.Month(g.m), g.d, 0, 0, 0, 0, time.UTC)
+					if t.After(anchor) {
+						anchor = t
+					}
+				}
+			}
+		}
+		if !anchor.IsZero() {
+			anchorName = "latest_date_in_text"
+		}
+	}
+	out := make([]document.Annotation, 0, len(figs))
+	for _, f := range figs {
+		attrs := map[string]any{}
+		if f.label == "duration" {
+			attrs["duration"] = f.duration
+			out = append(out, document.Annotation{Kind: "date", Span: f.span, Label: "duration", Attrs: attrs,
+				Confidence: f.conf, Analyzer: Name, Version: Version})
+			continue
+		}
+		iso, res, used := resolveOne(f, anchor)
+		if f.end != nil {
+			g := *f.end
+			if g.kind == dYearless && f.kind == dAbs {
+				g.y, g.kind = f.y, dAbs
+			}
+			eiso, _, used2 := resolveOne(g, anchor)
+			used = used || used2
+			attrs["start"], attrs["end"] = iso, eiso
+			if iso != "" && eiso != "" {
+				iso = iso + "/" + eiso
+			} else {
+				iso = ""
+			}
+		}
+		if iso != "" {
+			attrs["iso"] = iso
+		} else {
+			attrs["unresolved"] = true
+		}
+		attrs["resolution"] = res
+		if used && anchorName != "" {
+			attrs["anchor"] = anchorName
+			attrs["anchor_date"] = anchor.Format("2006-01-02")
+		}
+		if f.relation != "" {
+			attrs["relation"] = f.relation
+		}
+		out = append(out, document.Annotation{Kind: "date", Span: f.span, Label: f.label, Attrs: attrs,
+			Confidence: f.conf, Analyzer: Name, Version: Version})
+	}
+	return out
+}
+
+// resolveOne returns the ISO form of f, its resolution and whether the
+// anchor was needed.
+func resolveOne(f dateFig, anchor time.Time) (string, string, bool) {
+	switch f.kind {
+	case dAbs:
+		return isoOf(f.y, f.m, f.d, f.res), f.res, false
+	case dYearless:
+		if anchor.IsZero() {
+			return "", f.res, true
+		}
+		d := f.d
+		if d == 0 {
+			d = 1
+		}
+		y := anchor.Year()
+		c := time.Date(y, time.Month(f.m), d, 0, 0, 0, 0, time.UTC)
+		switch {
+		case f.future && !c.After(anchor):
+			y++
+		case !f.future && c.Sub(anchor) > 62*24*time.Hour:
+			// a month more than two months ahead is last year's ("in
+			// December" in a January article)
+			y--
+		}
+		if f.d != 0 && !validDate(y, f.m, f.d) { // 29 February
+			return "", f.res, true
+		}
+		return isoOf(y, f.m, f.d, f.res), f.res, true
+	case dWeekday:
+		if anchor.IsZero() {
+			return "", "day", true
+		}
+		delta := int(f.wd) - int(anchor.Weekday())
+		if f.future {
+			if delta <= 0 {
+				delta += 7
+			}
+		} else if delta > 0 {
+			delta -= 7
+		}
+		t := anchor.AddDate(0, 0, delta)
+		return t.Format("2006-01-02"), "day", true
+	case dOffset:
+		if anchor.IsZero() {
+			return "", f.res, true
+		}
+		switch f.unit {
+		case "day":
+			return anchor.AddDate(0, 0, f.off).Format("2006-01-02"), "day", true
+		case "week":
+			t := anchor.AddDate(0, 0, 7*f.off)
+			if f.res == "day" {
+				return t.Format("2006-01-02"), "day", true
+			}
+			y, w := t.ISOWeek()
+			return fmt.Sprintf("%04d-W%02d", y, w), "week", true
+		case "month":
+			t := time.Date(anchor.Year(), anchor.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, f.off, 0)
+			return t.Format("2006-01"), "month", true
+		case "year":
+			return strconv.Itoa(anchor.Year() + f.off), "year", true
+		}
+	}
+	return "", f.res, false
+}
+
+func isoOf(y, m, d int, res string) string {
+	switch res {
+	case "year":
+		return fmt.Sprintf("%04d", y)
+	case "month":
+		return fmt.Sprintf("%04d-%02d", y, m)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+}
