@@ -1,49 +1,314 @@
 package extract
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	nurl "net/url"
 	"strings"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/input"
 )
 
-// HTML extracts the main content of an HTML page with go-trafilatura.
+// Limits that keep hostile pages bounded in time and memory. Real news pages
+// stay far below them (the largest AEB page has about 30,000 nodes).
+const (
+	// maxDepth is the element nesting kept before parsing. x/net/html refuses
+	// documents whose open-element stack exceeds 512, so deeper tags are
+	// dropped (their text kept) and the page still yields a document.
+	maxDepth = 400
+	// maxNodes caps the parsed tree handed to trafilatura. Over it, scripts,
+	// styles and other non-content subtrees are removed first, and then the
+	// tree is cut after maxNodes nodes.
+	maxNodes = 250_000
+)
+
+// errNoContent is returned when a page has no main content at all.
+var errNoContent = errors.New("no main content found")
+
+// HTML extracts the main content of an HTML page with go-trafilatura and
+// rebuilds its structure (headings, paragraphs, quotes, lists, tables) as
+// blocks over the canonical text, with links as anchor spans and images and
+// their captions as embeds.
 func (e *Extractor) HTML(ctx context.Context, rec input.Record) (*document.Document, error) {
-	opts := trafilatura.Options{EnableFallback: !e.opts.NoFallback, ExcludeComments: true, MaxTreeSize: 200000}
-	if rec.URL != "" {
-		if u, err := nurl.Parse(rec.URL); err == nil {
-			opts.OriginalURL = u
-		}
+	dec := decodeBytes(rec.Content, rec.Charset, true)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	res, err := trafilatura.Extract(bytes.NewReader(rec.Content), opts)
+	root, notes, err := parseBounded(dec.text)
 	if err != nil {
-		return nil, fmt.Errorf("html extraction: %w", err)
+		return nil, fmt.Errorf("parsing html: %w", err)
 	}
-	var bl builder
-	for _, p := range strings.Split(res.ContentText, "\n") {
-		bl.add(document.BlockParagraph, 0, p)
+	notes = append(dec.notes, notes...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
+	pageURL := rec.URL
+	res, method, err := e.trafilatura(root, pageURL)
+	if err != nil {
+		return nil, err
+	}
+	if pageURL == "" {
+		pageURL = res.Metadata.URL
+	}
+	base, _ := nurl.Parse(pageURL)
+	if base != nil && !base.IsAbs() {
+		base = nil
+	}
+	// trafilatura works on a copy, so root is still the page as parsed.
+	hb := newHTMLBuilder(base, figureCaptions(root, base))
+	hb.page = indexPage(root, base)
+	hb.walk(res.ContentNode)
+	hb.flush()
 	doc := &document.Document{
-		URL: res.Metadata.URL, Title: res.Metadata.Title, Text: bl.text(), Blocks: bl.blocks,
-		Outlet: res.Metadata.Sitename, Language: res.Metadata.Language,
+		URL:      res.Metadata.URL,
+		Title:    strings.TrimSpace(res.Metadata.Title),
+		Outlet:   res.Metadata.Sitename,
+		Language: res.Metadata.Language,
+		Text:     hb.text(),
+		Blocks:   hb.blocks,
+		Embeds:   hb.embeds,
+		Links:    hb.links,
 	}
+	markTitle(doc)
 	if doc.Outlet == "" {
 		doc.Outlet = res.Metadata.Hostname
 	}
 	if res.Metadata.Author != "" {
-		doc.Authors = strings.Split(res.Metadata.Author, "; ")
+		for _, a := range strings.Split(res.Metadata.Author, ";") {
+			if a = strings.TrimSpace(a); a != "" {
+				doc.Authors = append(doc.Authors, a)
+			}
+		}
 	}
 	if !res.Metadata.Date.IsZero() {
 		t := res.Metadata.Date.UTC()
 		doc.Published = &t
 	}
 	doc.Extraction.Source = "html"
-	doc.Extraction.Method = "trafilatura"
+	doc.Extraction.Method = method
+	doc.Extraction.Charset = dec.charset
+	doc.Extraction.Notes = notes
 	return doc, nil
+}
+
+// trafilatura runs go-trafilatura with the extractor's options.
+func (e *Extractor) trafilatura(root *html.Node, pageURL string) (*trafilatura.ExtractResult, string, error) {
+	opts := trafilatura.Options{
+		EnableFallback:  !e.opts.NoFallback,
+		ExcludeComments: true,
+		ExcludeTables:   e.opts.ExcludeTables,
+		Deduplicate:     e.opts.Deduplicate,
+		// Links and images are put back from the page (see pageIndex).
+		IncludeImages: false,
+		IncludeLinks:  false,
+		Focus:         e.opts.focus(),
+		MaxTreeSize:   maxNodes,
+		// Publication dates come from the page's metadata; scanning the
+		// whole page with the date parser is slow and often wrong.
+		HtmlDateMode: e.opts.dateMode(),
+	}
+	if pageURL != "" {
+		if u, err := nurl.Parse(pageURL); err == nil && u.IsAbs() {
+			opts.OriginalURL = u
+		}
+	}
+	method := "trafilatura"
+	if opts.EnableFallback {
+		method = "trafilatura+fallback"
+	}
+	res, err := trafilatura.ExtractDocument(root, opts)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: trafilatura: %v", errNoContent, err)
+	}
+	if res.ContentNode == nil {
+		return nil, "", errNoContent
+	}
+	return res, method, nil
+}
+
+// parseBounded parses src, bounding nesting depth and tree size (see
+// maxDepth and maxNodes) and saying so in the notes.
+func parseBounded(src string) (*html.Node, []string, error) {
+	var notes []string
+	root, err := html.Parse(strings.NewReader(src))
+	if err != nil {
+		// The parser fails on pages nested deeper than its limit: drop the
+		// deepest tags, keep their text, and try again.
+		flat, dropped := flattenDeep(src, maxDepth)
+		if dropped == 0 {
+			return nil, nil, err
+		}
+		notes = append(notes, fmt.Sprintf("nesting over %d levels: %d tags dropped", maxDepth, dropped))
+		if root, err = html.Parse(strings.NewReader(flat)); err != nil {
+			return nil, nil, err
+		}
+	}
+	if n := countNodes(root, maxNodes+1); n > maxNodes {
+		pruneNonContent(root)
+		if n = countNodes(root, maxNodes+1); n > maxNodes {
+			cutTree(root, maxNodes)
+			notes = append(notes, fmt.Sprintf("page over %d nodes: truncated", maxNodes))
+		} else {
+			notes = append(notes, "page over the node limit: scripts and styles removed")
+		}
+	}
+	return root, notes, nil
+}
+
+// flattenDeep re-serialises src with the tokenizer, dropping start and end
+// tags nested deeper than limit. Text and shallower tags are kept, so the
+// result parses and still carries the page's words.
+func flattenDeep(src string, limit int) (string, int) {
+	z := html.NewTokenizer(strings.NewReader(src))
+	var b strings.Builder
+	b.Grow(len(src))
+	depth, dropped := 0, 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return b.String(), dropped
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if voidElement(atom.Lookup(name)) {
+				b.Write(z.Raw())
+				continue
+			}
+			depth++
+			if depth > limit {
+				dropped++
+				continue
+			}
+		case html.EndTagToken:
+			depth--
+			if depth >= limit {
+				dropped++
+				continue
+			}
+			if depth < 0 {
+				depth = 0
+			}
+		}
+		b.Write(z.Raw())
+	}
+}
+
+func voidElement(a atom.Atom) bool {
+	switch a {
+	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
+		atom.Link, atom.Meta, atom.Source, atom.Track, atom.Wbr:
+		return true
+	}
+	return false
+}
+
+// countNodes counts the nodes of the tree, stopping at limit.
+func countNodes(root *html.Node, limit int) int {
+	n := 0
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil && n < limit; c = c.NextSibling {
+			n++
+			walk(c)
+		}
+	}
+	walk(root)
+	return n
+}
+
+// pruneNonContent removes subtrees that never hold article text.
+func pruneNonContent(root *html.Node) {
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; {
+			next := c.NextSibling
+			drop := c.Type == html.CommentNode
+			if c.Type == html.ElementNode {
+				switch c.DataAtom {
+				case atom.Script, atom.Style, atom.Noscript, atom.Svg, atom.Template, atom.Iframe, atom.Select, atom.Form:
+					drop = true
+				}
+			}
+			if drop {
+				x.RemoveChild(c)
+			} else {
+				walk(c)
+			}
+			c = next
+		}
+	}
+	walk(root)
+}
+
+// cutTree keeps the first limit nodes in document order and removes the rest.
+func cutTree(root *html.Node, limit int) {
+	n := 0
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; {
+			next := c.NextSibling
+			if n >= limit {
+				x.RemoveChild(c)
+			} else {
+				n++
+				walk(c)
+			}
+			c = next
+		}
+	}
+	walk(root)
+}
+
+// markTitle turns a leading h1 (or a leading heading equal to the page
+// title) into the title block, and a long heading right after it into the
+// standfirst: news pages put the dek in an h2 under the headline.
+func markTitle(doc *document.Document) {
+	if len(doc.Blocks) == 0 {
+		return
+	}
+	b := &doc.Blocks[0]
+	if b.Kind != document.BlockHeading {
+		return
+	}
+	txt := doc.Slice(b.Span)
+	if b.Level != 1 && !sameText(txt, doc.Title) {
+		return
+	}
+	b.Kind, b.Level = document.BlockTitle, 1
+	if doc.Title == "" {
+		doc.Title = txt
+	}
+	if len(doc.Blocks) > 1 {
+		s := &doc.Blocks[1]
+		st := doc.Slice(s.Span)
+		if s.Kind == document.BlockHeading && (len(st) > 80 || endsSentence(st)) {
+			s.Kind, s.Level = document.BlockStandfirst, 0
+		}
+	}
+}
+
+// sameText compares two titles ignoring case, spacing and punctuation, and
+// accepts a page title that adds the site's name ("Headline | Site").
+func sameText(a, b string) bool {
+	fa, fb := foldTitle(a), foldTitle(b)
+	if fa == "" || fb == "" {
+		return false
+	}
+	return fa == fb || strings.HasPrefix(fb, fa) && len(fa)*2 > len(fb)
+}
+
+func foldTitle(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -10,7 +10,7 @@ import (
 // Plain extracts a plain-text article: the first line is the headline, and
 // blank-line-separated blocks are paragraphs.
 func Plain(rec input.Record) (*document.Document, error) {
-	raw := decodeText(rec.Content, rec.Charset)
+	raw := decodeBytes(rec.Content, rec.Charset, false).text
 	raw = strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\r", "\n")
 	var bl builder
 	title := ""
@@ -30,8 +30,4 @@ func Plain(rec input.Record) (*document.Document, error) {
 	doc.Extraction.Source = "text"
 	doc.Extraction.Method = "plaintext"
 	return doc, nil
-}
-
-func decodeText(b []byte, charset string) string {
-	return strings.ToValidUTF8(string(b), "\uFFFD")
 }

@@ -11,7 +11,9 @@ import (
 // evals maps "newslens eval NAME" to its runner. Every runner prints exactly
 // one JSON object when given --json.
 func evals() map[string]command {
-	return map[string]command{}
+	return map[string]command{
+		"extract": {"HTML extraction on AEB or WCXB dev: --data aeb|wcxb [--dir PATH] [--json]", runEvalExtract},
+	}
 }
 
 func runEval(ctx context.Context, e env) error {
