@@ -8,7 +8,9 @@ import (
 // trainers maps "newslens train NAME" to the command that rebuilds an
 // embedded model from ../shared/data.
 func trainers() map[string]command {
-	return map[string]command{}
+	return map[string]command{
+		"quotes": {"attribution tagger from PolNeAR train: [--data DIR] [--out FILE]", runTrainQuotes},
+	}
 }
 
 func runTrain(ctx context.Context, e env) error {

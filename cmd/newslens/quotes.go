@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/eval"
+	"github.com/newslens/newslens/quote"
+	"github.com/newslens/newslens/text"
+)
+
+// runEvalQuotes scores the quotes analyzer on a PolNeAR split.
+func runEvalQuotes(ctx context.Context, e env) error {
+	fs := flag.NewFlagSet("eval quotes", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	data := fs.String("data", "../shared/data/quotes/polnear/dev", "PolNeAR split directory (text/ and attributions/)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(e.args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	arts, err := eval.ReadPolNeAR(*data)
+	if err != nil {
+		return err
+	}
+	a, err := quote.New()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := eval.ScoreQuotes(ctx, arts, func(ctx context.Context, name, txt string) ([]eval.QuoteAttr, error) {
+		doc := &document.Document{Text: txt}
+		text.Segment(doc)
+		if err := a.Analyze(ctx, doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return quoteAttrs(doc), nil
+	})
+	if err != nil {
+		return err
+	}
+	res.Data = *data
+	res.Seconds = time.Since(start).Seconds()
+	if *asJSON {
+		return writeJSON(e.stdout, res)
+	}
+	fmt.Fprintf(e.stdout, "PolNeAR %s: %d articles, %d gold / %d predicted attributions\n", *data, res.Articles, res.Gold, res.Predicted)
+	for _, r := range []struct {
+		n string
+		q eval.QuotesPRF
+	}{{"source", res.Source}, {"cue", res.Cue}, {"content", res.Content}} {
+		fmt.Fprintf(e.stdout, "%-8s exact P/R/F1 %.3f/%.3f/%.3f  overlap P/R/F1 %.3f/%.3f/%.3f\n", r.n,
+			r.q.Exact.Precision, r.q.Exact.Recall, r.q.Exact.F1, r.q.Overlap.Precision, r.q.Overlap.Recall, r.q.Overlap.F1)
+	}
+	fmt.Fprintf(e.stdout, "attribution F1 %.3f (P %.3f R %.3f)\n", res.Attribution.F1, res.Attribution.Precision, res.Attribution.Recall)
+	return nil
+}
+
+// quoteAttrs converts a document's quote annotations for scoring.
+func quoteAttrs(doc *document.Document) []eval.QuoteAttr {
+	var out []eval.QuoteAttr
+	for _, q := range doc.Of("quote") {
+		var x eval.QuoteAttr
+		if s, ok := q.Parts["content"]; ok {
+			x.Content = eval.QuoteSpan{Start: s.Start, End: s.End, Set: true}
+		}
+		if s, ok := q.Parts["cue"]; ok {
+			x.Cue = eval.QuoteSpan{Start: s.Start, End: s.End, Set: true}
+		}
+		if s, ok := q.Parts["source"]; ok {
+			x.Source = eval.QuoteSpan{Start: s.Start, End: s.End, Set: true}
+		}
+		x.Direct = q.Label == "direct"
+		out = append(out, x)
+	}
+	return out
+}
+
+// runTrainQuotes rebuilds the attribution tagger from PolNeAR train.
+func runTrainQuotes(ctx context.Context, e env) error {
+	fs := flag.NewFlagSet("train quotes", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	data := fs.String("data", "../shared/data/quotes/polnear/train", "PolNeAR train split directory")
+	out := fs.String("out", filepath.Join("quote", quote.ModelPath), "model file to write")
+	epochs := fs.Int("epochs", 0, "training epochs (0: default)")
+	if err := fs.Parse(e.args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	arts, err := eval.ReadPolNeAR(*data)
+	if err != nil {
+		return err
+	}
+	docs := make([]quote.TrainDoc, 0, len(arts))
+	for _, a := range arts {
+		d := quote.TrainDoc{Name: a.Name, Text: a.Text}
+		for _, x := range a.Attrs {
+			for _, p := range []struct {
+				role string
+				s    eval.QuoteSpan
+			}{{quote.RoleSource, x.Source}, {quote.RoleCue, x.Cue}, {quote.RoleContent, x.Content}} {
+				if p.s.Set {
+					d.Spans = append(d.Spans, quote.TrainSpan{Role: p.role, Start: p.s.Start, End: p.s.End})
+				}
+			}
+		}
+		docs = append(docs, d)
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return fmt.Errorf("train quotes: %w", err)
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }
+	if err := quote.Train(ctx, docs, quote.TrainOptions{Epochs: *epochs, Logf: logf}, f); err != nil {
+		f.Close()
+		return fmt.Errorf("train quotes: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("train quotes: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s from %d articles\n", *out, len(docs))
+	return nil
+}

@@ -1,0 +1,479 @@
+// Package quote is newslens's "quotes" analyzer: it finds attributions
+// (who said what), their speakers, and the publications an article cites.
+//
+// # Attributions
+//
+// An averaged-perceptron tagger (trained on PolNeAR, embedded in
+// model/tagger.bin.gz, rebuilt by "newslens train quotes") labels the
+// tokens of each paragraph as source, cue or content. Rules then group the
+// chunks into attributions (each cue takes the nearest content and source),
+// widen content to the quote marks it starts or ends in, and carry a
+// speaker over to quotations that follow without a cue of their own. Quote
+// marks of every style are paired by [findQuotes]; short quoted phrases
+// with no cue ("scare quotes") are never attributions on their own.
+//
+// # Speakers and citations
+//
+// A source span is resolved to a speaker: the name it contains, an
+// appositive name, or, for pronouns and nominals ("he", "the president"),
+// the most salient compatible earlier name. Entities from the "entities"
+// analyzer are used when present. Parenthetical citations ("Title", Outlet,
+// Date), "(Ibid)", verbal ones ("reported by the Guardian", "told RT") and
+// links to other sites become "citation" annotations.
+package quote
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/text"
+)
+
+//go:embed model/tagger.bin.gz
+var modelFS embed.FS
+
+// ModelPath is the embedded model's path, relative to this package.
+const ModelPath = "model/tagger.bin.gz"
+
+// Analyzer is the "quotes" analyzer. It is safe for concurrent use.
+type Analyzer struct {
+	m *model
+}
+
+// New returns the analyzer with its embedded model.
+func New() (*Analyzer, error) { return NewFromFS(modelFS, ModelPath) }
+
+// NewFromFS loads the tagger model name from fsys.
+func NewFromFS(fsys fs.FS, name string) (*Analyzer, error) {
+	m, err := readModel(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("quotes: %w", err)
+	}
+	return &Analyzer{m: m}, nil
+}
+
+// Name implements pipeline.Analyzer.
+func (a *Analyzer) Name() string { return "quotes" }
+
+// Version implements pipeline.Analyzer.
+func (a *Analyzer) Version() string { return "1" }
+
+// Requires implements pipeline.Analyzer. Entities are used when another
+// analyzer has added them, but are not required.
+func (a *Analyzer) Requires() []string { return nil }
+
+// attribution is one found attribution before it becomes an annotation.
+type attribution struct {
+	content, cue, source document.Span
+	hasCue, hasSource    bool
+	label                string
+	conf                 float64
+	inherited            int // index of the attribution whose speaker this one continues, or -1
+
+	speaker       string
+	speakerEntity string
+	sourceType    string
+	speakerConf   float64
+	citation      int // index into the citations, or -1
+}
+
+// maxAttributions bounds the attributions of one document.
+const maxAttributions = 5000
+
+// Analyze implements pipeline.Analyzer.
+func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
+	s := doc.Text
+	if s == "" {
+		return nil
+	}
+	toks := doc.Tokens
+	if toks == nil {
+		toks = text.Tokenize(s)
+	}
+	qs := findQuotes(s)
+	attrs, err := a.attributions(ctx, s, toks, qs)
+	if err != nil {
+		return err
+	}
+	ments := findMentions(doc, s, toks)
+	resolveSpeakers(s, toks, attrs, ments)
+	cits := findCitations(doc, s, toks, attrs)
+	linkCitations(s, attrs, cits)
+	for i := range cits {
+		c := &cits[i]
+		attrsMap := map[string]any{"outlet": c.outlet}
+		if c.title != "" {
+			attrsMap["title"] = c.title
+		}
+		if len(c.authors) > 0 {
+			attrsMap["authors"] = c.authors
+		}
+		if c.date != "" {
+			attrsMap["date"] = c.date
+		}
+		if c.domain != "" {
+			attrsMap["domain"] = c.domain
+		}
+		if c.url != "" {
+			attrsMap["url"] = c.url
+		}
+		if c.ibid {
+			attrsMap["ibid"] = true
+		}
+		id, err := doc.Add(document.Annotation{Kind: "citation", Span: c.span, Label: c.label, Attrs: attrsMap,
+			Confidence: c.conf, Analyzer: a.Name(), Version: a.Version()})
+		if err != nil {
+			return fmt.Errorf("quotes: %w", err)
+		}
+		c.id = id
+	}
+	for i := range attrs {
+		q := &attrs[i]
+		parts := map[string]document.Span{"content": q.content}
+		span := q.content
+		if q.hasCue {
+			parts["cue"] = q.cue
+			span = union(span, q.cue)
+		}
+		if q.hasSource {
+			parts["source"] = q.source
+			span = union(span, q.source)
+		}
+		am := map[string]any{}
+		if q.speaker != "" {
+			am["speaker"] = q.speaker
+		}
+		if q.speakerEntity != "" {
+			am["speaker_entity"] = q.speakerEntity
+		}
+		if q.sourceType != "" {
+			am["source_type"] = q.sourceType
+		}
+		if q.speakerConf > 0 {
+			am["speaker_confidence"] = round2(q.speakerConf)
+		}
+		if q.citation >= 0 && cits[q.citation].id != "" {
+			am["citation"] = cits[q.citation].id
+		}
+		if _, err := doc.Add(document.Annotation{Kind: "quote", Span: span, Label: q.label, Parts: parts, Attrs: am,
+			Confidence: round2(q.conf), Analyzer: a.Name(), Version: a.Version()}); err != nil {
+			return fmt.Errorf("quotes: %w", err)
+		}
+	}
+	return nil
+}
+
+func round2(x float64) float64 { return float64(int(x*100+0.5)) / 100 }
+
+func union(a, b document.Span) document.Span {
+	return document.Span{Start: min(a.Start, b.Start), End: max(a.End, b.End)}
+}
+
+// chunk is a run of tokens with one role.
+type chunk struct {
+	role   int // 1 source, 2 cue, 3 content
+	t0, t1 int // token indexes [t0, t1) within the document
+	used   bool
+}
+
+// attributions tags every paragraph and groups the chunks.
+func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, qs []qspan) ([]attribution, error) {
+	inq := inQuoteTokens(s, toks, qs)
+	var out []attribution
+	last := -1 // the last attribution with a speaker source, for continuations
+	lastPara := -10
+	for pi, p := range paragraphs(s, toks) {
+		if pi%32 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if len(out) >= maxAttributions {
+			break
+		}
+		sq := prepare(s, toks[p[0]:p[1]], inq[p[0]:p[1]])
+		tags := a.m.decode(sq)
+		var chunks []chunk
+		for i, t := range tags {
+			role := tagRole(t)
+			if role == 0 {
+				continue
+			}
+			if tagBegin(t) || len(chunks) == 0 || chunks[len(chunks)-1].role != role || chunks[len(chunks)-1].t1 != p[0]+i {
+				chunks = append(chunks, chunk{role: role, t0: p[0] + i, t1: p[0] + i + 1})
+			} else {
+				chunks[len(chunks)-1].t1 = p[0] + i + 1
+			}
+		}
+		var paraAttrs []attribution
+		for ci := range chunks {
+			c := &chunks[ci]
+			if c.role != 2 {
+				continue
+			}
+			q := attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.7}
+			if k := nearest(chunks, ci, 3, 60); k >= 0 {
+				chunks[k].used = true
+				q.content = spanOf(toks, chunks[k].t0, chunks[k].t1)
+			} else {
+				continue // a cue without content is not an attribution
+			}
+			if k := nearest(chunks, ci, 1, 30); k >= 0 {
+				chunks[k].used = true
+				q.source = spanOf(toks, chunks[k].t0, chunks[k].t1)
+				q.hasSource = true
+			} else {
+				q.conf -= 0.15
+			}
+			paraAttrs = append(paraAttrs, q)
+		}
+		// content with no cue of its own: the rest of an interrupted quote,
+		// or a quotation that continues the previous speaker.
+		for ci := range chunks {
+			c := &chunks[ci]
+			if c.role != 3 || c.used {
+				continue
+			}
+			sp := spanOf(toks, c.t0, c.t1)
+			prev := -1
+			for k := len(paraAttrs) - 1; k >= 0; k-- {
+				if paraAttrs[k].content.End <= sp.Start || paraAttrs[k].content.Start >= sp.End {
+					prev = k
+					break
+				}
+			}
+			q := attribution{content: sp, inherited: -1, citation: -1, conf: 0.5}
+			if prev >= 0 {
+				q.inherited = len(out) + prev
+			} else if last >= 0 && pi-lastPara <= 2 {
+				q.inherited = last
+			}
+			paraAttrs = append(paraAttrs, q)
+		}
+		if len(paraAttrs) > 0 {
+			sort.SliceStable(paraAttrs, func(i, j int) bool { return paraAttrs[i].content.Start < paraAttrs[j].content.Start })
+			// fix inherited indexes into this paragraph after sorting: they
+			// are resolved through the content span instead
+			out = append(out, paraAttrs...)
+			last = len(out) - 1
+			lastPara = pi
+		}
+	}
+	out = fixInherited(out)
+	out = widenToQuotes(s, toks, qs, out)
+	out = addUncoveredQuotes(s, toks, qs, out)
+	for i := range out {
+		out[i].label = labelOf(s, qs, out[i].content)
+		if out[i].label == "direct" {
+			out[i].conf += 0.15
+		}
+		if out[i].conf > 0.95 {
+			out[i].conf = 0.95
+		}
+	}
+	return out, nil
+}
+
+// fixInherited points every cue-less attribution at the nearest earlier
+// attribution that has a cue, after paragraph-level sorting.
+func fixInherited(as []attribution) []attribution {
+	lastCue := -1
+	for i := range as {
+		if as[i].hasCue {
+			lastCue = i
+			continue
+		}
+		if as[i].inherited >= 0 {
+			as[i].inherited = lastCue
+		}
+	}
+	return as
+}
+
+// nearest returns the unused chunk of role nearest to chunk ci within
+// maxGap tokens, preferring the following one on ties.
+func nearest(chunks []chunk, ci, role, maxGap int) int {
+	c := chunks[ci]
+	best, bestGap := -1, maxGap+1
+	for k := range chunks {
+		o := chunks[k]
+		if k == ci || o.role != role || o.used {
+			continue
+		}
+		gap := 0
+		if o.t0 >= c.t1 {
+			gap = o.t0 - c.t1
+		} else if o.t1 <= c.t0 {
+			gap = c.t0 - o.t1 + 1 // a following chunk wins a tie
+		}
+		if gap < bestGap {
+			best, bestGap = k, gap
+		}
+	}
+	return best
+}
+
+func spanOf(toks []document.Token, t0, t1 int) document.Span {
+	return document.Span{Start: toks[t0].Start, End: toks[t1-1].End}
+}
+
+// widenToQuotes extends content that starts or ends inside an outermost
+// quotation to the quotation's marks, so a direct quote is whole.
+func widenToQuotes(s string, toks []document.Token, qs []qspan, as []attribution) []attribution {
+	for i := range as {
+		c := &as[i].content
+		for _, q := range qs {
+			if q.depth != 0 {
+				continue
+			}
+			a, b := q.outer()
+			if a >= c.End {
+				break
+			}
+			if b <= c.Start {
+				continue
+			}
+			if c.Start > a && c.Start <= a+q.openLen+3 || c.Start > a && q.paras == 1 && c.End >= b-q.closeLen {
+				c.Start = a
+			}
+			if c.End < b && c.End >= b-q.closeLen-2 || c.End < b && c.Start <= a && q.paras == 1 {
+				c.End = b
+			}
+		}
+	}
+	return as
+}
+
+// minQuoteWords is the least number of words a quotation needs to be
+// treated as speech without a cue: shorter quoted phrases are names, titles
+// or scare quotes ("the ‘liberation’ of Raqqa").
+const minQuoteWords = 6
+
+// addUncoveredQuotes turns long quotations that no attribution covers into
+// attributions that continue the most recent speaker within two paragraphs.
+func addUncoveredQuotes(s string, toks []document.Token, qs []qspan, as []attribution) []attribution {
+	var add []attribution
+	k := 0
+	for _, q := range qs {
+		if q.depth != 0 {
+			continue
+		}
+		a, b := q.outer()
+		covered := false
+		for _, x := range as {
+			if x.content.Start < b && a < x.content.End {
+				covered = true
+				break
+			}
+		}
+		if covered || countWords(toks, a, b) < minQuoteWords {
+			continue
+		}
+		// the nearest earlier attribution with a cue, within ~2 paragraphs
+		for k < len(as) && as[k].content.Start < a {
+			k++
+		}
+		prev := -1
+		for j := k - 1; j >= 0; j-- {
+			if as[j].hasCue || as[j].inherited >= 0 {
+				prev = j
+				break
+			}
+		}
+		if prev < 0 || strings.Count(s[as[prev].content.End:a], "\n") > 4 {
+			continue
+		}
+		add = append(add, attribution{content: document.Span{Start: a, End: b}, inherited: prev, citation: -1, conf: 0.55})
+	}
+	if len(add) == 0 {
+		return as
+	}
+	// merge keeping order; inherited indexes refer to the old positions, so
+	// rewrite them through a position map.
+	all := append(as, add...)
+	idx := make([]int, len(all))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return all[idx[i]].content.Start < all[idx[j]].content.Start })
+	pos := make([]int, len(all))
+	for newi, old := range idx {
+		pos[old] = newi
+	}
+	out := make([]attribution, len(all))
+	for newi, old := range idx {
+		x := all[old]
+		if x.inherited >= 0 {
+			x.inherited = pos[x.inherited]
+		}
+		out[newi] = x
+	}
+	return out
+}
+
+func countWords(toks []document.Token, a, b int) int {
+	i := sort.Search(len(toks), func(k int) bool { return toks[k].Start >= a })
+	n := 0
+	for ; i < len(toks) && toks[i].End <= b; i++ {
+		if toks[i].Kind == document.TokWord || toks[i].Kind == document.TokNumber {
+			n++
+		}
+	}
+	return n
+}
+
+// labelOf says whether content is a direct quotation (all inside one pair
+// of marks), mixed (a reported clause with a quoted fragment) or indirect.
+func labelOf(s string, qs []qspan, c document.Span) string {
+	t0, t1 := trimSpan(s, c.Start, c.End)
+	hasQuote := false
+	for _, q := range qs {
+		if q.depth != 0 {
+			continue
+		}
+		a, b := q.outer()
+		if a >= c.End {
+			break
+		}
+		if b <= c.Start {
+			continue
+		}
+		ia, ib := q.inner()
+		if a <= t0+1 && b >= t1-1 || ia <= t0 && ib >= t1 {
+			return "direct"
+		}
+		if ib-ia > 0 {
+			hasQuote = true
+		}
+	}
+	if hasQuote {
+		return "mixed"
+	}
+	return "indirect"
+}
+
+// trimSpan drops spaces and non-quote punctuation at both ends.
+func trimSpan(s string, a, b int) (int, int) {
+	for a < b {
+		r, size := utf8.DecodeRuneInString(s[a:b])
+		if !(unicode.IsSpace(r) || unicode.IsPunct(r) && !isQuoteRune(r)) {
+			break
+		}
+		a += size
+	}
+	for b > a {
+		r, size := utf8.DecodeLastRuneInString(s[a:b])
+		if !(unicode.IsSpace(r) || unicode.IsPunct(r) && !isQuoteRune(r)) {
+			break
+		}
+		b -= size
+	}
+	return a, b
+}

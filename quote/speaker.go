@@ -1,0 +1,446 @@
+package quote
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newslens/newslens/document"
+)
+
+// mention is a name in the text that can be a speaker.
+type mention struct {
+	span     document.Span
+	name     string
+	typ      string // PER, ORG, LOC, MISC, or "" when unknown
+	entity   string // canonical entity id, when the entities analyzer ran
+	person   float64
+	subject  bool // first name of its sentence and not after a preposition
+	sentence int
+	title    string // a role noun written right before it ("prime minister Saad al-Hariri")
+}
+
+// nameConnectors may join capitalised words inside a name.
+var nameConnectors = map[string]bool{"al": true, "de": true, "bin": true, "van": true, "von": true, "der": true,
+	"da": true, "di": true, "du": true, "la": true, "le": true, "el": true, "ibn": true, "abu": true, "bint": true, "dos": true, "del": true}
+
+// capStop are capitalised words that begin sentences or are titles, not names.
+var capStop = map[string]bool{}
+
+// orgHeads end names that are organisations or places, not people.
+var orgHeads = map[string]bool{}
+
+// roleNouns are the heads of nominal sources ("the president").
+var roleNouns = map[string]bool{}
+
+// prepositions before a name make it an object, not a subject.
+var prepositions = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`The A An In On At And But As It He She They We I This That These Those When While Whilst If For To Of By
+		With Today Yesterday Then Now Even Not Take So Also Mr Mrs Ms Dr Sir Lord His Her Their Its Our My Your After Before
+		Since Although Though There Here What Who Why How Where Which Some Many Most All No Yes Meanwhile However Still Yet
+		Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
+		October November December Everywhere Several Both Each Every One Two Three Victory Subscribe`) {
+		capStop[w] = true
+	}
+	for _, w := range strings.Fields(`army house nations council party ministry department office agency forces force coalition
+		government union front committee commission organisation organization institute university times post news guardian
+		street lawn square valley sea river airport bank fund group brigade state states kingdom republic movement church
+		court parliament assembly congress senate navy corps police service services company corporation network channel
+		radio tv journal review press airlines city county province region governorate east west north south`) {
+		orgHeads[w] = true
+	}
+	for _, w := range strings.Fields(`president minister secretary commissioner envoy spokesman spokeswoman spokesperson official
+		ambassador chairman chairwoman chair director chief leader senator governor mayor general commander prime king queen
+		prince premier chancellor candidate nominee representative congressman congresswoman lawmaker judge attorney
+		lawyer analyst expert activist witness officer head founder ceo adviser advisor aide diplomat monitor author writer
+		reporter correspondent professor researcher economist journalist campaigner`) {
+		roleNouns[w] = true
+	}
+	for _, w := range strings.Fields(`of to with against by on at for from in into onto over under about between among than as next`) {
+		prepositions[w] = true
+	}
+}
+
+// findMentions lists candidate speaker names in text order: the entity
+// annotations when the entities analyzer has run, else capitalised name
+// sequences found here.
+func findMentions(doc *document.Document, s string, toks []document.Token) []mention {
+	var out []mention
+	ents := map[string]string{} // annotation id -> entity id
+	for _, e := range doc.Entities {
+		for _, m := range e.Mentions {
+			ents[m] = e.ID
+		}
+	}
+	for _, a := range doc.Annotations {
+		if a.Kind != "entity" {
+			continue
+		}
+		id := ents[a.ID]
+		if id == "" {
+			if v, ok := a.Attrs["entity_id"].(string); ok {
+				id = v
+			}
+		}
+		p := 0.1
+		if a.Label == "PER" {
+			p = 1
+		}
+		out = append(out, mention{span: a.Span, name: a.Text, typ: a.Label, entity: id, person: p})
+	}
+	if len(out) == 0 {
+		out = capitalisedNames(s, toks)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].span.Start < out[j].span.Start })
+	markSubjects(s, toks, out)
+	shareTitles(out)
+	return out
+}
+
+func isCap(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// isNameTok reports whether a token can be part of a name: a capitalised
+// word, or an Arabic-style prefixed surname ("al-Hussein").
+func isNameTok(w string) bool {
+	if isCap(w) && !capStop[w] {
+		return true
+	}
+	if i := strings.IndexAny(w, "-‑"); i > 0 && i < 5 && nameConnectors[strings.ToLower(w[:i])] {
+		return isCap(w[i+1:]) || strings.HasPrefix(w[i+1:], "‑")
+	}
+	return false
+}
+
+// capitalisedNames finds maximal runs of capitalised tokens (with name
+// connectors inside) and scores how person-like each is.
+func capitalisedNames(s string, toks []document.Token) []mention {
+	var out []mention
+	for i := 0; i < len(toks); i++ {
+		w := s[toks[i].Start:toks[i].End]
+		if toks[i].Kind != document.TokWord || !isNameTok(w) {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && j-i < 8 {
+			if gapBreaks(s, toks[j-1].End, toks[j].Start) {
+				break
+			}
+			x := s[toks[j].Start:toks[j].End]
+			if toks[j].Kind == document.TokWord && isNameTok(x) {
+				j++
+				continue
+			}
+			if nameConnectors[x] && j+1 < len(toks) && isNameTok(s[toks[j+1].Start:toks[j+1].End]) {
+				j += 2
+				continue
+			}
+			break
+		}
+		m := mention{span: document.Span{Start: toks[i].Start, End: toks[j-1].End}}
+		m.name = s[m.span.Start:m.span.End]
+		m.person = personScore(s, toks, i, j)
+		if i > 0 {
+			// a lower-case role noun right before: "prime minister Saad al-Hariri"
+			pw := strings.ToLower(s[toks[i-1].Start:toks[i-1].End])
+			if roleNouns[pw] {
+				m.title = pw
+			}
+		}
+		out = append(out, m)
+		i = j - 1
+	}
+	return out
+}
+
+func gapBreaks(s string, a, b int) bool {
+	if b-a > 1 {
+		return true
+	}
+	return b > a && s[a] != ' '
+}
+
+// personScore guesses how likely the name toks[i:j] is a person: names
+// after "the", ending in an organisation word, all-capital acronyms and
+// possessive modifiers ("Britain’s") are unlikely people.
+func personScore(s string, toks []document.Token, i, j int) float64 {
+	p := 0.5
+	last := s[toks[j-1].Start:toks[j-1].End]
+	if orgHeads[strings.ToLower(last)] {
+		p -= 0.4
+	}
+	if j-i == 1 && strings.ToUpper(last) == last {
+		p -= 0.35 // UN, SDF, US
+	}
+	if i > 0 {
+		prev := strings.ToLower(s[toks[i-1].Start:toks[i-1].End])
+		if prev == "the" {
+			p -= 0.35
+		}
+		if roleNouns[prev] || prev == "mr" || prev == "mrs" || prev == "ms" || prev == "dr" || prev == "president" {
+			p += 0.4
+		}
+	}
+	if j < len(toks) {
+		next := s[toks[j].Start:toks[j].End]
+		if next == "’s" || next == "'s" {
+			p -= 0.2
+		}
+	}
+	if j-i >= 2 {
+		p += 0.2
+	}
+	return max(0, min(1, p))
+}
+
+// markSubjects marks the first mention of each sentence, when it does not
+// follow a preposition, as a likely grammatical subject: pronouns refer to
+// subjects more often than to objects.
+func markSubjects(s string, toks []document.Token, ms []mention) {
+	sent := 0
+	lastEnd := 0
+	seen := -1
+	for i := range ms {
+		// count sentence ends between the previous mention and this one
+		gap := s[lastEnd:ms[i].span.Start]
+		sent += strings.Count(gap, ". ") + strings.Count(gap, "\n") + strings.Count(gap, "? ") + strings.Count(gap, "! ")
+		lastEnd = ms[i].span.Start
+		ms[i].sentence = sent
+		if seen == sent {
+			continue
+		}
+		seen = sent
+		k := sort.Search(len(toks), func(t int) bool { return toks[t].Start >= ms[i].span.Start })
+		if k > 0 {
+			prev := strings.ToLower(s[toks[k-1].Start:toks[k-1].End])
+			if prepositions[prev] {
+				continue
+			}
+		}
+		ms[i].subject = true
+	}
+}
+
+var pronounsPer = map[string]bool{"he": true, "she": true, "him": true, "her": true, "his": true}
+var pronounsOther = map[string]bool{"they": true, "it": true, "them": true, "their": true, "its": true}
+var pronounsSelf = map[string]bool{"i": true, "we": true, "me": true, "us": true, "my": true, "our": true}
+
+var anonWords = map[string]bool{"source": true, "sources": true, "official": true, "officials": true, "insider": true,
+	"insiders": true, "aide": true, "aides": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
+	"analysts": true, "experts": true, "observers": true, "critics": true, "residents": true, "witnesses": true,
+	"diplomats": true, "people": true, "reports": true, "activists": true, "some": true, "many": true, "others": true}
+
+// resolveSpeakers fills speaker, speaker_entity, source_type and the
+// speaker's confidence of every attribution.
+func resolveSpeakers(s string, toks []document.Token, as []attribution, ms []mention) {
+	for i := range as {
+		q := &as[i]
+		if !q.hasSource {
+			if q.inherited >= 0 && q.inherited < i {
+				p := as[q.inherited]
+				q.speaker, q.speakerEntity, q.sourceType = p.speaker, p.speakerEntity, p.sourceType
+				q.speakerConf = p.speakerConf * 0.8
+			} else {
+				q.sourceType = "unattributed"
+			}
+			continue
+		}
+		src := q.source
+		words := strings.Fields(strings.ToLower(s[src.Start:src.End]))
+		// 1. a name inside the source
+		if m, ok := bestInside(ms, src); ok {
+			q.speaker, q.speakerEntity, q.speakerConf = m.name, m.entity, 0.9
+			q.sourceType = "named"
+			if len(words) > 0 && (words[0] == "a" || words[0] == "an") && hasAnon(words) {
+				q.sourceType = "anonymous" // "a Syrian media source"
+				q.speaker, q.speakerEntity = "", ""
+			}
+			continue
+		}
+		switch {
+		case len(words) == 1 && pronounsPer[words[0]]:
+			q.sourceType = "pronoun"
+			if m, c, ok := antecedent(ms, src.Start, true, false); ok {
+				q.speaker, q.speakerEntity, q.speakerConf = m.name, m.entity, c
+			}
+			continue
+		case len(words) == 1 && pronounsOther[words[0]]:
+			q.sourceType = "pronoun"
+			if m, c, ok := antecedent(ms, src.Start, false, false); ok {
+				q.speaker, q.speakerEntity, q.speakerConf = m.name, m.entity, c*0.8
+			}
+			continue
+		case len(words) == 1 && pronounsSelf[words[0]]:
+			q.sourceType = "pronoun"
+			continue
+		case hasAnon(words):
+			q.sourceType = "anonymous"
+			if plural(words) {
+				q.sourceType = "collective"
+			}
+			continue
+		}
+		// 2. an appositive name right after the source: "the envoy, Staffan de Mistura,"
+		if m, ok := appositive(s, ms, src); ok {
+			q.speaker, q.speakerEntity, q.speakerConf = m.name, m.entity, 0.8
+			q.sourceType = "named"
+			continue
+		}
+		// 3. a nominal: the most recent compatible person
+		q.sourceType = "nominal"
+		head := ""
+		for _, w := range words {
+			if roleNouns[w] {
+				head = w
+			}
+		}
+		if head != "" {
+			if m, c, ok := antecedentNominal(ms, src.Start, head); ok {
+				q.speaker, q.speakerEntity, q.speakerConf = m.name, m.entity, c
+			}
+		}
+	}
+}
+
+func hasAnon(words []string) bool {
+	for _, w := range words {
+		if anonWords[strings.Trim(w, ",.")] {
+			return true
+		}
+	}
+	return false
+}
+
+func plural(words []string) bool {
+	for _, w := range words {
+		w = strings.Trim(w, ",.")
+		if anonWords[w] && strings.HasSuffix(w, "s") || w == "people" || w == "some" || w == "many" || w == "others" {
+			return true
+		}
+	}
+	return false
+}
+
+// bestInside returns the most person-like, longest name inside src.
+func bestInside(ms []mention, src document.Span) (mention, bool) {
+	best, ok := mention{}, false
+	score := -1.0
+	for _, m := range ms {
+		if m.span.Start >= src.End {
+			break
+		}
+		if !src.Contains(m.span) {
+			continue
+		}
+		sc := m.person + 0.02*float64(len(m.name))
+		if m.typ == "PER" {
+			sc += 1
+		}
+		if sc > score {
+			best, ok, score = m, true, sc
+		}
+	}
+	return best, ok
+}
+
+func appositive(s string, ms []mention, src document.Span) (mention, bool) {
+	i := sort.Search(len(ms), func(k int) bool { return ms[k].span.Start >= src.End })
+	if i < len(ms) {
+		gap := s[src.End:ms[i].span.Start]
+		if strings.TrimSpace(gap) == "," && ms[i].person >= 0.4 {
+			return ms[i], true
+		}
+	}
+	return mention{}, false
+}
+
+// antecedent picks the most salient earlier mention within ~6 sentences:
+// recent, a subject, a person when person is set.
+func antecedent(ms []mention, at int, person, _ bool) (mention, float64, bool) {
+	i := sort.Search(len(ms), func(k int) bool { return ms[k].span.Start >= at })
+	if i == 0 {
+		return mention{}, 0, false
+	}
+	cur := ms[i-1].sentence
+	best, bestScore := -1, -1e9
+	for k := i - 1; k >= 0 && cur-ms[k].sentence <= 6; k-- {
+		m := ms[k]
+		sc := -0.6 * float64(cur-m.sentence)
+		if m.subject {
+			sc += 1.2
+		}
+		if person {
+			sc += 2 * (m.person - 0.5)
+			if m.typ != "" && m.typ != "PER" {
+				sc -= 2
+			}
+		} else if m.typ == "PER" {
+			sc -= 1
+		}
+		if len(strings.Fields(m.name)) >= 2 {
+			sc += 0.3
+		}
+		if sc > bestScore {
+			best, bestScore = k, sc
+		}
+	}
+	if best < 0 {
+		return mention{}, 0, false
+	}
+	c := 0.4 + 0.1*bestScore
+	return ms[best], max(0.2, min(0.85, c)), true
+}
+
+// antecedentNominal resolves "the president" to the nearest earlier person
+// whose known role, if any, agrees with the head noun.
+func antecedentNominal(ms []mention, at int, head string) (mention, float64, bool) {
+	i := sort.Search(len(ms), func(k int) bool { return ms[k].span.Start >= at })
+	cur := 0
+	if i > 0 {
+		cur = ms[i-1].sentence
+	}
+	for k := i - 1; k >= 0 && cur-ms[k].sentence <= 8; k-- {
+		m := ms[k]
+		if m.typ != "" && m.typ != "PER" || m.typ == "" && m.person < 0.45 {
+			continue
+		}
+		if m.title != "" && m.title != head {
+			continue // "prime minister Saad al-Hariri" is not "the president"
+		}
+		c := 0.6
+		if m.title == head {
+			c = 0.8
+		}
+		return m, c, true
+	}
+	return mention{}, 0, false
+}
+
+// shareTitles gives every mention the role noun seen with another mention
+// of the same surname ("prime minister Saad al-Hariri" ... "Hariri").
+func shareTitles(ms []mention) {
+	titles := map[string]string{}
+	key := func(m mention) string {
+		f := strings.Fields(m.name)
+		k := strings.ToLower(f[len(f)-1])
+		if i := strings.IndexAny(k, "-‑"); i > 0 && nameConnectors[k[:i]] {
+			k = k[i+1:]
+		}
+		return k
+	}
+	for _, m := range ms {
+		if m.title != "" && m.name != "" {
+			titles[key(m)] = m.title
+		}
+	}
+	for i := range ms {
+		if ms[i].title == "" && ms[i].name != "" {
+			ms[i].title = titles[key(ms[i])]
+		}
+	}
+}
