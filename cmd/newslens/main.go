@@ -28,9 +28,10 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"analyze": {"analyze articles (files, directories, .gz, JSONL, WARC, - for stdin)", runAnalyze},
-		"eval":    {"evaluate a component on a benchmark: eval extract|ner|geo|quotes|figures|techniques ...", runEval},
-		"train":   {"rebuild an embedded model from ../shared/data: train ner|techniques ...", runTrain},
+		"analyze":   {"analyze articles (files, directories, .gz, JSONL, WARC, - for stdin)", runAnalyze},
+		"eval":      {"evaluate a component on a benchmark: eval extract|ner|geo|quotes|figures|techniques ...", runEval},
+		"gazetteer": {"build the embedded place-name index: gazetteer build --out FILE", runGazetteer},
+		"train":     {"rebuild an embedded model from ../shared/data: train ner|techniques ...", runTrain},
 	}
 }
 

@@ -1,0 +1,208 @@
+package gazetteer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// shared finds ../shared relative to the module root (this package is one
+// level down).
+func shared(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared data not found: %v", err)
+	}
+	return p
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *Gazetteer
+	loadErr  error
+)
+
+func embeddedForTest(t testing.TB) *Gazetteer {
+	t.Helper()
+	loadOnce.Do(func() { loaded, loadErr = Embedded() })
+	if loadErr != nil {
+		t.Fatal(loadErr)
+	}
+	return loaded
+}
+
+func TestKey(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"Deir Ezzor", "Deir ez-Zor"},
+		{"Dayr az Zawr", "Deir ez-Zor"},
+		{"Deir al-Zour", "Deir ez-Zor"},
+		{"Raqqa", "Ar Raqqah"},
+		{"Ḩamāh", "Hamah"},
+		{"The Hague", "Hague"},
+	}
+	for _, tt := range tests {
+		if Key(tt.a) != Key(tt.b) {
+			t.Errorf("Key(%q)=%q, Key(%q)=%q; want equal", tt.a, Key(tt.a), tt.b, Key(tt.b))
+		}
+	}
+	if Skeleton("Akerbat") != Skeleton("‘Uqayribāt") {
+		t.Errorf("Skeleton(Akerbat)=%q, Skeleton(‘Uqayribāt)=%q", Skeleton("Akerbat"), Skeleton("‘Uqayribāt"))
+	}
+	if Key("London") == Key("Londrina") {
+		t.Error("distinct names share a key")
+	}
+}
+
+func TestEmbedded(t *testing.T) {
+	g := embeddedForTest(t)
+	if g.Len() < 100000 {
+		t.Fatalf("only %d places", g.Len())
+	}
+	has := func(name string, id uint32) {
+		t.Helper()
+		for _, i := range g.Lookup(Key(name)) {
+			if g.Place(i).GeoNameID == id {
+				return
+			}
+		}
+		t.Errorf("Lookup(%q) lacks %d", name, id)
+	}
+	has("Deir Ezzor", 170794)
+	has("Deir ez-Zor", 170792) // the governorate
+	has("Hama", 170017)
+	has("Hama", 170015)
+	has("Raqqa", 172955)
+	has("Damascus", 170654)
+	has("Syria", 163843)
+	has("Britain", 2635167)
+	fuzzy := false
+	for _, i := range g.Fuzzy(Skeleton("Akerbat")) {
+		fuzzy = fuzzy || g.Place(i).GeoNameID == 162803
+	}
+	if !fuzzy {
+		t.Error("Fuzzy(Akerbat) lacks 162803")
+	}
+	i, ok := g.ByID(170794)
+	if !ok {
+		t.Fatal("ByID(170794) missing")
+	}
+	p := g.Place(i)
+	if p.Country != "SY" || p.Admin1 == NoRef || g.Place(p.Admin1).GeoNameID != 170792 || p.Feature != "P.PPLA" {
+		t.Errorf("Deir ez-Zor = %+v", p)
+	}
+	if len(g.Lookup(Key("Euphrates"))) == 0 {
+		t.Error("no Euphrates")
+	}
+}
+
+// TestBuildFullDump builds from a tiny allCountries/alternateNamesV2 pair,
+// the path a user takes with a full GeoNames dump.
+func TestBuildFullDump(t *testing.T) {
+	var buf bytes.Buffer
+	stats, err := Build(context.Background(), BuildOptions{
+		GeoNamesDir:    "testdata/geonames",
+		AllCountries:   "testdata/allCountries.txt",
+		AlternateNames: "testdata/alternateNamesV2.txt",
+	}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Places != g.Len() {
+		t.Errorf("stats say %d places, index has %d", stats.Places, g.Len())
+	}
+	tests := []struct {
+		name    string
+		id      uint32
+		feature string
+	}{
+		{"Hama", 170017, "P.PPLA"},
+		{"Hama Governorate", 170015, "A.ADM1"},
+		{"Muhafazat Hamah", 170015, "A.ADM1"}, // from alternateNamesV2 only
+		{"Syria", 163843, "A.PCLI"},
+		{"Orontes", 170060, "H.STM"}, // a river with enough names
+	}
+	for _, tt := range tests {
+		found := false
+		for _, i := range g.Lookup(Key(tt.name)) {
+			p := g.Place(i)
+			if p.GeoNameID == tt.id {
+				found = true
+				if p.Feature != tt.feature {
+					t.Errorf("%s: feature %s, want %s", tt.name, p.Feature, tt.feature)
+				}
+				if p.Lat == 0 {
+					t.Errorf("%s: no coordinates", tt.name)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("Lookup(%q) lacks %d", tt.name, tt.id)
+		}
+	}
+	// The stream with too few names is not notable enough to keep.
+	if len(g.Lookup(Key("Wadi Tiny"))) != 0 {
+		t.Error("kept a feature with too few alternate names")
+	}
+	// Hama city links to its governorate.
+	i, _ := g.ByID(170017)
+	if a := g.Place(i).Admin1; a == NoRef || g.Place(a).GeoNameID != 170015 {
+		t.Errorf("Hama's admin1 = %d", a)
+	}
+}
+
+func TestReadCorrupt(t *testing.T) {
+	for _, in := range [][]byte{nil, []byte("not gzip"), gz([]byte("NLGAZ\x01\xff\xff\xff")), gz([]byte("XX"))} {
+		if _, err := Read(bytes.NewReader(in)); err == nil {
+			t.Errorf("Read(%q) succeeded", in)
+		}
+	}
+}
+
+func gz(b []byte) []byte {
+	var buf bytes.Buffer
+	w := newGzip(&buf)
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
+}
+
+// BenchmarkLoad measures a cold load of the embedded index and the heap it
+// keeps.
+func BenchmarkLoad(b *testing.B) {
+	var g *Gazetteer
+	var before, after runtime.MemStats
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var err error
+		g, err = Embedded()
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+	}
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MiB")
+	b.ReportMetric(float64(g.Len()), "places")
+}
+
+func BenchmarkLookup(b *testing.B) {
+	g := embeddedForTest(b)
+	keys := []string{Key("Deir Ezzor"), Key("Springfield"), Key("London"), Key("Nowhere Special")}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		g.Lookup(keys[i%len(keys)])
+	}
+}
+
+func newGzip(w *bytes.Buffer) *gzip.Writer { return gzip.NewWriter(w) }
