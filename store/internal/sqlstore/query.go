@@ -1,0 +1,348 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newslens/newslens/store"
+)
+
+// ftsQuery renders Filter.Query for the backend's full-text engine, or ""
+// when the query has no positive term.
+func (s *DB) ftsQuery(q string) string {
+	pos, neg := store.QueryTerms(q)
+	if len(pos) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, p := range pos {
+		parts = append(parts, `"`+strings.Join(p, " ")+`"`)
+	}
+	if s.d.Postgres {
+		// websearch_to_tsquery syntax: quoted phrases, -word.
+		for _, n := range neg {
+			parts = append(parts, "-"+n)
+		}
+		return strings.Join(parts, " ")
+	}
+	out := strings.Join(parts, " AND ")
+	for _, n := range neg {
+		out += ` NOT "` + n + `"`
+	}
+	return out
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// where renders the filter's conditions on documents d. With withFTS
+// false the full-text condition is left out (the caller joins the FTS
+// table itself); fts is the rendered full-text query.
+func (s *DB) where(f store.Filter, withFTS bool) (clause string, args []any, fts string) {
+	var conds []string
+	add := func(c string, a ...any) {
+		conds = append(conds, c)
+		args = append(args, a...)
+	}
+	if !f.AllVersions {
+		add(`d.latest = 1`)
+	}
+	fts = s.ftsQuery(f.Query)
+	if fts != "" && withFTS {
+		if s.d.Postgres {
+			add(`d.tsv @@ websearch_to_tsquery('english', ?)`, fts)
+		} else {
+			add(`d.seq IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)`, fts)
+		}
+	}
+	if len(f.Outlets) > 0 {
+		add(`d.outlet IN (`+placeholders(len(f.Outlets))+`)`, anys(f.Outlets)...)
+	}
+	if !f.From.IsZero() {
+		add(`d.published >= ?`, f.From.Unix())
+	}
+	if !f.To.IsZero() {
+		add(`d.published <= ?`, f.To.Unix())
+	}
+	if f.ClusterID != "" {
+		add(`d.cluster_id = ?`, f.ClusterID)
+	}
+	if len(f.EntityIDs) > 0 {
+		add(`d.seq IN (SELECT doc FROM doc_entities WHERE entity IN (`+placeholders(len(f.EntityIDs))+`))`, anys(f.EntityIDs)...)
+	}
+	if len(f.PlaceIDs) > 0 {
+		add(`d.seq IN (SELECT doc FROM annotations WHERE kind = 'place' AND key IN (`+placeholders(len(f.PlaceIDs))+`))`, anys(f.PlaceIDs)...)
+	}
+	if b := f.BBox; b != nil {
+		lon := `lon BETWEEN ? AND ?`
+		largs := []any{b.MinLon, b.MaxLon}
+		if b.MinLon > b.MaxLon { // crosses the antimeridian
+			lon = `(lon >= ? OR lon <= ?)`
+		}
+		add(`d.seq IN (SELECT doc FROM annotations WHERE kind = 'place' AND lat BETWEEN ? AND ? AND `+lon+`)`,
+			append([]any{b.MinLat, b.MaxLat}, largs...)...)
+	}
+	if len(f.Speakers) > 0 {
+		ph := placeholders(len(f.Speakers))
+		add(`d.seq IN (SELECT doc FROM annotations WHERE kind = 'quote' AND (key IN (`+ph+`) OR name IN (`+ph+`)))`,
+			append(anys(f.Speakers), anys(f.Speakers)...)...)
+	}
+	if len(f.Techniques) > 0 {
+		add(`d.seq IN (SELECT doc FROM annotations WHERE kind = 'technique' AND label IN (`+placeholders(len(f.Techniques))+`))`, anys(f.Techniques)...)
+	}
+	if len(f.CountTypes) > 0 {
+		add(`d.seq IN (SELECT doc FROM annotations WHERE kind = 'count' AND label IN (`+placeholders(len(f.CountTypes))+`))`, anys(f.CountTypes)...)
+	}
+	if len(conds) == 0 {
+		return "1 = 1", args, fts
+	}
+	return strings.Join(conds, " AND "), args, fts
+}
+
+// Count implements store.Store.
+func (s *DB) Count(ctx context.Context, f store.Filter) (int, error) {
+	w, args, _ := s.where(f, true)
+	var n int
+	if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM documents d WHERE `+w), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count: %w", err)
+	}
+	return n, nil
+}
+
+// Search implements store.Store.
+func (s *DB) Search(ctx context.Context, f store.Filter, p store.Page) (*store.Results, error) {
+	if p.Limit <= 0 {
+		p.Limit = 20
+	}
+	p.Limit = min(p.Limit, 1000)
+	p.Offset = max(p.Offset, 0)
+	sortBy := p.Sort
+	if sortBy == "" {
+		sortBy = store.SortDate
+		if strings.TrimSpace(f.Query) != "" {
+			sortBy = store.SortRelevance
+		}
+	}
+	total, err := s.Count(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	res := &store.Results{Total: total}
+	if total == 0 || p.Offset >= total {
+		return res, nil
+	}
+	var q string
+	var args []any
+	_, _, fts := s.where(f, false)
+	switch {
+	case sortBy == store.SortRelevance && fts != "" && s.d.Postgres:
+		w, wargs, _ := s.where(f, true)
+		// The query is bound twice (rank and match) so the planner sees a
+		// plain tsvector @@ tsquery condition it can serve from the GIN index.
+		q = `SELECT ` + docCols + `, d.text, ts_rank_cd(d.tsv, websearch_to_tsquery('english', ?)) AS score FROM documents d WHERE ` + w +
+			` ORDER BY score DESC, d.seq DESC LIMIT ? OFFSET ?`
+		args = append(append([]any{fts}, wargs...), p.Limit, p.Offset)
+	case sortBy == store.SortRelevance && fts != "":
+		w, wargs, _ := s.where(f, false)
+		// bm25 is lower-is-better; title matches weigh 5x body matches.
+		q = `SELECT ` + docCols + `, d.text, -bm25(documents_fts, 5.0, 1.0) AS score FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid
+			WHERE documents_fts MATCH ? AND ` + w + ` ORDER BY bm25(documents_fts, 5.0, 1.0), d.seq DESC LIMIT ? OFFSET ?`
+		args = append(append([]any{fts}, wargs...), p.Limit, p.Offset)
+	default:
+		w, wargs, _ := s.where(f, true)
+		order := `d.published DESC NULLS LAST, d.seq DESC`
+		if sortBy == store.SortDateAsc {
+			order = `d.published ASC NULLS LAST, d.seq ASC`
+		}
+		q = `SELECT ` + docCols + `, d.text, 0.0 FROM documents d WHERE ` + w + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+		args = append(wargs, p.Limit, p.Offset)
+	}
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var text string
+		var score float64
+		di, err := scanInfo(rows, &text, &score)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		res.Hits = append(res.Hits, store.Hit{DocInfo: di, Score: score, Snippets: store.Snippets(text, f.Query, 3, 240)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+// Aggregate implements store.Store.
+func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) ([]store.Row, error) {
+	if aq.Limit <= 0 {
+		aq.Limit = 50
+	}
+	w, args, _ := s.where(f, true)
+	var q string
+	keys := 0       // number of key columns
+	hasSum := false // the last column is a sum
+	perOutlet := false
+	bucketCol := -1 // key column holding a day number to bucket
+	limited := true
+	switch aq.Agg {
+	case store.AggVolume:
+		q = `SELECT d.day, COUNT(*) FROM documents d WHERE ` + w + ` AND d.day IS NOT NULL GROUP BY d.day`
+		keys, bucketCol, limited = 1, 0, false
+	case store.AggOutletTechnique:
+		q = `SELECT d.outlet, a.label, COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc WHERE a.kind = 'technique' AND ` + w +
+			` GROUP BY d.outlet, a.label ORDER BY 3 DESC, 1, 2`
+		keys, limited = 2, false
+	case store.AggSpeakers:
+		q = `SELECT d.outlet, CASE WHEN a.name <> '' THEN a.name ELSE a.key END, COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc
+			WHERE a.kind = 'quote' AND (a.name <> '' OR a.key <> '') AND ` + w + ` GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`
+		keys, perOutlet = 2, true
+	case store.AggQuotedEntities:
+		q = `SELECT d.outlet, a.key, COALESCE(e.name, ''), COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc LEFT JOIN entities e ON e.id = a.key
+			WHERE a.kind = 'quote' AND a.key <> '' AND ` + w + ` GROUP BY d.outlet, a.key, e.name ORDER BY 4 DESC, 1, 2`
+		keys, perOutlet = 3, true
+	case store.AggCitedOutlets:
+		q = `SELECT c.cited, COUNT(*) FROM citations c JOIN documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.cited ORDER BY 2 DESC, 1`
+		keys = 1
+	case store.AggCitations:
+		q = `SELECT c.outlet, c.cited, COUNT(*) FROM citations c JOIN documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.outlet, c.cited ORDER BY 3 DESC, 1, 2`
+		keys = 2
+	case store.AggCooccurrence:
+		q = `SELECT x.entity, y.entity, COUNT(*) FROM doc_entities x JOIN doc_entities y ON y.doc = x.doc AND x.entity < y.entity JOIN documents d ON d.seq = x.doc
+			WHERE ` + w + ` GROUP BY x.entity, y.entity ORDER BY 3 DESC, 1, 2`
+		keys = 2
+	case store.AggEntities:
+		q = `SELECT x.entity, e.type, e.name, COUNT(*) FROM doc_entities x JOIN entities e ON e.id = x.entity JOIN documents d ON d.seq = x.doc
+			WHERE ` + w + ` GROUP BY x.entity, e.type, e.name ORDER BY 4 DESC, 1`
+		keys = 3
+	case store.AggPlaces:
+		q = `SELECT a.key, p.name, p.country, p.lat, p.lon, COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc JOIN places p ON p.id = a.key
+			WHERE a.kind = 'place' AND ` + w + ` GROUP BY a.key, p.name, p.country, p.lat, p.lon ORDER BY 6 DESC, 1`
+		keys = 5
+	case store.AggCountsByType:
+		q = `SELECT a.label, COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a JOIN documents d ON d.seq = a.doc WHERE a.kind = 'count' AND ` + w +
+			` GROUP BY a.label ORDER BY 3 DESC, 1`
+		keys, hasSum = 1, true
+	case store.AggCountsByPlace:
+		q = `SELECT a.label, d.focus_place, COALESCE(p.name, ''), COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a JOIN documents d ON d.seq = a.doc
+			LEFT JOIN places p ON p.id = d.focus_place WHERE a.kind = 'count' AND d.focus_place <> '' AND ` + w +
+			` GROUP BY a.label, d.focus_place, p.name ORDER BY 5 DESC, 1, 2`
+		keys, hasSum = 3, true
+	case store.AggCountsByTime:
+		q = `SELECT a.label, d.day, COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a JOIN documents d ON d.seq = a.doc
+			WHERE a.kind = 'count' AND d.day IS NOT NULL AND ` + w + ` GROUP BY a.label, d.day`
+		keys, hasSum, bucketCol, limited = 2, true, 1, false
+	default:
+		return nil, fmt.Errorf("aggregate: unknown aggregation %q", aq.Agg)
+	}
+	if limited && !perOutlet {
+		q += ` LIMIT ?`
+		args = append(args, aq.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+	}
+	defer rows.Close()
+	var out []store.Row
+	perCount := map[string]int{}
+	for rows.Next() {
+		cells := make([]sql.NullString, keys)
+		dest := make([]any, 0, keys+2)
+		for i := range cells {
+			dest = append(dest, &cells[i])
+		}
+		var r store.Row
+		dest = append(dest, &r.Count)
+		var sum sql.NullFloat64
+		if hasSum {
+			dest = append(dest, &sum)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+		}
+		r.Sum = sum.Float64
+		for _, c := range cells {
+			r.Keys = append(r.Keys, c.String)
+		}
+		if perOutlet {
+			if perCount[r.Keys[0]] >= aq.Limit {
+				continue
+			}
+			perCount[r.Keys[0]]++
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+	}
+	if bucketCol >= 0 {
+		out = bucketRows(out, bucketCol, aq.Interval)
+	}
+	return out, nil
+}
+
+// bucketRows rolls day-number rows up into the interval's buckets, sorted
+// by key; summing in Go keeps the SQL identical on both backends.
+func bucketRows(rows []store.Row, col int, interval string) []store.Row {
+	idx := map[string]int{}
+	var out []store.Row
+	for _, r := range rows {
+		day, err := strconv.ParseInt(r.Keys[col], 10, 64)
+		if err != nil {
+			continue
+		}
+		r.Keys[col] = Bucket(time.Unix(day*86400, 0).UTC(), interval)
+		k := strings.Join(r.Keys, "\x00")
+		if i, ok := idx[k]; ok {
+			out[i].Count += r.Count
+			out[i].Sum += r.Sum
+			continue
+		}
+		idx[k] = len(out)
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Keys, out[j].Keys
+		for k := range a {
+			if a[k] != b[k] {
+				return a[k] < b[k]
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// Bucket names the time bucket t falls in: "2006-01-02" for day, the ISO
+// week's Monday for week, "2006-01" for month (the default), "2006" for year.
+func Bucket(t time.Time, interval string) string {
+	switch interval {
+	case "day":
+		return t.Format("2006-01-02")
+	case "week":
+		wd := (int(t.Weekday()) + 6) % 7
+		return t.AddDate(0, 0, -wd).Format("2006-01-02")
+	case "year":
+		return t.Format("2006")
+	}
+	return t.Format("2006-01")
+}

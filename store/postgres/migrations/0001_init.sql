@@ -1,0 +1,113 @@
+-- newslens corpus schema, PostgreSQL: tsvector + GIN full text, JSONB bodies and
+-- annotation attributes. Times are Unix seconds; day is
+-- published/86400 (days since 1970-01-01, UTC).
+CREATE TABLE documents (
+  seq           BIGSERIAL PRIMARY KEY,
+  id            TEXT NOT NULL UNIQUE,
+  url           TEXT NOT NULL DEFAULT '',
+  canonical_url TEXT NOT NULL DEFAULT '',
+  text_hash     TEXT NOT NULL,
+  version       BIGINT NOT NULL DEFAULT 1,
+  latest        BIGINT NOT NULL DEFAULT 1,
+  outlet        TEXT NOT NULL DEFAULT '',
+  title         TEXT NOT NULL DEFAULT '',
+  published     BIGINT,
+  day           BIGINT,
+  ingested      BIGINT NOT NULL,
+  simhash       BIGINT,
+  b0 BIGINT, b1 BIGINT, b2 BIGINT, b3 BIGINT,
+  cluster_id    TEXT NOT NULL,
+  focus_place   TEXT NOT NULL DEFAULT '',
+  bytes         BIGINT NOT NULL DEFAULT 0,
+  text          TEXT NOT NULL,
+  body          JSONB NOT NULL,
+  tsv           tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', text), 'B')) STORED
+);
+CREATE UNIQUE INDEX documents_identity ON documents (canonical_url, text_hash);
+CREATE INDEX documents_published ON documents (published, seq);
+CREATE INDEX documents_outlet ON documents (outlet, published);
+CREATE INDEX documents_tsv ON documents USING GIN (tsv);
+CREATE INDEX documents_cluster ON documents (cluster_id);
+CREATE INDEX documents_b0 ON documents (b0);
+CREATE INDEX documents_b1 ON documents (b1);
+CREATE INDEX documents_b2 ON documents (b2);
+CREATE INDEX documents_b3 ON documents (b3);
+
+-- One row per annotation, flattened for filters and aggregations; the full
+-- annotation is in documents.body. key/name depend on kind (docs/format.md).
+CREATE TABLE annotations (
+  doc        BIGINT NOT NULL REFERENCES documents (seq),
+  aid        TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  label      TEXT NOT NULL DEFAULT '',
+  start_off  BIGINT NOT NULL,
+  end_off    BIGINT NOT NULL,
+  key        TEXT NOT NULL DEFAULT '',
+  name       TEXT NOT NULL DEFAULT '',
+  num        DOUBLE PRECISION,
+  lat        DOUBLE PRECISION,
+  lon        DOUBLE PRECISION,
+  analyzer   TEXT NOT NULL DEFAULT '',
+  version    TEXT NOT NULL DEFAULT '',
+  confidence DOUBLE PRECISION NOT NULL DEFAULT 0,
+  attrs      JSONB
+);
+CREATE INDEX annotations_doc ON annotations (doc);
+CREATE INDEX annotations_kind_key ON annotations (kind, key, doc);
+CREATE INDEX annotations_kind_label ON annotations (kind, label, doc);
+CREATE INDEX annotations_kind_name ON annotations (kind, name, doc);
+CREATE INDEX annotations_kind_latlon ON annotations (kind, lat, lon) WHERE lat IS NOT NULL;
+
+CREATE TABLE entities (
+  id   TEXT PRIMARY KEY,
+  type TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE doc_entities (
+  doc    BIGINT NOT NULL REFERENCES documents (seq),
+  entity TEXT NOT NULL,
+  PRIMARY KEY (doc, entity)
+);
+CREATE INDEX doc_entities_entity ON doc_entities (entity, doc);
+
+CREATE TABLE places (
+  id      TEXT PRIMARY KEY,
+  name    TEXT NOT NULL DEFAULT '',
+  country TEXT NOT NULL DEFAULT '',
+  lat     DOUBLE PRECISION,
+  lon     DOUBLE PRECISION
+);
+
+CREATE TABLE outlets (
+  name       TEXT PRIMARY KEY,
+  first_seen BIGINT NOT NULL
+);
+
+CREATE TABLE citations (
+  doc       BIGINT NOT NULL REFERENCES documents (seq),
+  outlet    TEXT NOT NULL DEFAULT '',
+  cited     TEXT NOT NULL,
+  label     TEXT NOT NULL DEFAULT '',
+  title     TEXT NOT NULL DEFAULT '',
+  start_off BIGINT NOT NULL,
+  end_off   BIGINT NOT NULL
+);
+CREATE INDEX citations_doc ON citations (doc);
+CREATE INDEX citations_cited ON citations (cited);
+
+CREATE TABLE doc_analyzers (
+  doc      BIGINT NOT NULL REFERENCES documents (seq),
+  analyzer TEXT NOT NULL,
+  version  TEXT NOT NULL,
+  PRIMARY KEY (doc, analyzer)
+);
+
+CREATE TABLE ingestions (
+  source   TEXT PRIMARY KEY,
+  hash     TEXT NOT NULL DEFAULT '',
+  doc_id   TEXT NOT NULL DEFAULT '',
+  status   TEXT NOT NULL,
+  error    TEXT NOT NULL DEFAULT '',
+  at       BIGINT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 1
+);

@@ -1,0 +1,58 @@
+// Package sqlite is the embedded default newslens store: one SQLite file
+// (pure Go, modernc.org/sqlite) in WAL mode with FTS5 full-text search and
+// numbered migrations embedded from migrations/.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/newslens/newslens/store"
+	"github.com/newslens/newslens/store/internal/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a SQLite-backed store.Store.
+type Store struct {
+	*sqlstore.DB
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the SQLite store at path and applies
+// pending migrations.
+//
+// synchronous=FULL makes every committed Put durable across power loss
+// as well as a killed process; WAL keeps readers off the writer's back;
+// BEGIN IMMEDIATE (txlock) takes the write lock up front so concurrent
+// writers queue on busy_timeout instead of failing with SQLITE_BUSY.
+func Open(ctx context.Context, path string) (*Store, error) {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(30000)", "foreign_keys(ON)", "cache_size(-65536)", "temp_store(MEMORY)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	s, err := sqlstore.New(ctx, db, sqlstore.Dialect{Name: "sqlite", Migrations: sub})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &Store{DB: s}, nil
+}
