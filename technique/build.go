@@ -1,0 +1,153 @@
+package technique
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// featureNames documents the feature templates for the manifest.
+var featureNames = []string{
+	"si: word, lower-cased, at -2..+2; bigrams -1/0 and 0/+1; prefix and suffix of 3; word shape at -1..+1",
+	"si: sentiment-lexicon polarity bucket at -1..+1 and subjectivity (AFINN-165, VADER, Pattern merged)",
+	"si: inside quotation marks (and word in quotes); quote marks in the sentence",
+	"si: capitalisation (Title, ALLCAPS) off sentence start; hyphenated word; punctuation mark",
+	"si: repetition of the word and of the bigram in the document",
+	"si: position in the sentence, clause position (tokens since , ; : - or parenthesis), sentence length, headline",
+	"si: sentence has ! or ?, sentence polarity sum",
+	"tc: bag of words and bigrams of the span, first and last word, whole span text (<= 6 tokens)",
+	"tc: three words before and after, adjacent punctuation",
+	"tc: span length, word count, share of the sentence covered, sentence start/end, headline",
+	"tc: repetition: spans with the same text in the document, occurrences of the n-gram, max word repetition",
+	"tc: polarity min/max, subjectivity, ALLCAPS words, quotes and scare quotes, ! and ?, hyphenated words",
+}
+
+// BuildConfig says where the data are and where the model goes.
+type BuildConfig struct {
+	// Data is ../shared/data (it holds propaganda/ptc and lexicons).
+	Data string
+	// Out is the directory the model and manifest are written to
+	// (technique/model); empty writes nothing.
+	Out     string
+	Options Options
+	// CVOnly runs cross-validation and trains no final model.
+	CVOnly bool
+	Logger *slog.Logger
+}
+
+// Build cross-validates on the PTC train split (choosing the decoding
+// offsets and fitting the calibration), then trains on all of it and writes
+// the model and its manifest. It returns the cross-validation result.
+func Build(ctx context.Context, cfg BuildConfig) (*CVResult, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	opts := cfg.Options
+	opts.EnsureDefaults()
+	ptc := filepath.Join(cfg.Data, "propaganda", "ptc")
+	arts, err := LoadPTC(ptc)
+	if err != nil {
+		return nil, err
+	}
+	lex, lexFiles, err := loadLexicons(filepath.Join(cfg.Data, "lexicons"))
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	log.Info("cross-validating", "articles", len(arts), "folds", opts.Folds)
+	cv, err := CrossValidate(ctx, arts, lex, opts)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("cross-validated", "si_f1", cv.SIF1, "tc_micro_f1", cv.TCMicroF1, "took", time.Since(t0).Round(time.Second))
+	if cfg.CVOnly {
+		return cv, nil
+	}
+	m, err := Train(ctx, arts, lex, opts)
+	if err != nil {
+		return nil, err
+	}
+	m.si.OBias, m.si.BBias = cv.OBias, cv.BBias
+	m.cal = cv.Cal
+	if cfg.Out == "" {
+		return cv, nil
+	}
+	var buf bytes.Buffer
+	if err := m.Encode(&buf); err != nil {
+		return nil, err
+	}
+	hashes := map[string]string{}
+	h, err := hashFiles(filepath.Join(ptc, "train-articles"), "*.txt")
+	if err != nil {
+		return nil, err
+	}
+	hashes["propaganda/ptc/train-articles/*.txt"] = h
+	for _, f := range append([]string{filepath.Join(ptc, "train-task2-TC.labels")}, lexFiles...) {
+		h, err := hashFiles(filepath.Dir(f), filepath.Base(f))
+		if err != nil {
+			return nil, err
+		}
+		rel, _ := filepath.Rel(cfg.Data, f)
+		hashes[filepath.ToSlash(rel)] = h
+	}
+	man := Manifest{
+		Model:     "SI: averaged structured perceptron, BIO, Viterbi; TC: multinomial logistic regression (AdaGrad); Platt calibration on CV folds",
+		Trained:   time.Now().UTC().Format("2006-01-02"),
+		Data:      hashes,
+		Features:  featureNames,
+		Params:    opts,
+		Validated: cv,
+		Bytes:     buf.Len(),
+	}
+	man.Params.Budget = 0
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(cfg.Out, filepath.Base(ModelFile)), buf.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	mb, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(cfg.Out, filepath.Base(ManifestFile)), append(mb, '\n'), 0o644); err != nil {
+		return nil, err
+	}
+	log.Info("model written", "dir", cfg.Out, "bytes", buf.Len())
+	return cv, nil
+}
+
+// hashFiles hashes the files of dir matching pattern, in name order.
+func hashFiles(dir, pattern string) (string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, pattern))
+	if err != nil {
+		return "", err
+	}
+	if len(files) == 0 {
+		return "", fmt.Errorf("%s: no files match %s", dir, pattern)
+	}
+	sort.Strings(files)
+	h := sha256.New()
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return "", err
+		}
+		_, err = io.Copy(h, fh)
+		fh.Close()
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,356 @@
+package technique
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newslens/newslens/document"
+)
+
+// Features are hashed: a template id and one or two values are mixed into a
+// 64-bit key and reduced to a table index, so feature extraction allocates
+// nothing per feature and the model needs no feature dictionary.
+
+func mix(a, b uint64) uint64 {
+	// splitmix64 finaliser over a combination: cheap and well spread.
+	x := a*0x9e3779b97f4a7c15 ^ (b + 0x632be59bd9b4e5b5 + (a << 6) + (a >> 2))
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+func hashString(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// Template ids: stable numbers, because the model's weights are keyed by them.
+const (
+	fBias uint64 = iota + 1
+	fW0
+	fWm1
+	fWp1
+	fWm2
+	fWp2
+	fBiM1
+	fBiP1
+	fSuf3
+	fPre3
+	fShape
+	fShapeM1P1
+	fPol
+	fPolM1
+	fPolP1
+	fSubj
+	fQuote
+	fCaps
+	fDocRep
+	fBigramRep
+	fPosInSent
+	fClausePos
+	fSentBang
+	fSentQuestion
+	fSentLen
+	fSentPol
+	fFirstSent
+	fPunct
+	fW0Quote
+	fW0Pos
+	fSentQuoteChars
+	fHyphen
+	fLexRate
+)
+
+// tok is what the features read about one token, computed once per document.
+type tok struct {
+	start, end int
+	lower      string
+	word       uint64 // hash of lower
+	shape      uint64
+	suf, pre   uint64
+	pol        int8 // lexicon polarity bucket -3..3, 0 when unknown
+	subj       int8 // lexicon subjectivity bucket 0..2
+	known      bool // in a sentiment lexicon
+	inQuote    bool
+	caps       uint8 // 0 lower, 1 Title, 2 ALLCAPS, 3 other
+	docCount   int   // occurrences of lower in the document
+	bigramRep  bool  // the bigram starting here occurs again in the document
+	punct      byte  // the ASCII punctuation mark, 0 otherwise
+	hyphen     bool  // a hyphenated word ("Assad-baiters")
+}
+
+// sent is a sentence of tokens [first,end) with sentence-level facts.
+type sent struct {
+	first, end int
+	bang       bool
+	question   bool
+	quotes     int
+	pol        int // sum of token polarity buckets
+	index      int
+}
+
+// prepared is a document's tokens and sentences ready for feature extraction.
+type prepared struct {
+	toks  []tok
+	sents []sent
+}
+
+// maxDocTokens bounds the work on one document: beyond it, tokens are not
+// tagged. 200,000 tokens is far longer than any news article.
+const maxDocTokens = 200000
+
+func prepare(doc *document.Document, lex *lexicon) *prepared {
+	toks := doc.Tokens
+	if len(toks) > maxDocTokens {
+		toks = toks[:maxDocTokens]
+	}
+	p := &prepared{toks: make([]tok, len(toks))}
+	counts := make(map[uint64]int, len(toks)/2)
+	for i, t := range toks {
+		s := doc.Text[t.Start:t.End]
+		lw := strings.ToLower(s)
+		k := &p.toks[i]
+		k.start, k.end = t.Start, t.End
+		k.lower = lw
+		k.word = hashString(lw)
+		k.shape, k.caps = shapeOf(s)
+		k.suf = hashString(suffix(lw, 3))
+		k.pre = hashString(prefix(lw, 3))
+		if t.Kind == document.TokPunct && len(s) >= 1 && s[0] < utf8.RuneSelf {
+			k.punct = s[0]
+		}
+		k.hyphen = t.Kind == document.TokWord && strings.IndexByte(s, '-') > 0
+		if e, ok := lex.lookup(lw); ok {
+			k.pol, k.subj, k.known = e.pol, e.subj, true
+		}
+		if t.Kind == document.TokWord && len(lw) > 3 {
+			counts[k.word]++
+		}
+	}
+	bigrams := make(map[uint64]int, len(toks)/2)
+	for i := range p.toks {
+		p.toks[i].docCount = counts[p.toks[i].word]
+		if i+1 < len(p.toks) && p.toks[i].docCount > 0 {
+			bigrams[mix(p.toks[i].word, p.toks[i+1].word)]++
+		}
+	}
+	for i := 0; i+1 < len(p.toks); i++ {
+		p.toks[i].bigramRep = bigrams[mix(p.toks[i].word, p.toks[i+1].word)] > 1
+	}
+	for si, s := range doc.Sentences {
+		if s.FirstToken >= len(p.toks) {
+			break
+		}
+		end := min(s.EndToken, len(p.toks))
+		st := sent{first: s.FirstToken, end: end, index: si}
+		open := false
+		for i := s.FirstToken; i < end; i++ {
+			k := &p.toks[i]
+			st.pol += int(k.pol)
+			switch doc.Text[k.start:k.end] {
+			case "!":
+				st.bang = true
+			case "?":
+				st.question = true
+			case "\"", "'":
+				st.quotes++
+				open = !open
+				continue
+			case "“", "‘", "«":
+				st.quotes++
+				open = true
+				continue
+			case "”", "’", "»":
+				st.quotes++
+				open = false
+				continue
+			}
+			k.inQuote = open
+		}
+		p.sents = append(p.sents, st)
+	}
+	return p
+}
+
+func shapeOf(s string) (uint64, uint8) {
+	var b [8]byte
+	n := 0
+	upper, lower, other := 0, 0, 0
+	var last byte
+	for _, r := range s {
+		var c byte
+		switch {
+		case unicode.IsUpper(r):
+			c, upper = 'X', upper+1
+		case unicode.IsLower(r):
+			c, lower = 'x', lower+1
+		case unicode.IsDigit(r):
+			c, other = 'd', other+1
+		default:
+			c, other = byte(r), other+1
+			if r >= utf8.RuneSelf {
+				c = 'u'
+			}
+		}
+		if c != last && n < len(b) {
+			b[n] = c
+			n++
+		}
+		last = c
+	}
+	caps := uint8(3)
+	first, _ := utf8.DecodeRuneInString(s)
+	switch {
+	case upper == 0 && lower > 0:
+		caps = 0
+	case unicode.IsUpper(first) && lower > 0:
+		caps = 1
+	case upper > 1 && lower == 0:
+		caps = 2
+	}
+	return hashString(string(b[:n])), caps
+}
+
+func suffix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[i:]
+}
+
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return s[:i]
+}
+
+func bucket(n int, bounds ...int) uint64 {
+	for i, b := range bounds {
+		if n <= b {
+			return uint64(i)
+		}
+	}
+	return uint64(len(bounds))
+}
+
+var startWord = hashString("<s>")
+var endWord = hashString("</s>")
+
+// siFeatures appends the hashed features of token i of sentence s to buf.
+func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
+	t := &p.toks[i]
+	w := func(j int) uint64 {
+		if j < s.first {
+			return startWord
+		}
+		if j >= s.end {
+			return endWord
+		}
+		return p.toks[j].word
+	}
+	pol := func(j int) uint64 {
+		if j < s.first || j >= s.end {
+			return 9
+		}
+		return uint64(p.toks[j].pol + 3)
+	}
+	shape := func(j int) uint64 {
+		if j < s.first || j >= s.end {
+			return 0
+		}
+		return p.toks[j].shape
+	}
+	n := s.end - s.first
+	pos := i - s.first
+	rel := uint64(0)
+	switch {
+	case pos == 0:
+		rel = 0
+	case i == s.end-1:
+		rel = 4
+	default:
+		rel = 1 + uint64(3*pos/n)
+	}
+	// clause position: tokens since the last comma, semicolon, colon or dash
+	clause := 0
+	for j := i - 1; j >= s.first && clause < 12; j-- {
+		c := p.toks[j].punct
+		if c == ',' || c == ';' || c == ':' || c == '-' || c == '(' {
+			break
+		}
+		clause++
+	}
+	wm1, w0, wp1 := w(i-1), t.word, w(i+1)
+	q := uint64(0)
+	if t.inQuote {
+		q = 1
+	}
+	buf = append(buf,
+		mix(fBias, 0),
+		mix(fW0, w0),
+		mix(fWm1, wm1),
+		mix(fWp1, wp1),
+		mix(fWm2, w(i-2)),
+		mix(fWp2, w(i+2)),
+		mix(fBiM1, mix(wm1, w0)),
+		mix(fBiP1, mix(w0, wp1)),
+		mix(fSuf3, t.suf),
+		mix(fPre3, t.pre),
+		mix(fShape, t.shape),
+		mix(fShapeM1P1, mix(shape(i-1), mix(t.shape, shape(i+1)))),
+		mix(fPol, pol(i)),
+		mix(fPolM1, pol(i-1)),
+		mix(fPolP1, pol(i+1)),
+		mix(fSubj, uint64(t.subj)),
+		mix(fQuote, q),
+		mix(fCaps, uint64(t.caps)|uint64(min(pos, 1))<<2),
+		mix(fPosInSent, rel),
+		mix(fClausePos, bucket(clause, 0, 1, 2, 4, 8)),
+		mix(fSentLen, bucket(n, 5, 10, 20, 35, 60)),
+		mix(fSentPol, bucket(s.pol+20, 12, 16, 18, 19, 20, 21, 22, 24, 28)),
+		mix(fW0Pos, mix(w0, rel)),
+		mix(fSentQuoteChars, bucket(s.quotes, 0, 1, 2, 4)),
+	)
+	if t.docCount > 0 {
+		buf = append(buf, mix(fDocRep, bucket(t.docCount, 1, 2, 4, 8)))
+	}
+	if t.bigramRep {
+		buf = append(buf, mix(fBigramRep, 1))
+	}
+	if s.bang {
+		buf = append(buf, mix(fSentBang, rel))
+	}
+	if s.question {
+		buf = append(buf, mix(fSentQuestion, rel))
+	}
+	if s.index == 0 {
+		buf = append(buf, mix(fFirstSent, 1))
+	}
+	if t.punct != 0 {
+		buf = append(buf, mix(fPunct, uint64(t.punct)))
+	}
+	if t.inQuote {
+		buf = append(buf, mix(fW0Quote, w0))
+	}
+	if t.hyphen {
+		buf = append(buf, mix(fHyphen, 1))
+	}
+	return buf
+}

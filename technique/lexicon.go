@@ -1,0 +1,187 @@
+package technique
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// lexEntry is what the features use of the sentiment lexicons: a polarity
+// bucket (-3..3) and a subjectivity bucket (0..2).
+type lexEntry struct {
+	pol, subj int8
+}
+
+// lexicon maps lower-case words to their entry. It is built by the trainer
+// from ../shared/data/lexicons (AFINN-165, VADER, Pattern) and stored in the
+// model, so the analyzer reads no files.
+type lexicon struct {
+	m map[string]lexEntry
+}
+
+func (l *lexicon) lookup(w string) (lexEntry, bool) {
+	if l == nil {
+		return lexEntry{}, false
+	}
+	e, ok := l.m[w]
+	return e, ok
+}
+
+var patternWord = regexp.MustCompile(`<word form="([^"]+)"[^>]*polarity="([-0-9.]+)" subjectivity="([0-9.]+)"`)
+
+// loadLexicons reads the three lexicons of dir and merges them: polarity is
+// the mean of each source's score scaled to [-1,1]; subjectivity comes from
+// Pattern, or from the strength of the polarity when Pattern lacks the word.
+func loadLexicons(dir string) (*lexicon, []string, error) {
+	pol := map[string][]float64{}
+	subj := map[string][]float64{}
+	var files []string
+	read := func(rel string, each func(line string)) error {
+		p := filepath.Join(dir, rel)
+		f, err := os.Open(p)
+		if err != nil {
+			return fmt.Errorf("lexicon %s: %w", p, err)
+		}
+		defer f.Close()
+		files = append(files, p)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			each(sc.Text())
+		}
+		return sc.Err()
+	}
+	err := read("afinn/AFINN-en-165.txt", func(l string) {
+		f := strings.Split(l, "\t")
+		if len(f) != 2 || strings.Contains(f[0], " ") {
+			return
+		}
+		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+			pol[f[0]] = append(pol[f[0]], v/5)
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	err = read("vader/vader_lexicon.txt", func(l string) {
+		f := strings.Split(l, "\t")
+		if len(f) < 2 || !isWordy(f[0]) {
+			return
+		}
+		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+			pol[f[0]] = append(pol[f[0]], v/4)
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	err = read("pattern/en-sentiment.xml", func(l string) {
+		m := patternWord.FindStringSubmatch(l)
+		if m == nil || !isWordy(m[1]) {
+			return
+		}
+		w := strings.ToLower(m[1])
+		p, _ := strconv.ParseFloat(m[2], 64)
+		s, _ := strconv.ParseFloat(m[3], 64)
+		pol[w] = append(pol[w], p)
+		subj[w] = append(subj[w], s)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	lex := &lexicon{m: make(map[string]lexEntry, len(pol))}
+	for w, ps := range pol {
+		p := mean(ps)
+		e := lexEntry{pol: polBucket(p)}
+		if ss, ok := subj[w]; ok {
+			s := mean(ss)
+			switch {
+			case s >= 0.7:
+				e.subj = 2
+			case s >= 0.3:
+				e.subj = 1
+			}
+		} else if math.Abs(p) >= 0.4 {
+			e.subj = 2
+		} else if p != 0 {
+			e.subj = 1
+		}
+		lex.m[strings.ToLower(w)] = e
+	}
+	return lex, files, nil
+}
+
+func isWordy(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '\'') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func polBucket(p float64) int8 {
+	a := math.Abs(p)
+	var b int8
+	switch {
+	case a >= 0.6:
+		b = 3
+	case a >= 0.35:
+		b = 2
+	case a >= 0.1:
+		b = 1
+	}
+	if p < 0 {
+		b = -b
+	}
+	return b
+}
+
+// encode writes the lexicon as sorted "word pol subj" lines for the model file.
+func (l *lexicon) encode() string {
+	ws := make([]string, 0, len(l.m))
+	for w := range l.m {
+		ws = append(ws, w)
+	}
+	sort.Strings(ws)
+	var b strings.Builder
+	for _, w := range ws {
+		e := l.m[w]
+		fmt.Fprintf(&b, "%s %d %d\n", w, e.pol, e.subj)
+	}
+	return b.String()
+}
+
+func decodeLexicon(s string) (*lexicon, error) {
+	l := &lexicon{m: map[string]lexEntry{}}
+	for i, line := range strings.Split(s, "\n") {
+		if line == "" {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			return nil, fmt.Errorf("lexicon line %d: %q", i+1, line)
+		}
+		p, err1 := strconv.Atoi(f[1])
+		q, err2 := strconv.Atoi(f[2])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("lexicon line %d: %q", i+1, line)
+		}
+		l.m[f[0]] = lexEntry{pol: int8(p), subj: int8(q)}
+	}
+	return l, nil
+}

@@ -1,0 +1,323 @@
+package technique
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"sort"
+)
+
+// Model is the trained pair of models (SI tagger, TC classifier) with the
+// sentiment lexicon their features read and the calibration fitted on
+// cross-validation folds.
+type Model struct {
+	si  *siModel
+	tc  *tcModel
+	lex *lexicon
+	cal Calibration
+}
+
+// Calibration maps raw scores to probabilities with Platt's sigmoid
+// 1/(1+exp(A·x+B)), fitted on out-of-fold predictions.
+type Calibration struct {
+	// SIA, SIB map a span's mean BIO margin to the probability that most of
+	// its characters lie inside a gold span.
+	SIA, SIB float64
+	// TCA, TCB map the log-probability of the chosen technique to the
+	// probability that it is the gold one.
+	TCA, TCB float64
+}
+
+func platt(a, b, x float64) float64 { return 1 / (1 + math.Exp(a*x+b)) }
+
+// fitPlatt fits A and B by Newton's method on the log loss, with Platt's
+// smoothed targets so that separable data does not diverge.
+func fitPlatt(xs []float64, ys []bool) (a, b float64) {
+	var npos, nneg float64
+	for _, y := range ys {
+		if y {
+			npos++
+		} else {
+			nneg++
+		}
+	}
+	hi, lo := (npos+1)/(npos+2), 1/(nneg+2)
+	a, b = 0, math.Log((nneg+1)/(npos+1))
+	for it := 0; it < 100; it++ {
+		var g1, g2, h11, h22, h21 float64
+		for i, x := range xs {
+			t := lo
+			if ys[i] {
+				t = hi
+			}
+			p := platt(a, b, x)
+			// d/dA of log loss with p = 1/(1+exp(Ax+B)) is (t-p)·x
+			d := t - p
+			g1 += d * x
+			g2 += d
+			w := p * (1 - p)
+			h11 += w * x * x
+			h22 += w
+			h21 += w * x
+		}
+		h11 += 1e-9
+		h22 += 1e-9
+		det := h11*h22 - h21*h21
+		if det == 0 {
+			break
+		}
+		da := -(h22*g1 - h21*g2) / det
+		db := -(-h21*g1 + h11*g2) / det
+		a += da
+		b += db
+		if math.Abs(da) < 1e-9 && math.Abs(db) < 1e-9 {
+			break
+		}
+	}
+	return a, b
+}
+
+// modelFile is the on-disk form: weights stored sparsely (rows with any
+// weight left after pruning), quantised to int16, gob-encoded and gzipped.
+type modelFile struct {
+	SIBits  uint
+	SIRows  []uint32 // deltas between row indices
+	SIW     []int16
+	SIScale float32
+	Trans   [nTags + 1][nTags]float32
+	OBias   float32
+	BBias   float32
+
+	TCBits  uint
+	Labels  []string
+	TCRows  []uint32
+	TCW     []int16
+	TCScale float32
+
+	Lexicon string
+	Cal     Calibration
+}
+
+// sparsify keeps rows of width k whose largest weight exceeds prune·max.
+func sparsify(w []float32, k int, prune float64) (rows []uint32, q []int16, scale float32) {
+	mx := 0.0
+	for _, x := range w {
+		mx = math.Max(mx, math.Abs(float64(x)))
+	}
+	if mx == 0 {
+		return nil, nil, 1
+	}
+	scale = float32(mx / 32767)
+	last := 0
+	for r := 0; r*k < len(w); r++ {
+		row := w[r*k : r*k+k]
+		keep := false
+		for _, x := range row {
+			if math.Abs(float64(x)) > prune*mx {
+				keep = true
+				break
+			}
+		}
+		if !keep {
+			continue
+		}
+		rows = append(rows, uint32(r-last))
+		last = r
+		for _, x := range row {
+			q = append(q, int16(math.Round(float64(x/scale))))
+		}
+	}
+	return rows, q, scale
+}
+
+func densify(n, k int, rows []uint32, q []int16, scale float32) ([]float32, error) {
+	w := make([]float32, n)
+	if len(q) != len(rows)*k {
+		return nil, fmt.Errorf("model: %d weights for %d rows of %d", len(q), len(rows), k)
+	}
+	r := 0
+	for i, d := range rows {
+		r += int(d)
+		if (r+1)*k > n {
+			return nil, fmt.Errorf("model: row %d out of range", r)
+		}
+		for j := 0; j < k; j++ {
+			w[r*k+j] = float32(q[i*k+j]) * scale
+		}
+	}
+	return w, nil
+}
+
+// pruneSI and pruneTC are the fractions of the largest weight below which a
+// row is dropped from the file: chosen so the model stays a few MiB with no
+// measurable loss (see the manifest's validation figures).
+const (
+	pruneSI = 0.004
+	pruneTC = 0.004
+)
+
+// Encode writes the model as gzipped gob.
+func (m *Model) Encode(w io.Writer) error {
+	f := modelFile{SIBits: m.si.Bits, Trans: m.si.Trans, OBias: m.si.OBias, BBias: m.si.BBias,
+		TCBits: m.tc.Bits, Labels: m.tc.Labels, Lexicon: m.lex.encode(), Cal: m.cal}
+	f.SIRows, f.SIW, f.SIScale = sparsify(m.si.W, nTags, pruneSI)
+	f.TCRows, f.TCW, f.TCScale = sparsify(m.tc.W, len(m.tc.Labels), pruneTC)
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	if err := gob.NewEncoder(zw).Encode(&f); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// Decode reads a model written by Encode.
+func Decode(r io.Reader) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("technique model: %w", err)
+	}
+	var f modelFile
+	if err := gob.NewDecoder(zr).Decode(&f); err != nil {
+		return nil, fmt.Errorf("technique model: %w", err)
+	}
+	if f.SIBits == 0 || f.SIBits > 24 || f.TCBits == 0 || f.TCBits > 22 || len(f.Labels) == 0 {
+		return nil, fmt.Errorf("technique model: bad header (bits %d/%d, %d labels)", f.SIBits, f.TCBits, len(f.Labels))
+	}
+	m := &Model{cal: f.Cal}
+	m.si = &siModel{Bits: f.SIBits, Trans: f.Trans, OBias: f.OBias, BBias: f.BBias}
+	if m.si.W, err = densify((1<<f.SIBits)*nTags, nTags, f.SIRows, f.SIW, f.SIScale); err != nil {
+		return nil, err
+	}
+	m.tc = &tcModel{Bits: f.TCBits, Labels: f.Labels}
+	if m.tc.W, err = densify((1<<f.TCBits)*len(f.Labels), len(f.Labels), f.TCRows, f.TCW, f.TCScale); err != nil {
+		return nil, err
+	}
+	if m.lex, err = decodeLexicon(f.Lexicon); err != nil {
+		return nil, fmt.Errorf("technique model: %w", err)
+	}
+	return m, nil
+}
+
+// Load reads the model file name from fsys.
+func Load(fsys fs.FS, name string) (*Model, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}
+
+// Prediction is one technique span found in a text.
+type Prediction struct {
+	Start, End int // byte offsets
+	Technique  string
+	// Confidence is the calibrated probability that the span is a
+	// propaganda span (SI) times the calibrated probability of the technique.
+	Confidence float64
+	SIProb     float64
+	TCProb     float64
+	// Alternatives are the next most likely techniques with their model
+	// probabilities (uncalibrated).
+	Alternatives []Alternative
+}
+
+// Alternative is a runner-up technique.
+type Alternative struct {
+	Technique string  `json:"technique"`
+	P         float64 `json:"p"`
+}
+
+type spanPred struct {
+	a, b  int // tokens
+	score float64
+}
+
+// biases is a decoding setting: the offsets added to O and B scores.
+type biases struct{ O, B float32 }
+
+// emissions scores every token of every sentence.
+func (m *Model) emissions(p *prepared, stop func() bool) [][][nTags]float32 {
+	out := make([][][nTags]float32, 0, len(p.sents))
+	var buf []uint64
+	for si := range p.sents {
+		if si%64 == 0 && stop != nil && stop() {
+			break
+		}
+		s := &p.sents[si]
+		em := make([][nTags]float32, s.end-s.first)
+		for i := s.first; i < s.end; i++ {
+			buf = p.siFeatures(buf[:0], s, i)
+			m.si.emit(buf, &em[i-s.first])
+		}
+		out = append(out, em)
+	}
+	return out
+}
+
+// decodeSpans runs Viterbi over each sentence's emissions and returns the
+// B…I runs with their mean margin over O.
+func (m *Model) decodeSpans(p *prepared, ems [][][nTags]float32, bs biases) []spanPred {
+	var out []spanPred
+	var back [][nTags]uint8
+	var tags []uint8
+	for si, em := range ems {
+		s := &p.sents[si]
+		n := len(em)
+		if cap(back) < n {
+			back = make([][nTags]uint8, n)
+		}
+		tags = m.si.decode(em, bs.O, bs.B, tags, back[:n])
+		for i := 0; i < n; {
+			if tags[i] == tagO {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < n && tags[j] == tagI {
+				j++
+			}
+			sc := 0.0
+			for k := i; k < j; k++ {
+				sc += float64(em[k][tags[k]] - em[k][tagO])
+			}
+			out = append(out, spanPred{a: s.first + i, b: s.first + j, score: sc / float64(j-i)})
+			i = j
+		}
+	}
+	return out
+}
+
+// spanCounts counts the spans of a document by their text.
+func spanCounts(p *prepared, spans [][2]int) map[string]int {
+	c := make(map[string]int, len(spans))
+	for _, s := range spans {
+		c[p.spanText(s[0], s[1])]++
+	}
+	return c
+}
+
+// classify returns the technique probabilities of tokens [a,b).
+func (m *Model) classify(p *prepared, a, b, count int, buf []uint64, out []float64) []uint64 {
+	buf = p.tcFeatures(buf[:0], a, b, count)
+	m.tc.probs(buf, out)
+	return buf
+}
+
+func ranked(labels []string, probs []float64) []int {
+	idx := make([]int, len(labels))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return probs[idx[i]] > probs[idx[j]] })
+	return idx
+}

@@ -1,0 +1,361 @@
+package technique
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/eval"
+)
+
+// Options are the training parameters. The zero value means the defaults
+// (see EnsureDefaults), which are what the embedded model was trained with.
+type Options struct {
+	SIBits   uint    // log2 of the SI feature table size
+	TCBits   uint    // log2 of the TC feature table size
+	SIEpochs int     // perceptron passes
+	TCEpochs int     // SGD passes
+	TCL2     float64 // L2 penalty of the TC model
+	TCRate   float64 // AdaGrad step
+	// OBiases and BBiases are the decoding offsets tried (every pair) in
+	// cross-validation; the best pair by SI F1 is stored in the model.
+	OBiases, BBiases []float32
+	Folds            int
+	Seed             int64
+	// Budget bounds a training run's wall time; passes stop early past it.
+	Budget time.Duration
+}
+
+// EnsureDefaults fills zero fields.
+func (o *Options) EnsureDefaults() {
+	if o.SIBits == 0 {
+		o.SIBits = 20
+	}
+	if o.TCBits == 0 {
+		o.TCBits = 17
+	}
+	if o.SIEpochs == 0 {
+		o.SIEpochs = 8
+	}
+	if o.TCEpochs == 0 {
+		o.TCEpochs = 12
+	}
+	if o.TCL2 == 0 {
+		o.TCL2 = 1e-4
+	}
+	if o.TCRate == 0 {
+		o.TCRate = 0.2
+	}
+	if len(o.OBiases) == 0 {
+		o.OBiases = []float32{-80, -120, -160, -220}
+	}
+	if len(o.BBiases) == 0 {
+		o.BBiases = []float32{0, -50, -100, -200}
+	}
+	if o.Folds == 0 {
+		o.Folds = 5
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.Budget == 0 {
+		o.Budget = 4 * time.Minute
+	}
+}
+
+func mergeByteSpans(spans []document.Span) []document.Span {
+	s := append([]document.Span(nil), spans...)
+	sort.Slice(s, func(i, j int) bool { return s[i].Start < s[j].Start })
+	var out []document.Span
+	for _, x := range s {
+		if x.End <= x.Start {
+			continue
+		}
+		if len(out) > 0 && x.Start < out[len(out)-1].End {
+			out[len(out)-1].End = max(out[len(out)-1].End, x.End)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// goldTags marks the tokens of p covered by the merged gold spans.
+func goldTags(p *prepared, spans []document.Span) []uint8 {
+	tags := make([]uint8, len(p.toks))
+	for _, s := range mergeByteSpans(spans) {
+		a, b := p.tokenRange(s.Start, s.End)
+		for i := a; i < b; i++ {
+			if i == a {
+				tags[i] = tagB
+			} else {
+				tags[i] = tagI
+			}
+		}
+	}
+	return tags
+}
+
+func siExamples(a *Article, lex *lexicon) []siExample {
+	p := prepare(a.Doc, lex)
+	tags := goldTags(p, a.SI)
+	var out []siExample
+	var buf []uint64
+	for si := range p.sents {
+		s := &p.sents[si]
+		e := siExample{gold: make([]uint8, s.end-s.first), feats: make([][]uint64, s.end-s.first)}
+		for i := s.first; i < s.end; i++ {
+			g := tags[i]
+			if i == s.first && g == tagI {
+				g = tagB // a span crossing a sentence break restarts
+			}
+			e.gold[i-s.first] = g
+			buf = p.siFeatures(buf[:0], s, i)
+			e.feats[i-s.first] = append([]uint64(nil), buf...)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func tcExamples(a *Article, lex *lexicon) []tcExample {
+	p := prepare(a.Doc, lex)
+	counts := goldSpanCounts(p, a.SI)
+	var out []tcExample
+	for _, l := range a.TC {
+		k := techniqueIndex(l.Technique)
+		if k < 0 {
+			continue
+		}
+		ta, tb := p.tokenRange(l.Start, l.End)
+		f := p.tcFeatures(nil, ta, tb, counts[p.spanText(ta, tb)])
+		out = append(out, tcExample{feats: f, label: k})
+	}
+	return out
+}
+
+func goldSpanCounts(p *prepared, spans []document.Span) map[string]int {
+	ts := make([][2]int, 0, len(spans))
+	for _, s := range spans {
+		a, b := p.tokenRange(s.Start, s.End)
+		ts = append(ts, [2]int{a, b})
+	}
+	return spanCounts(p, ts)
+}
+
+func deadline(ctx context.Context, budget time.Duration) func() bool {
+	end := time.Now().Add(budget)
+	return func() bool { return ctx.Err() != nil || time.Now().After(end) }
+}
+
+// Train trains both models on arts.
+func Train(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*Model, error) {
+	opts.EnsureDefaults()
+	stop := deadline(ctx, opts.Budget)
+	var si []siExample
+	var tc []tcExample
+	for _, a := range arts {
+		si = append(si, siExamples(a, lex)...)
+		tc = append(tc, tcExamples(a, lex)...)
+	}
+	m := &Model{lex: lex}
+	m.si = trainSI(si, opts.SIBits, opts.SIEpochs, opts.Seed, stop)
+	m.tc = trainTC(tc, Techniques, opts.TCBits, opts.TCEpochs, opts.TCL2, opts.TCRate, opts.Seed)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// CVResult is what cross-validation measured.
+type CVResult struct {
+	eval.TechniquesResult
+	// OBias is the chosen O offset and SIByBias the SI F1 of each tried.
+	OBias    float32             `json:"o_bias"`
+	BBias    float32             `json:"b_bias"`
+	SIByBias map[string]float64  `json:"si_f1_by_o_bias"`
+	Cal      Calibration         `json:"calibration"`
+	Reliab   []ReliabilityBucket `json:"reliability"`
+}
+
+// ReliabilityBucket compares calibrated confidence with observed accuracy
+// on out-of-fold predictions.
+type ReliabilityBucket struct {
+	Lo, Hi   float64 `json:"-"`
+	Range    string  `json:"range"`
+	N        int     `json:"n"`
+	MeanConf float64 `json:"mean_confidence"`
+	Observed float64 `json:"observed"`
+}
+
+// CrossValidate trains on k−1 folds of articles and predicts the held-out
+// fold, for every fold; no article is ever on both sides. It scores the
+// out-of-fold predictions with the official metrics and fits the
+// calibration.
+func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*CVResult, error) {
+	opts.EnsureDefaults()
+	k := opts.Folds
+	if k < 2 || k > len(arts) {
+		return nil, fmt.Errorf("cross-validation: %d folds for %d articles", k, len(arts))
+	}
+	// folds by a hash of the article id, so they do not depend on file order
+	ids := make([]int, len(arts))
+	for i := range ids {
+		ids[i] = i
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		return mix(uint64(opts.Seed), hashString(arts[ids[i]].ID)) < mix(uint64(opts.Seed), hashString(arts[ids[j]].ID))
+	})
+	fold := make([]int, len(arts))
+	for r, i := range ids {
+		fold[i] = r % k
+	}
+	var goldSI, goldTC []eval.TechSpan
+	var grid []biases
+	for _, o := range opts.OBiases {
+		for _, b := range opts.BBiases {
+			grid = append(grid, biases{o, b})
+		}
+	}
+	predSI := make([][]eval.TechSpan, len(grid))
+	var predTC []eval.TechSpan
+	type scored struct {
+		x float64
+		y bool
+	}
+	siCal := make([][]scored, len(grid))
+	var tcCal []scored
+	for f := 0; f < k; f++ {
+		var train, test []*Article
+		for i, a := range arts {
+			if fold[i] == f {
+				test = append(test, a)
+			} else {
+				train = append(train, a)
+			}
+		}
+		fo := opts
+		fo.Budget = opts.Budget / time.Duration(k+1)
+		m, err := Train(ctx, train, lex, fo)
+		if err != nil {
+			return nil, err
+		}
+		probs := make([]float64, len(Techniques))
+		var buf []uint64
+		for _, a := range test {
+			p := prepare(a.Doc, lex)
+			gold := mergeByteSpans(a.SI)
+			for _, s := range a.SI {
+				st, en := a.ToRunes(s)
+				goldSI = append(goldSI, eval.TechSpan{Article: a.ID, Start: st, End: en})
+			}
+			ems := m.emissions(p, nil)
+			for bi, bs := range grid {
+				for _, sp := range m.decodeSpans(p, ems, bs) {
+					bs := document.Span{Start: p.toks[sp.a].start, End: p.toks[sp.b-1].end}
+					st, en := a.ToRunes(bs)
+					predSI[bi] = append(predSI[bi], eval.TechSpan{Article: a.ID, Start: st, End: en})
+					siCal[bi] = append(siCal[bi], scored{sp.score, insideFraction(bs, gold) >= 0.5})
+				}
+			}
+			// TC on the gold spans: a span given n times gets the n most
+			// likely distinct techniques.
+			counts := goldSpanCounts(p, a.SI)
+			group := map[document.Span][]string{}
+			var order []document.Span
+			for _, l := range a.TC {
+				if group[l.Span] == nil {
+					order = append(order, l.Span)
+				}
+				group[l.Span] = append(group[l.Span], l.Technique)
+				st, en := a.ToRunes(l.Span)
+				goldTC = append(goldTC, eval.TechSpan{Article: a.ID, Technique: l.Technique, Start: st, End: en})
+			}
+			for _, s := range order {
+				ta, tb := p.tokenRange(s.Start, s.End)
+				buf = m.classify(p, ta, tb, counts[p.spanText(ta, tb)], buf, probs)
+				r := ranked(Techniques, probs)
+				st, en := a.ToRunes(s)
+				for j := range group[s] {
+					lab := Techniques[r[j%len(r)]]
+					predTC = append(predTC, eval.TechSpan{Article: a.ID, Technique: lab, Start: st, End: en})
+				}
+				top := Techniques[r[0]]
+				ok := false
+				for _, g := range group[s] {
+					ok = ok || g == top
+				}
+				tcCal = append(tcCal, scored{math.Log(probs[r[0]]), ok})
+			}
+		}
+	}
+	res := &CVResult{SIByBias: map[string]float64{}}
+	best := -1
+	for bi, bs := range grid {
+		p, r, f1, ng, np := eval.ScoreSI(goldSI, predSI[bi])
+		res.SIByBias[fmt.Sprintf("o=%g b=%g", bs.O, bs.B)] = f1
+		if best < 0 || f1 > res.SIF1 {
+			best = bi
+			res.SIPrecision, res.SIRecall, res.SIF1, res.SIGold, res.SIPred = p, r, f1, ng, np
+		}
+	}
+	res.OBias, res.BBias = grid[best].O, grid[best].B
+	micro, per, err := eval.ScoreTC(goldTC, predTC, Techniques)
+	if err != nil {
+		return nil, fmt.Errorf("cross-validation: %w", err)
+	}
+	res.TCMicroF1, res.PerTechnique, res.TCInstances = micro, per, len(goldTC)
+	res.Articles, res.Folds = len(arts), k
+	xs, ys := make([]float64, 0), make([]bool, 0)
+	for _, s := range siCal[best] {
+		xs, ys = append(xs, s.x), append(ys, s.y)
+	}
+	res.Cal.SIA, res.Cal.SIB = fitPlatt(xs, ys)
+	res.Reliab = reliability(xs, ys, func(x float64) float64 { return platt(res.Cal.SIA, res.Cal.SIB, x) }, "si")
+	xs, ys = xs[:0], ys[:0]
+	for _, s := range tcCal {
+		xs, ys = append(xs, s.x), append(ys, s.y)
+	}
+	res.Cal.TCA, res.Cal.TCB = fitPlatt(xs, ys)
+	res.Reliab = append(res.Reliab, reliability(xs, ys, func(x float64) float64 { return platt(res.Cal.TCA, res.Cal.TCB, x) }, "tc")...)
+	return res, nil
+}
+
+// insideFraction is the share of s's bytes inside the (merged) gold spans.
+func insideFraction(s document.Span, gold []document.Span) float64 {
+	in := 0
+	for _, g := range gold {
+		lo, hi := max(s.Start, g.Start), min(s.End, g.End)
+		if hi > lo {
+			in += hi - lo
+		}
+	}
+	return float64(in) / float64(max(1, s.Len()))
+}
+
+func reliability(xs []float64, ys []bool, f func(float64) float64, name string) []ReliabilityBucket {
+	bs := make([]ReliabilityBucket, 5)
+	for i := range bs {
+		bs[i].Lo, bs[i].Hi = float64(i)/5, float64(i+1)/5
+		bs[i].Range = fmt.Sprintf("%s %.1f-%.1f", name, bs[i].Lo, bs[i].Hi)
+	}
+	for i, x := range xs {
+		c := f(x)
+		k := min(int(c*5), 4)
+		bs[k].N++
+		bs[k].MeanConf += c
+		if ys[i] {
+			bs[k].Observed++
+		}
+	}
+	for i := range bs {
+		if bs[i].N > 0 {
+			bs[i].MeanConf /= float64(bs[i].N)
+			bs[i].Observed /= float64(bs[i].N)
+		}
+	}
+	return bs
+}
