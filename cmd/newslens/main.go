@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"eval":      {"evaluate a component on a benchmark: eval extract|ner|geo|quotes|figures|techniques ...", runEval},
 		"gazetteer": {"build the embedded place-name index: gazetteer build --out FILE", runGazetteer},
 		"train":     {"rebuild an embedded model from ../shared/data: train ner|techniques ...", runTrain},
+		"serve":     {"serve the web UI and JSON API (--demo loads a Wikinews demo corpus)", runServe},
 	}
 }
 

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/newslens/newslens"
+	"github.com/newslens/newslens/demo"
+	"github.com/newslens/newslens/input"
+	"github.com/newslens/newslens/pipeline"
+	"github.com/newslens/newslens/server"
+	"github.com/newslens/newslens/server/memcorpus"
+)
+
+// serveConfig is what `newslens serve` is configured with.
+type serveConfig struct {
+	addr      string
+	db        string
+	demo      bool
+	tokenFile string
+	logLevel  string
+	workers   int
+}
+
+func runServe(ctx context.Context, e env) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var c serveConfig
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
+	fs.StringVar(&c.db, "db", "", "corpus: a SQLite path or postgres:// URL (default: in memory)")
+	fs.BoolVar(&c.demo, "demo", false, "load the bundled Wikinews demo corpus on first start")
+	fs.StringVar(&c.tokenFile, "token-file", "", "file holding the bearer token that enables writes (or set $NEWSLENS_TOKEN)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.IntVar(&c.workers, "workers", 0, "documents analysed at once (default: number of CPUs)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: newslens serve [flags]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(e.args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: serve takes no arguments", errUsage)
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return fmt.Errorf("%w: --log-level %q", errUsage, c.logLevel)
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: lvl}))
+
+	token := os.Getenv("NEWSLENS_TOKEN")
+	if c.tokenFile != "" {
+		b, err := os.ReadFile(c.tokenFile)
+		if err != nil {
+			return fmt.Errorf("reading token: %w", err)
+		}
+		token = strings.TrimSpace(string(b))
+	}
+	if token != "" && len(token) < 16 {
+		return fmt.Errorf("the token must be at least 16 characters")
+	}
+
+	p, err := newslens.NewPipeline(newslens.Options{Workers: c.workers, Logger: log})
+	if err != nil {
+		return err
+	}
+	corpus, closeCorpus, err := openCorpus(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer closeCorpus()
+
+	srv, err := server.New(server.ServerConfig{Corpus: corpus, Processor: p, Token: token, Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", c.addr, err)
+	}
+	hs := server.HTTPServer(c.addr, srv.Handler())
+
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	defer stopLoad()
+	loaded := make(chan error, 1)
+	if c.demo {
+		srv.SetReady(false)
+		go func() {
+			err := loadDemo(loadCtx, p, corpus, log)
+			srv.SetReady(true)
+			loaded <- err
+		}()
+	} else {
+		loaded <- nil
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "writes", token != "", "demo", c.demo)
+	fmt.Fprintf(e.stderr, "newslens: serving on http://%s/\n", ln.Addr())
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Graceful shutdown: stop accepting, let in-flight requests (including
+	// ingests) finish, then stop the demo load.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	stopLoad()
+	if lerr := <-loaded; lerr != nil && !errors.Is(lerr, context.Canceled) {
+		log.Error("demo load", "err", lerr)
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openCorpus opens the configured corpus. Until the store package lands, the
+// only corpus is in memory.
+func openCorpus(ctx context.Context, db string) (server.Corpus, func(), error) {
+	if db != "" {
+		return nil, nil, fmt.Errorf("%w: --db needs the store package, which this build does not have yet", errUsage)
+	}
+	return memcorpus.New(), func() {}, nil
+}
+
+// loadDemo analyses and stores the demo corpus unless the corpus already
+// has documents (a persistent store that was loaded before).
+func loadDemo(ctx context.Context, p *pipeline.Pipeline, corpus server.Corpus, log *slog.Logger) error {
+	pg, err := corpus.Documents(ctx, server.PageRequest{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if pg.Total > 0 {
+		log.Info("corpus not empty: demo not loaded again", "documents", pg.Total)
+		return nil
+	}
+	recs, err := demo.Records()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	items := make(chan input.Item)
+	go func() {
+		defer close(items)
+		for _, r := range recs {
+			select {
+			case items <- input.Item{Record: r}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	n, failed := 0, 0
+	err = p.Run(ctx, items, func(r pipeline.Result) error {
+		if r.Err != nil {
+			failed++
+			log.Warn("demo article failed", "name", r.Name, "err", r.Err)
+			return nil
+		}
+		n++
+		return corpus.Put(ctx, r.Doc)
+	})
+	log.Info("demo corpus loaded", "documents", n, "failed", failed, "seconds", time.Since(start).Seconds(), "attribution", demo.Attribution)
+	return err
+}

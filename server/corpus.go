@@ -1,0 +1,224 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/newslens/newslens/document"
+)
+
+// Corpus is what the server reads and writes. It is declared here, by its
+// consumer, so the server does not depend on a storage technology: cmd wires
+// the real store through an adapter, and tests use server/memcorpus.
+//
+// Implementations must be safe for concurrent use. Documents returned by Get
+// belong to the caller; the server never mutates a document it did not create.
+type Corpus interface {
+	// Get returns the document with the given id, or an error wrapping ErrNotFound.
+	Get(ctx context.Context, id string) (*document.Document, error)
+	// Put stores an analysed document, replacing one with the same id.
+	Put(ctx context.Context, doc *document.Document) error
+	// Delete removes a document; deleting a missing one wraps ErrNotFound.
+	Delete(ctx context.Context, id string) error
+	// Documents lists documents, newest first.
+	Documents(ctx context.Context, p PageRequest) (Page[DocSummary], error)
+	// Search runs a full-text query with filters and returns facet counts over
+	// every match (not just the page).
+	Search(ctx context.Context, q SearchRequest) (*SearchResult, error)
+	// Stats aggregates the whole corpus for the dashboard.
+	Stats(ctx context.Context) (*Stats, error)
+	Entities(ctx context.Context, p PageRequest) (Page[EntitySummary], error)
+	Entity(ctx context.Context, id string) (*EntityDetail, error)
+	Places(ctx context.Context, p PageRequest) (Page[PlaceSummary], error)
+	Place(ctx context.Context, id string) (*PlaceDetail, error)
+	Outlets(ctx context.Context, p PageRequest) (Page[OutletSummary], error)
+	Outlet(ctx context.Context, name string) (*OutletDetail, error)
+}
+
+// ErrNotFound is wrapped by Corpus errors for missing documents, entities,
+// places and outlets; the server maps it to 404.
+var ErrNotFound = errors.New("not found")
+
+// PageRequest asks for one page of a list. Cursor is opaque: the Next of the
+// previous page, or "" for the first.
+type PageRequest struct {
+	Limit  int
+	Cursor string
+}
+
+// Page is one page of a list; Next is "" on the last page.
+type Page[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next_cursor,omitempty"`
+	Total int    `json:"total"`
+}
+
+// Filter narrows a search. Empty fields do not filter.
+type Filter struct {
+	Outlet    string    `json:"outlet,omitempty"`
+	Entity    string    `json:"entity,omitempty"` // canonical entity id
+	Place     string    `json:"place,omitempty"`  // geonameid
+	Speaker   string    `json:"speaker,omitempty"`
+	Technique string    `json:"technique,omitempty"`
+	From      time.Time `json:"from,omitzero"`
+	To        time.Time `json:"to,omitzero"` // exclusive
+}
+
+// SearchRequest is a full-text query. An empty Query matches every document
+// that passes the filter.
+type SearchRequest struct {
+	Query string
+	Filter
+	Sort string // "relevance" (default) or "date"
+	PageRequest
+}
+
+// SearchResult is one page of hits with facets over all matches.
+type SearchResult struct {
+	Total  int                     `json:"total"`
+	Hits   []Hit                   `json:"hits"`
+	Next   string                  `json:"next_cursor,omitempty"`
+	Facets map[string][]FacetCount `json:"facets"`
+}
+
+// Facet names used in SearchResult.Facets.
+const (
+	FacetOutlet    = "outlet"
+	FacetEntity    = "entity"
+	FacetPlace     = "place"
+	FacetSpeaker   = "speaker"
+	FacetTechnique = "technique"
+	FacetDate      = "date" // values are months, "2017-09"
+)
+
+// FacetNames lists the facets in display order.
+var FacetNames = []string{FacetOutlet, FacetEntity, FacetPlace, FacetSpeaker, FacetTechnique, FacetDate}
+
+// FacetCount is one facet value with the number of matching documents.
+// Value is what goes in the filter; Label is for display.
+type FacetCount struct {
+	Value string `json:"value"`
+	Label string `json:"label,omitempty"`
+	Count int    `json:"count"`
+}
+
+// Hit is a matching document with the matching spans in context.
+type Hit struct {
+	DocSummary
+	Score    float64   `json:"score"`
+	Snippets []Snippet `json:"snippets,omitempty"`
+}
+
+// Snippet is an excerpt of a document's text around matches. Start is the
+// byte offset of Text in the document; Matches are spans of the document.
+type Snippet struct {
+	Start   int             `json:"start"`
+	Text    string          `json:"text"`
+	Matches []document.Span `json:"matches"`
+}
+
+// DocSummary is a document as listed.
+type DocSummary struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	Outlet    string     `json:"outlet,omitempty"`
+	URL       string     `json:"url,omitempty"`
+	Published *time.Time `json:"published,omitempty"`
+}
+
+// Stats are corpus-wide aggregations.
+type Stats struct {
+	Documents   int            `json:"documents"`
+	Annotations map[string]int `json:"annotations"` // by kind
+	// Volume is documents per month ("2017-09").
+	Volume []FacetCount `json:"volume"`
+	// OutletTechnique is the outlet × technique matrix of annotation counts.
+	OutletTechnique []Cell         `json:"outlet_technique"`
+	TopSpeakers     []FacetCount   `json:"top_speakers"`
+	TopEntities     []FacetCount   `json:"top_entities"`
+	Citations       []Edge         `json:"citations"`
+	Places          []PlaceSummary `json:"places"`
+	Outlets         []FacetCount   `json:"outlets"`
+}
+
+// Cell is one cell of a matrix.
+type Cell struct {
+	Row   string `json:"row"`
+	Col   string `json:"col"`
+	Count int    `json:"count"`
+}
+
+// Edge is a weighted directed edge: From cites To Count times.
+type Edge struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Count int    `json:"count"`
+}
+
+// EntitySummary is an entity as listed.
+type EntitySummary struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Type      string `json:"type"`
+	Mentions  int    `json:"mentions"`
+	Documents int    `json:"documents"`
+}
+
+// QuoteRef is a quote in some document.
+type QuoteRef struct {
+	DocID   string `json:"doc_id"`
+	Title   string `json:"title"`
+	AnnID   string `json:"annotation_id"`
+	Speaker string `json:"speaker,omitempty"`
+	Text    string `json:"text"`
+}
+
+// EntityDetail is everything the entity page shows.
+type EntityDetail struct {
+	EntitySummary
+	Aliases     []string     `json:"aliases,omitempty"`
+	Timeline    []FacetCount `json:"timeline"`
+	Outlets     []FacetCount `json:"outlets"`
+	CoOccurring []FacetCount `json:"co_occurring"`
+	QuotesBy    []QuoteRef   `json:"quotes_by"`
+	QuotesAbout []QuoteRef   `json:"quotes_about"`
+	Documents   []DocSummary `json:"recent_documents"`
+}
+
+// PlaceSummary is a resolved place with its mention counts.
+type PlaceSummary struct {
+	ID        string  `json:"id"` // geonameid
+	Name      string  `json:"name"`
+	Country   string  `json:"country,omitempty"`
+	Lat       float64 `json:"lat"`
+	Lon       float64 `json:"lon"`
+	Mentions  int     `json:"mentions"`
+	Documents int     `json:"documents"`
+}
+
+// PlaceDetail is everything the place page shows.
+type PlaceDetail struct {
+	PlaceSummary
+	Aliases     []string     `json:"aliases,omitempty"`
+	Timeline    []FacetCount `json:"timeline"`
+	Outlets     []FacetCount `json:"outlets"`
+	CoOccurring []FacetCount `json:"co_occurring"`
+	Documents   []DocSummary `json:"recent_documents"`
+}
+
+// OutletSummary is an outlet as listed.
+type OutletSummary struct {
+	Name      string `json:"name"`
+	Documents int    `json:"documents"`
+}
+
+// OutletDetail is everything the outlet page shows.
+type OutletDetail struct {
+	OutletSummary
+	Volume     []FacetCount `json:"volume"`
+	Techniques []FacetCount `json:"techniques"`
+	Speakers   []FacetCount `json:"speakers"`
+	Cites      []FacetCount `json:"cites"`
+	Documents  []DocSummary `json:"recent_documents"`
+}

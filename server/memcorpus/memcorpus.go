@@ -1,0 +1,992 @@
+// Package memcorpus is an in-memory [server.Corpus]: a word index over the
+// documents' text plus per-document facts (outlet, entities, places,
+// speakers, techniques, citations) from which it computes facets and
+// aggregations. The server's tests use it, and `newslens serve` falls back to
+// it when no store is configured.
+//
+// It holds every document in memory, so it suits corpora of tens of
+// thousands of documents, not millions.
+package memcorpus
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/server"
+)
+
+var _ server.Corpus = (*Corpus)(nil)
+
+// Corpus is an in-memory corpus, safe for concurrent use.
+type Corpus struct {
+	mu    sync.RWMutex
+	docs  map[string]*entry
+	order []*entry            // newest first; rebuilt lazily
+	index map[string][]*entry // folded word -> documents containing it
+	dirty bool
+	stats *server.Stats // cached until the next write
+}
+
+type entry struct {
+	doc   *document.Document
+	sum   server.DocSummary
+	facts facts
+	words map[string]int // folded word -> frequency
+}
+
+// facts are the facet values of one document.
+type facts struct {
+	month      string
+	entities   map[string]int // id -> mentions
+	entityInfo map[string]server.EntitySummary
+	places     map[string]int
+	placeInfo  map[string]server.PlaceSummary
+	speakers   map[string]int
+	techniques map[string]int
+	cites      map[string]int // cited outlet -> count
+	kinds      map[string]int
+	quotes     []server.QuoteRef
+	speakerIDs map[string]string // speaker name -> entity id, where known
+}
+
+// New returns an empty corpus.
+func New() *Corpus {
+	return &Corpus{docs: map[string]*entry{}, index: map[string][]*entry{}}
+}
+
+// Get implements server.Corpus.
+func (c *Corpus) Get(ctx context.Context, id string) (*document.Document, error) {
+	c.mu.RLock()
+	e, ok := c.docs[id]
+	c.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("document %q: %w", id, server.ErrNotFound)
+	}
+	return e.doc, nil
+}
+
+// Put implements server.Corpus. The corpus keeps doc; callers must not
+// modify it afterwards.
+func (c *Corpus) Put(ctx context.Context, doc *document.Document) error {
+	if doc.ID == "" {
+		doc.ID = document.NewID(doc.URL, doc.Text)
+	}
+	e := &entry{doc: doc, facts: extractFacts(doc), words: wordCounts(doc)}
+	e.sum = summary(doc)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.docs[doc.ID]; ok {
+		c.unindex(old)
+	}
+	c.docs[doc.ID] = e
+	for w := range e.words {
+		c.index[w] = append(c.index[w], e)
+	}
+	c.dirty = true
+	c.stats = nil
+	return nil
+}
+
+func (c *Corpus) unindex(e *entry) {
+	for w := range e.words {
+		list := c.index[w]
+		for i, x := range list {
+			if x == e {
+				list = append(list[:i:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(c.index, w)
+		} else {
+			c.index[w] = list
+		}
+	}
+}
+
+// Delete implements server.Corpus.
+func (c *Corpus) Delete(ctx context.Context, id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.docs[id]
+	if !ok {
+		return fmt.Errorf("document %q: %w", id, server.ErrNotFound)
+	}
+	c.unindex(e)
+	delete(c.docs, id)
+	c.dirty = true
+	c.stats = nil
+	return nil
+}
+
+// Len returns the number of documents.
+func (c *Corpus) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.docs)
+}
+
+func summary(doc *document.Document) server.DocSummary {
+	title := doc.Title
+	if title == "" {
+		title = firstLine(doc.Text, 90)
+	}
+	return server.DocSummary{ID: doc.ID, Title: title, Outlet: doc.Outlet, URL: doc.URL, Published: doc.Published}
+}
+
+func firstLine(s string, max int) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return strings.TrimSpace(s)
+}
+
+// sorted returns the documents newest first (undated last, then by id), under
+// at least a read lock; it upgrades to rebuild the order when needed.
+func (c *Corpus) sorted() []*entry {
+	c.mu.RLock()
+	if !c.dirty {
+		o := c.order
+		c.mu.RUnlock()
+		return o
+	}
+	c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dirty {
+		o := make([]*entry, 0, len(c.docs))
+		for _, e := range c.docs {
+			o = append(o, e)
+		}
+		sort.Slice(o, func(i, j int) bool { return newer(o[i], o[j]) })
+		c.order = o
+		c.dirty = false
+	}
+	return c.order
+}
+
+func newer(a, b *entry) bool {
+	pa, pb := a.doc.Published, b.doc.Published
+	switch {
+	case pa != nil && pb != nil && !pa.Equal(*pb):
+		return pa.After(*pb)
+	case pa != nil && pb == nil:
+		return true
+	case pa == nil && pb != nil:
+		return false
+	}
+	return a.doc.ID < b.doc.ID
+}
+
+// Documents implements server.Corpus.
+func (c *Corpus) Documents(ctx context.Context, p server.PageRequest) (server.Page[server.DocSummary], error) {
+	all := c.sorted()
+	off, limit, err := window(p, len(all))
+	if err != nil {
+		return server.Page[server.DocSummary]{}, err
+	}
+	var out server.Page[server.DocSummary]
+	out.Total = len(all)
+	for _, e := range all[off:min(off+limit, len(all))] {
+		out.Items = append(out.Items, e.sum)
+	}
+	out.Next = nextCursor(off, limit, len(all))
+	return out, nil
+}
+
+// Cursors are opaque to clients: an offset, base64-encoded with a prefix so a
+// cursor from another list is caught.
+func window(p server.PageRequest, n int) (off, limit int, err error) {
+	limit = p.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	if p.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		if err != nil || !strings.HasPrefix(string(b), "o:") {
+			return 0, 0, fmt.Errorf("cursor %q: %w", p.Cursor, server.ErrBadRequest)
+		}
+		off, err = strconv.Atoi(string(b[2:]))
+		if err != nil || off < 0 {
+			return 0, 0, fmt.Errorf("cursor %q: %w", p.Cursor, server.ErrBadRequest)
+		}
+	}
+	if off > n {
+		off = n
+	}
+	return off, limit, nil
+}
+
+func nextCursor(off, limit, n int) string {
+	if off+limit >= n {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(off+limit)))
+}
+
+// Search implements server.Corpus.
+func (c *Corpus) Search(ctx context.Context, q server.SearchRequest) (*server.SearchResult, error) {
+	terms := queryTerms(q.Query)
+	var cands []*entry
+	scores := map[*entry]float64{}
+	if len(terms) == 0 {
+		cands = c.sorted()
+	} else {
+		c.mu.RLock()
+		n := float64(len(c.docs))
+		// Intersect, starting from the rarest term.
+		lists := make([][]*entry, len(terms))
+		for i, t := range terms {
+			lists[i] = c.index[t]
+		}
+		sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
+		if len(lists[0]) > 0 {
+			set := map[*entry]bool{}
+			for _, e := range lists[0] {
+				set[e] = true
+			}
+			for _, l := range lists[1:] {
+				next := map[*entry]bool{}
+				for _, e := range l {
+					if set[e] {
+						next[e] = true
+					}
+				}
+				set = next
+			}
+			for e := range set {
+				var s float64
+				for _, t := range terms {
+					idf := math.Log(1 + n/float64(len(c.index[t])))
+					s += idf * (1 + math.Log(float64(e.words[t])))
+				}
+				// Normalise by length so long articles do not win by size.
+				s /= math.Sqrt(float64(1 + len(e.doc.Text)/1000))
+				scores[e] = s
+				cands = append(cands, e)
+			}
+		}
+		c.mu.RUnlock()
+	}
+	var matched []*entry
+	for _, e := range cands {
+		if match(e, q.Filter) {
+			matched = append(matched, e)
+		}
+	}
+	if len(terms) > 0 {
+		if q.Sort == "date" {
+			sort.Slice(matched, func(i, j int) bool { return newer(matched[i], matched[j]) })
+		} else {
+			sort.Slice(matched, func(i, j int) bool {
+				if scores[matched[i]] != scores[matched[j]] {
+					return scores[matched[i]] > scores[matched[j]]
+				}
+				return newer(matched[i], matched[j])
+			})
+		}
+	}
+	off, limit, err := window(q.PageRequest, len(matched))
+	if err != nil {
+		return nil, err
+	}
+	res := &server.SearchResult{Total: len(matched), Facets: facets(matched)}
+	for _, e := range matched[off:min(off+limit, len(matched))] {
+		res.Hits = append(res.Hits, server.Hit{DocSummary: e.sum, Score: scores[e], Snippets: snippets(e.doc.Text, terms, 2)})
+	}
+	res.Next = nextCursor(off, limit, len(matched))
+	return res, nil
+}
+
+func match(e *entry, f server.Filter) bool {
+	if f.Outlet != "" && e.doc.Outlet != f.Outlet {
+		return false
+	}
+	if f.Entity != "" && e.facts.entities[f.Entity] == 0 {
+		return false
+	}
+	if f.Place != "" && e.facts.places[f.Place] == 0 {
+		return false
+	}
+	if f.Speaker != "" && e.facts.speakers[f.Speaker] == 0 {
+		return false
+	}
+	if f.Technique != "" && e.facts.techniques[f.Technique] == 0 {
+		return false
+	}
+	if !f.From.IsZero() || !f.To.IsZero() {
+		p := e.doc.Published
+		if p == nil {
+			return false
+		}
+		if !f.From.IsZero() && p.Before(f.From) {
+			return false
+		}
+		if !f.To.IsZero() && !p.Before(f.To) {
+			return false
+		}
+	}
+	return true
+}
+
+const facetLimit = 10
+
+func facets(es []*entry) map[string][]server.FacetCount {
+	counts := map[string]map[string]int{}
+	labels := map[string]string{}
+	for _, n := range server.FacetNames {
+		counts[n] = map[string]int{}
+	}
+	for _, e := range es {
+		if e.doc.Outlet != "" {
+			counts[server.FacetOutlet][e.doc.Outlet]++
+		}
+		if e.facts.month != "" {
+			counts[server.FacetDate][e.facts.month]++
+		}
+		for id := range e.facts.entities {
+			counts[server.FacetEntity][id]++
+			labels["e:"+id] = e.facts.entityInfo[id].Name
+		}
+		for id := range e.facts.places {
+			counts[server.FacetPlace][id]++
+			labels["p:"+id] = e.facts.placeInfo[id].Name
+		}
+		for s := range e.facts.speakers {
+			counts[server.FacetSpeaker][s]++
+		}
+		for t := range e.facts.techniques {
+			counts[server.FacetTechnique][t]++
+		}
+	}
+	out := map[string][]server.FacetCount{}
+	for name, m := range counts {
+		fc := top(m, facetLimit)
+		for i := range fc {
+			switch name {
+			case server.FacetEntity:
+				fc[i].Label = labels["e:"+fc[i].Value]
+			case server.FacetPlace:
+				fc[i].Label = labels["p:"+fc[i].Value]
+			}
+		}
+		if name == server.FacetDate {
+			sort.Slice(fc, func(i, j int) bool { return fc[i].Value < fc[j].Value })
+		}
+		out[name] = fc
+	}
+	return out
+}
+
+// top returns the n largest counts, ties broken by value; n <= 0 means all.
+func top(m map[string]int, n int) []server.FacetCount {
+	out := make([]server.FacetCount, 0, len(m))
+	for v, c := range m {
+		out = append(out, server.FacetCount{Value: v, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+func byValue(m map[string]int) []server.FacetCount {
+	out := top(m, 0)
+	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	return out
+}
+
+// Stats implements server.Corpus; the result is cached until the next write.
+func (c *Corpus) Stats(ctx context.Context) (*server.Stats, error) {
+	c.mu.RLock()
+	st := c.stats
+	c.mu.RUnlock()
+	if st != nil {
+		return st, nil
+	}
+	all := c.sorted()
+	st = &server.Stats{Documents: len(all), Annotations: map[string]int{},
+		OutletTechnique: []server.Cell{}, Citations: []server.Edge{}}
+	volume := map[string]int{}
+	matrix := map[[2]string]int{}
+	speakers := map[string]int{}
+	ents := map[string]int{}
+	entNames := map[string]string{}
+	edges := map[[2]string]int{}
+	outlets := map[string]int{}
+	for _, e := range all {
+		if e.facts.month != "" {
+			volume[e.facts.month]++
+		}
+		out := e.doc.Outlet
+		if out == "" {
+			out = "(unknown)"
+		}
+		outlets[out]++
+		for k, n := range e.facts.kinds {
+			st.Annotations[k] += n
+		}
+		for t, n := range e.facts.techniques {
+			matrix[[2]string{out, t}] += n
+		}
+		for s, n := range e.facts.speakers {
+			speakers[s] += n
+		}
+		for id, n := range e.facts.entities {
+			ents[id] += n
+			entNames[id] = e.facts.entityInfo[id].Name
+		}
+		for to, n := range e.facts.cites {
+			edges[[2]string{out, to}] += n
+		}
+	}
+	st.Volume = byValue(volume)
+	for k, n := range matrix {
+		st.OutletTechnique = append(st.OutletTechnique, server.Cell{Row: k[0], Col: k[1], Count: n})
+	}
+	sort.Slice(st.OutletTechnique, func(i, j int) bool {
+		a, b := st.OutletTechnique[i], st.OutletTechnique[j]
+		if a.Row != b.Row {
+			return a.Row < b.Row
+		}
+		return a.Col < b.Col
+	})
+	st.TopSpeakers = top(speakers, 15)
+	st.TopEntities = top(ents, 15)
+	for i := range st.TopEntities {
+		st.TopEntities[i].Label = entNames[st.TopEntities[i].Value]
+	}
+	for k, n := range edges {
+		st.Citations = append(st.Citations, server.Edge{From: k[0], To: k[1], Count: n})
+	}
+	sort.Slice(st.Citations, func(i, j int) bool {
+		if st.Citations[i].Count != st.Citations[j].Count {
+			return st.Citations[i].Count > st.Citations[j].Count
+		}
+		return st.Citations[i].From+st.Citations[i].To < st.Citations[j].From+st.Citations[j].To
+	})
+	if len(st.Citations) > 40 {
+		st.Citations = st.Citations[:40]
+	}
+	pl := c.placeList()
+	if len(pl) > 300 {
+		pl = pl[:300]
+	}
+	st.Places = pl
+	st.Outlets = top(outlets, 30)
+	c.mu.Lock()
+	c.stats = st
+	c.mu.Unlock()
+	return st, nil
+}
+
+func (c *Corpus) entityList() []server.EntitySummary {
+	m := map[string]*server.EntitySummary{}
+	for _, e := range c.sorted() {
+		for id, n := range e.facts.entities {
+			s, ok := m[id]
+			if !ok {
+				info := e.facts.entityInfo[id]
+				s = &server.EntitySummary{ID: id, Name: info.Name, Type: info.Type}
+				m[id] = s
+			}
+			s.Mentions += n
+			s.Documents++
+		}
+	}
+	out := make([]server.EntitySummary, 0, len(m))
+	for _, s := range m {
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Mentions != out[j].Mentions {
+			return out[i].Mentions > out[j].Mentions
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+func (c *Corpus) placeList() []server.PlaceSummary {
+	m := map[string]*server.PlaceSummary{}
+	for _, e := range c.sorted() {
+		for id, n := range e.facts.places {
+			s, ok := m[id]
+			if !ok {
+				info := e.facts.placeInfo[id]
+				s = &info
+				s.Mentions, s.Documents = 0, 0
+				m[id] = s
+			}
+			s.Mentions += n
+			s.Documents++
+		}
+	}
+	out := make([]server.PlaceSummary, 0, len(m))
+	for _, s := range m {
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Mentions != out[j].Mentions {
+			return out[i].Mentions > out[j].Mentions
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+func page[T any](all []T, p server.PageRequest) (server.Page[T], error) {
+	off, limit, err := window(p, len(all))
+	if err != nil {
+		return server.Page[T]{}, err
+	}
+	return server.Page[T]{Items: all[off:min(off+limit, len(all))], Next: nextCursor(off, limit, len(all)), Total: len(all)}, nil
+}
+
+// Entities implements server.Corpus, most mentioned first.
+func (c *Corpus) Entities(ctx context.Context, p server.PageRequest) (server.Page[server.EntitySummary], error) {
+	return page(c.entityList(), p)
+}
+
+// Places implements server.Corpus, most mentioned first.
+func (c *Corpus) Places(ctx context.Context, p server.PageRequest) (server.Page[server.PlaceSummary], error) {
+	pl := c.placeList()
+	return page(pl, p)
+}
+
+// Outlets implements server.Corpus, largest first.
+func (c *Corpus) Outlets(ctx context.Context, p server.PageRequest) (server.Page[server.OutletSummary], error) {
+	m := map[string]int{}
+	for _, e := range c.sorted() {
+		if e.doc.Outlet != "" {
+			m[e.doc.Outlet]++
+		}
+	}
+	var out []server.OutletSummary
+	for _, fc := range top(m, 0) {
+		out = append(out, server.OutletSummary{Name: fc.Value, Documents: fc.Count})
+	}
+	return page(out, p)
+}
+
+const recentDocs = 20
+
+// Entity implements server.Corpus.
+func (c *Corpus) Entity(ctx context.Context, id string) (*server.EntityDetail, error) {
+	d := &server.EntityDetail{}
+	timeline, outlets, co := map[string]int{}, map[string]int{}, map[string]int{}
+	names := map[string]string{}
+	aliases := map[string]bool{}
+	for _, e := range c.sorted() {
+		n := e.facts.entities[id]
+		speaks := false
+		for _, q := range e.facts.quotes {
+			if e.facts.speakerIDs[q.Speaker] == id {
+				speaks = true
+			}
+		}
+		if n == 0 && !speaks {
+			continue
+		}
+		if d.ID == "" {
+			info := e.facts.entityInfo[id]
+			d.EntitySummary = server.EntitySummary{ID: id, Name: info.Name, Type: info.Type}
+		}
+		d.EntitySummary.Mentions += n
+		d.EntitySummary.Documents++
+		if e.facts.month != "" {
+			timeline[e.facts.month]++
+		}
+		if e.doc.Outlet != "" {
+			outlets[e.doc.Outlet]++
+		}
+		for other := range e.facts.entities {
+			if other != id {
+				co[other]++
+				names[other] = e.facts.entityInfo[other].Name
+			}
+		}
+		for _, ent := range e.doc.Entities {
+			if ent.ID == id {
+				for _, a := range ent.Aliases {
+					aliases[a] = true
+				}
+			}
+		}
+		name := e.facts.entityInfo[id].Name
+		for _, q := range e.facts.quotes {
+			switch {
+			case e.facts.speakerIDs[q.Speaker] == id || (name != "" && q.Speaker == name):
+				d.QuotesBy = append(d.QuotesBy, q)
+			case name != "" && strings.Contains(q.Text, name):
+				d.QuotesAbout = append(d.QuotesAbout, q)
+			}
+		}
+		if len(d.Documents) < recentDocs {
+			d.Documents = append(d.Documents, e.sum)
+		}
+	}
+	if d.ID == "" {
+		return nil, fmt.Errorf("entity %q: %w", id, server.ErrNotFound)
+	}
+	for a := range aliases {
+		d.Aliases = append(d.Aliases, a)
+	}
+	sort.Strings(d.Aliases)
+	d.Timeline = byValue(timeline)
+	d.Outlets = top(outlets, 20)
+	d.CoOccurring = top(co, 20)
+	for i := range d.CoOccurring {
+		d.CoOccurring[i].Label = names[d.CoOccurring[i].Value]
+	}
+	d.QuotesBy = capQuotes(d.QuotesBy)
+	d.QuotesAbout = capQuotes(d.QuotesAbout)
+	return d, nil
+}
+
+func capQuotes(q []server.QuoteRef) []server.QuoteRef {
+	if len(q) > 50 {
+		return q[:50]
+	}
+	return q
+}
+
+// Place implements server.Corpus.
+func (c *Corpus) Place(ctx context.Context, id string) (*server.PlaceDetail, error) {
+	d := &server.PlaceDetail{}
+	timeline, outlets, co := map[string]int{}, map[string]int{}, map[string]int{}
+	names := map[string]string{}
+	aliases := map[string]bool{}
+	for _, e := range c.sorted() {
+		n := e.facts.places[id]
+		if n == 0 {
+			continue
+		}
+		if d.ID == "" {
+			d.PlaceSummary = e.facts.placeInfo[id]
+			d.Mentions, d.PlaceSummary.Documents = 0, 0
+		}
+		d.Mentions += n
+		d.PlaceSummary.Documents++
+		if e.facts.month != "" {
+			timeline[e.facts.month]++
+		}
+		if e.doc.Outlet != "" {
+			outlets[e.doc.Outlet]++
+		}
+		for other := range e.facts.places {
+			if other != id {
+				co[other]++
+				names[other] = e.facts.placeInfo[other].Name
+			}
+		}
+		for _, a := range e.doc.Annotations {
+			if a.Kind == "place" && attrID(a.Attrs, "geonameid") == id {
+				aliases[a.Text] = true
+			}
+		}
+		if len(d.Documents) < recentDocs {
+			d.Documents = append(d.Documents, e.sum)
+		}
+	}
+	if d.ID == "" {
+		return nil, fmt.Errorf("place %q: %w", id, server.ErrNotFound)
+	}
+	for a := range aliases {
+		d.Aliases = append(d.Aliases, a)
+	}
+	sort.Strings(d.Aliases)
+	d.Timeline = byValue(timeline)
+	d.Outlets = top(outlets, 20)
+	d.CoOccurring = top(co, 20)
+	for i := range d.CoOccurring {
+		d.CoOccurring[i].Label = names[d.CoOccurring[i].Value]
+	}
+	return d, nil
+}
+
+// Outlet implements server.Corpus.
+func (c *Corpus) Outlet(ctx context.Context, name string) (*server.OutletDetail, error) {
+	d := &server.OutletDetail{OutletSummary: server.OutletSummary{Name: name}}
+	volume, tech, speakers, cites := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	for _, e := range c.sorted() {
+		if e.doc.Outlet != name {
+			continue
+		}
+		d.OutletSummary.Documents++
+		if e.facts.month != "" {
+			volume[e.facts.month]++
+		}
+		for k, n := range e.facts.techniques {
+			tech[k] += n
+		}
+		for k, n := range e.facts.speakers {
+			speakers[k] += n
+		}
+		for k, n := range e.facts.cites {
+			cites[k] += n
+		}
+		if len(d.Documents) < recentDocs {
+			d.Documents = append(d.Documents, e.sum)
+		}
+	}
+	if d.OutletSummary.Documents == 0 {
+		return nil, fmt.Errorf("outlet %q: %w", name, server.ErrNotFound)
+	}
+	d.Volume = byValue(volume)
+	d.Techniques = top(tech, 0)
+	d.Speakers = top(speakers, 20)
+	d.Cites = top(cites, 20)
+	return d, nil
+}
+
+// extractFacts reads the facet values of doc from its annotations, using the
+// attribute names agreed in docs/format.md.
+func extractFacts(doc *document.Document) facts {
+	f := facts{
+		entities: map[string]int{}, entityInfo: map[string]server.EntitySummary{},
+		places: map[string]int{}, placeInfo: map[string]server.PlaceSummary{},
+		speakers: map[string]int{}, techniques: map[string]int{}, cites: map[string]int{},
+		kinds: map[string]int{}, speakerIDs: map[string]string{},
+	}
+	if doc.Published != nil {
+		f.month = doc.Published.UTC().Format("2006-01")
+	}
+	for _, ent := range doc.Entities {
+		if ent.ID == "" {
+			continue
+		}
+		f.entities[ent.ID] += max(1, len(ent.Mentions))
+		f.entityInfo[ent.ID] = server.EntitySummary{ID: ent.ID, Name: ent.Name, Type: ent.Type}
+	}
+	title := doc.Title
+	if title == "" {
+		title = firstLine(doc.Text, 90)
+	}
+	for _, a := range doc.Annotations {
+		f.kinds[a.Kind]++
+		switch a.Kind {
+		case "entity":
+			// Fall back to mentions when the document has no merged entities.
+			if len(doc.Entities) == 0 {
+				id := attrID(a.Attrs, "entity_id")
+				if id == "" {
+					id = a.Label + ":" + strings.ToLower(a.Text)
+				}
+				f.entities[id]++
+				if _, ok := f.entityInfo[id]; !ok {
+					f.entityInfo[id] = server.EntitySummary{ID: id, Name: a.Text, Type: a.Label}
+				}
+			}
+		case "place":
+			id := attrID(a.Attrs, "geonameid")
+			if id == "" {
+				continue
+			}
+			f.places[id]++
+			if _, ok := f.placeInfo[id]; !ok {
+				name := attrString(a.Attrs, "name")
+				if name == "" {
+					name = a.Text
+				}
+				lat, okLat := attrFloat(a.Attrs, "lat")
+				lon, okLon := attrFloat(a.Attrs, "lon")
+				if !okLat || !okLon {
+					continue
+				}
+				f.placeInfo[id] = server.PlaceSummary{ID: id, Name: name, Country: attrString(a.Attrs, "country"), Lat: lat, Lon: lon}
+			}
+		case "quote":
+			sp := attrString(a.Attrs, "speaker")
+			if sp == "" {
+				if s, ok := a.Parts["source"]; ok {
+					sp = doc.Slice(s)
+				}
+			}
+			if sp != "" {
+				f.speakers[sp]++
+				if id := attrID(a.Attrs, "speaker_entity"); id != "" {
+					f.speakerIDs[sp] = id
+				}
+			}
+			text := a.Text
+			if s, ok := a.Parts["content"]; ok {
+				text = doc.Slice(s)
+			}
+			if len(text) > 400 {
+				text = firstLine(text, 400)
+			}
+			f.quotes = append(f.quotes, server.QuoteRef{DocID: doc.ID, Title: title, AnnID: a.ID, Speaker: sp, Text: text})
+		case "technique":
+			if a.Label != "" {
+				f.techniques[a.Label]++
+			}
+		case "citation":
+			if o := attrString(a.Attrs, "outlet"); o != "" {
+				f.cites[o]++
+			}
+		}
+	}
+	// Places without coordinates cannot be drawn or summarised.
+	for id := range f.places {
+		if _, ok := f.placeInfo[id]; !ok {
+			delete(f.places, id)
+		}
+	}
+	return f
+}
+
+func attrString(m map[string]any, k string) string {
+	if v, ok := m[k].(string); ok {
+		return v
+	}
+	return ""
+}
+
+// attrID formats an id attribute that may have been decoded from JSON as a
+// float64 or given as an int or a string.
+func attrID(m map[string]any, k string) string {
+	switch v := m[k].(type) {
+	case string:
+		return v
+	case float64:
+		if v == math.Trunc(v) {
+			return strconv.FormatInt(int64(v), 10)
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+func attrFloat(m map[string]any, k string) (float64, bool) {
+	switch v := m[k].(type) {
+	case float64:
+		return v, true
+	case float32:
+		return float64(v), true
+	case int:
+		return float64(v), true
+	case string:
+		f, err := strconv.ParseFloat(v, 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// fold is the index key of a word: lower case.
+func fold(w string) string { return strings.ToLower(w) }
+
+func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// words calls fn with each word of s and its byte span.
+func words(s string, fn func(w string, start, end int)) {
+	start := -1
+	for i, r := range s {
+		if isWord(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			fn(s[start:i], start, i)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		fn(s[start:], start, len(s))
+	}
+}
+
+func wordCounts(doc *document.Document) map[string]int {
+	m := map[string]int{}
+	words(doc.Title, func(w string, _, _ int) { m[fold(w)]++ })
+	words(doc.Text, func(w string, _, _ int) { m[fold(w)]++ })
+	return m
+}
+
+func queryTerms(q string) []string {
+	var out []string
+	seen := map[string]bool{}
+	words(q, func(w string, _, _ int) {
+		w = fold(w)
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	})
+	return out
+}
+
+// snippets returns up to n excerpts of text around the first matches of terms.
+func snippets(text string, terms []string, n int) []server.Snippet {
+	if len(terms) == 0 {
+		end := min(len(text), 240)
+		for end < len(text) && !utf8.RuneStart(text[end]) {
+			end++
+		}
+		return []server.Snippet{{Start: 0, Text: text[:end]}}
+	}
+	want := map[string]bool{}
+	for _, t := range terms {
+		want[t] = true
+	}
+	var out []server.Snippet
+	lastEnd := -1
+	words(text, func(w string, s, e int) {
+		if len(out) >= n || !want[fold(w)] || s < lastEnd {
+			return
+		}
+		from, to := s-100, e+140
+		if from < 0 {
+			from = 0
+		}
+		if to > len(text) {
+			to = len(text)
+		}
+		for from > 0 && !utf8.RuneStart(text[from]) {
+			from--
+		}
+		for to < len(text) && !utf8.RuneStart(text[to]) {
+			to++
+		}
+		sn := server.Snippet{Start: from, Text: text[from:to]}
+		words(sn.Text, func(w2 string, s2, e2 int) {
+			if want[fold(w2)] {
+				sn.Matches = append(sn.Matches, document.Span{Start: from + s2, End: from + e2})
+			}
+		})
+		out = append(out, sn)
+		lastEnd = to
+	})
+	return out
+}
