@@ -1,6 +1,8 @@
 package figure
 
 import (
+	"strings"
+
 	"github.com/newslens/newslens/document"
 )
 
@@ -77,8 +79,11 @@ func (s *scan) findAmounts() []document.Annotation {
 				cur = raw
 			}
 			a, end, ok = s.money(i, i+1, cur)
-		} else if isDigitsToken(s.low[i]) || s.low[i] == "a" || s.low[i] == "an" || smallNumbers[s.low[i]] > 0 {
+		} else if isDigitsToken(s.low[i]) || s.low[i] == "a" || s.low[i] == "an" || smallNumbers[s.low[i]] > 0 || vagueNumbers[s.low[i]] > 0 {
 			a, end, ok = s.numberAmount(i)
+			if !ok {
+				a, end, ok = s.unitCompound(i)
+			}
 		}
 		if !ok {
 			continue
@@ -127,10 +132,21 @@ func (s *scan) money(sym, k int, cur string) (document.Annotation, int, bool) {
 func (s *scan) numberAmount(i int) (document.Annotation, int, bool) {
 	n := len(s.toks)
 	num, ok := s.parseNumber(i)
-	if !ok || num.end >= n || s.usedIn(i, num.end) || num.approx == "vague" {
+	if !ok || num.end >= n || s.usedIn(i, num.end) {
 		return document.Annotation{}, 0, false
 	}
 	next := s.low[num.end]
+	if num.approx == "vague" {
+		// only "millions of dollars", "billions of euros"
+		if next != "of" || num.end+1 >= n {
+			return document.Annotation{}, 0, false
+		}
+		cur, ok := currencyWords[s.low[num.end+1]]
+		if !ok {
+			return document.Annotation{}, 0, false
+		}
+		return s.moneyAnnotation(i, num.end+2, num, cur, "vague"), num.end + 2, true
+	}
 	first := i
 	approx, k0 := s.approxBefore(i)
 	if k0 >= 0 {
@@ -146,9 +162,10 @@ func (s *scan) numberAmount(i int) (document.Annotation, int, bool) {
 	if code := s.raw(num.end); currencyCodes[code] {
 		return s.moneyAnnotation(first, num.end+1, num, code, approx), num.end + 1, true
 	}
-	if next == "%" || next == "percent" || next == "per" && num.end+1 < n && s.low[num.end+1] == "cent" {
+	points := next == "percentage" && num.end+1 < n && (s.low[num.end+1] == "points" || s.low[num.end+1] == "point")
+	if next == "%" || next == "percent" || points || next == "per" && num.end+1 < n && s.low[num.end+1] == "cent" {
 		end := num.end + 1
-		if next == "per" {
+		if next == "per" || points {
 			end++
 		}
 		attrs := map[string]any{"value": num.value}
@@ -235,4 +252,28 @@ func (s *scan) amountObject(k int) string {
 func isVerbLike(w string) bool {
 	n := len(w)
 	return n > 4 && (w[n-2:] == "ed" || w[n-2:] == "ly" || w[n-3:] == "ing")
+}
+
+// unitCompound reads a number glued to its unit by a hyphen: "125-mph",
+// "40-km".
+func (s *scan) unitCompound(i int) (document.Annotation, int, bool) {
+	num, u, ok := strings.Cut(s.low[i], "-")
+	if !ok {
+		return document.Annotation{}, 0, false
+	}
+	unit, ok := units[u]
+	if !ok {
+		return document.Annotation{}, 0, false
+	}
+	v, ok := parseDigits(num)
+	if !ok {
+		return document.Annotation{}, 0, false
+	}
+	n := number{first: i, end: i + 1, value: v, digits: true, approxTok: -1}
+	first := i
+	approx, k0 := s.approxBefore(i)
+	if k0 >= 0 {
+		first = k0
+	}
+	return s.quantity(first, n, i+1, unit, approx), i + 1, true
 }

@@ -41,6 +41,7 @@ var typeWords = map[string]string{
 	"affected": Affected,
 	"infected": Sick, "sickened": Sick, "ill": Sick, "sick": Sick, "hospitalised": Sick,
 	"hospitalized": Sick, "poisoned": Sick, "diagnosed": Sick, "contracted": Sick,
+	"paralysed": Sick, "paralyzed": Sick, "symptoms": Sick, "blinded": Wounded, "stricken": Sick,
 }
 
 // verbsBefore type a count from the verb in front of its number:
@@ -58,7 +59,8 @@ var verbsBefore = map[string]string{
 	"evacuated": Evacuated, "evacuating": Evacuated, "evacuate": Evacuated, "rescued": Evacuated,
 	"affecting": Affected, "affected": Affected, "affects": Affected,
 	"infecting": Sick, "infected": Sick, "sickening": Sick, "sickened": Sick, "hospitalising": Sick,
-	"hospitalizing": Sick,
+	"hospitalizing": Sick, "blinded": Wounded, "blinding": Wounded, "injures": Wounded,
+	"wounds": Wounded, "infects": Sick, "kidnaps": Kidnapped,
 }
 
 // objectNouns are the things counted, with the type they imply when no
@@ -84,7 +86,18 @@ var objectNouns = map[string]string{
 	"patients": Sick, "cases": Sick, "infections": Sick,
 	"victims": "", "survivors": "", "migrants": "", "immigrants": "", "asylum-seekers": Displaced,
 	"hogs": "", "pigs": "", "birds": "", "chickens": "", "cattle": "", "animals": "", "cows": "",
-	"sheep": "", "ducks": "", "poultry": "", "horses": "", "dogs": "",
+	"sheep": "", "ducks": "", "poultry": "", "horses": "", "dogs": "", "buffalo": "", "goats": "",
+	"camels": "", "livestock": "", "turkeys": "", "servicemen": "", "officials": "", "inmates": "",
+	"doctors": "", "nurses": "", "teachers": "", "pupils": "", "relatives": "", "youths": "",
+	"teens": "", "death": Killed, "lives": Killed, "veterans": "", "resident": "", "officer": "",
+	"policeman": "", "worker": "", "student": "", "journalist": "", "passenger": "", "boy": "",
+	"girl": "", "baby": "", "patient": Sick, "pilgrim": "", "tourist": "", "fighter": "", "militant": "",
+}
+
+// eventNouns name the event itself, so they fix the count's type.
+var eventNouns = map[string]bool{
+	"deaths": true, "death": true, "fatalities": true, "bodies": true, "casualties": true, "injuries": true,
+	"cases": true, "infections": true, "arrests": true, "lives": true,
 }
 
 // auxWords may stand between the object and its type word:
@@ -99,6 +112,8 @@ var auxWords = map[string]bool{
 	"either": true, "both": true, "already": true, "were.": true, "will": true, "would": true,
 	"may": true, "might": true, "so": true, "far": true, "'ve": true, "of": true, "them": true, "whom": true,
 	"having": true, "lie": true, "lay": true, "shot": true, "found": true, "newly": true,
+	"could": true, "can": true, "should": true, "suspected": true, "to": true, "shown": true,
+	"showed": true, "developed": true, "more": true,
 }
 
 // modifiers may stand between the number and the object: "27 more
@@ -110,6 +125,8 @@ var modifiers = map[string]bool{
 	"government": true, "pro-government": true, "opposition": true, "rebel": true, "islamist": true,
 	"farm": true, "health": true, "aid": true, "medical": true, "school": true, "of": true, "the": true,
 	"u.s.": true, "u.n.": true, "un": true, "new": true, "confirmed": true, "human": true,
+	"reported": true, "recorded": true, "newly": true, "probable": true, "known": true,
+	"total": true, "further": true, "extra": true, "these": true, "those": true,
 }
 
 var rateWords = map[string]string{
@@ -135,6 +152,7 @@ var identifierHeads = map[string]bool{
 func (s *scan) findCounts() []document.Annotation {
 	var out []document.Annotation
 	n := len(s.toks)
+	s.prevEnd, s.prevType = -1, ""
 	for i := 0; i < n; i++ {
 		if s.used[i] {
 			continue
@@ -148,6 +166,7 @@ func (s *scan) findCounts() []document.Annotation {
 		}
 		if a, ok := s.count(num); ok {
 			out = append(out, a)
+			s.prevEnd, s.prevType = s.tokenAt(a.End), a.Label
 			for k := num.first; k < num.end; k++ {
 				s.used[k] = true
 			}
@@ -176,7 +195,7 @@ func (s *scan) notACount(i int, num number) bool {
 		}
 		// a capitalised word right before a digit number names it
 		// ("Brigade 137", "Highway 61"), unless it starts the sentence.
-		if num.digits && s.isCap(i-1) && i-1 > 0 && !placePreps[prev] && !s.isMonth(i-1) {
+		if num.digits && s.isCap(i-1) && i-1 > 0 && !placePreps[prev] && !s.isMonth(i-1) && !countContext(prev) {
 			if _, isObj := objectNouns[prev]; !isObj {
 				return true
 			}
@@ -200,7 +219,7 @@ func (s *scan) notACount(i int, num number) bool {
 func (s *scan) count(num number) (document.Annotation, bool) {
 	n := len(s.toks)
 	j := num.end
-	if j < n && s.low[j] == "of" && (num.approx == "vague" || j+1 < n && s.low[j+1] == "the") {
+	if j < n && s.low[j] == "of" && (num.approx == "vague" || j+1 < n && determiners[s.low[j+1]]) {
 		j++
 	}
 	// the object: skip modifiers and demonyms ("25,000 Syrian civilians")
@@ -212,7 +231,10 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 			// "children and women": take the first noun
 			break
 		}
-		if modifiers[w] || (s.isCap(k) && k > 0 && isWordTok(w) && !s.isMonth(k)) {
+		if modifiers[w] || (s.isCap(k) && k > 0 && isWordTok(w) && !s.isMonth(k) && !isWeekday(w)) {
+			continue
+		}
+		if _, ok := preTypes[w]; ok {
 			continue
 		}
 		break
@@ -224,9 +246,31 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 		p = obj + 1
 		last = obj
 		typ = objectNouns[s.low[obj]]
+		if eventNouns[s.low[obj]] {
+			// "194 deaths", "2,335 cases": the noun is the type; a verb
+			// further on belongs to another subject
+			p = n
+		}
+		// "two deceased patients", "20 injured people"
+		for k := j; k < obj; k++ {
+			if t, ok := preTypes[s.low[k]]; ok {
+				typ = t
+			}
+		}
+		if s.low[obj] == "lives" && first0(s, num) > 0 && savedVerbs[s.low[first0(s, num)-1]] {
+			return document.Annotation{}, false
+		}
 	}
-	// a type word after the object, across auxiliaries
-	for k := p; k < n && k < p+5; k++ {
+	// a type word after the object: across auxiliaries only when the number
+	// stands alone ("27 killed", "49 have died"); across a short stretch of
+	// the clause when there is an object ("1,300 people in Mexico have been
+	// hospitalized", "26 students and teachers might have been infected").
+	wide := obj >= 0
+	limit := p + 6
+	if wide {
+		limit = p + 10
+	}
+	for k := p; k < n && k < limit; k++ {
 		w := s.low[k]
 		if t, ok := typeWords[w]; ok {
 			if w == "held" && !(k+1 < n && (s.low[k+1] == "hostage" || s.low[k+1] == "captive")) && obj < 0 {
@@ -263,7 +307,26 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 			typ, last = Protesting, k
 			break
 		}
-		if !auxWords[w] && !(w == "," && obj >= 0) {
+		if w == "commit" || w == "committed" || w == "commits" {
+			if k+1 < n && s.low[k+1] == "suicide" {
+				typ, last = Killed, k+1
+				break
+			}
+		}
+		if auxWords[w] || len(w) > 4 && strings.HasSuffix(w, "ly") {
+			continue
+		}
+		if !wide || clauseBreak[w] {
+			break
+		}
+		if w == "," || isDigitsToken(w) {
+			// a list of subjects continues: "birds, sheep and goats were
+			// slaughtered"; anything else after a comma is a new clause
+			if k+1 < n {
+				if _, ok := objectNouns[s.low[k+1]]; ok || w != "," {
+					continue
+				}
+			}
 			break
 		}
 	}
@@ -275,21 +338,42 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 	} else if k >= 0 {
 		first = k
 	}
-	if typ == "" && (obj >= 0 || num.end < n && s.low[num.end] == "of") {
+	if typ == "" {
 		k := first - 1
-		for k >= 0 && (s.low[k] == "the" || s.low[k] == "a" || s.low[k] == "an" || s.low[k] == "some") {
+		for k >= 0 && (s.low[k] == "the" || s.low[k] == "a" || s.low[k] == "an" || s.low[k] == "some" || s.low[k] == "another") {
 			k--
 		}
 		if k >= 0 {
-			if t, ok := verbsBefore[s.low[k]]; ok {
+			v := s.low[k]
+			// without an object, the number must end its phrase: "killed
+			// seventeen and blinded a dozen", "killing more than 50 and"
+			bare := obj < 0 && (num.end >= n || phraseEnd[s.low[num.end]])
+			if t, ok := verbsBefore[v]; ok && (obj >= 0 || bare || num.end < n && s.low[num.end] == "of") {
 				typ = t
+			} else if v == "shot" && k > 0 && s.low[k-1] == "fatally" && (obj >= 0 || bare) {
+				typ = Killed
+			} else if v == "of" && k > 0 {
+				// "the deaths of more than 500 people", "bodies of two students"
+				if t, ok := nounsBeforeOf[s.low[k-1]]; ok && (obj >= 0 || bare) {
+					typ = t
+				} else if k > 1 && s.low[k-1] == "lives" && (s.low[k-2] == "the" || s.low[k-2] == "taken") && (obj >= 0 || bare) {
+					typ = Killed
+				}
 			}
 		}
+	}
+	// "among the dead were four men", "the 20 killed included four children"
+	if typ == "" && obj >= 0 {
+		typ = s.listedAmong(first)
+	}
+	// "four men and two women": the second of a pair takes the first's type
+	if typ == "" && obj >= 0 && first > 0 && s.prevType != "" && s.low[obj] != "others" && (s.low[first-1] == "and" || s.low[first-1] == ",") && s.prevEnd == first-2 {
+		typ = s.prevType
 	}
 	// "the death toll rose to 30", "a death toll of 30"
 	if typ == "" {
 		for k := first - 1; k >= 0 && k >= first-6; k-- {
-			if s.low[k] == "toll" || s.low[k] == "tolls" {
+			if s.low[k] == "toll" || s.low[k] == "tolls" || s.low[k] == "count" && k > 0 && s.low[k-1] == "death" {
 				typ = Killed
 				if k > 0 && (s.low[k-1] == "injury" || s.low[k-1] == "casualty") {
 					typ = Casualties
@@ -396,4 +480,103 @@ func isWordTok(w string) bool {
 	}
 	c := w[0]
 	return c >= 'a' && c <= 'z' || c >= 0x80 && !strings.ContainsAny(w[:1], "0123456789")
+}
+
+// first0 is the first token of a number with its approximation.
+func first0(s *scan, num number) int {
+	if _, k := s.approxBefore(num.first); k >= 0 {
+		return k
+	}
+	return num.first
+}
+
+var savedVerbs = map[string]bool{"saved": true, "save": true, "saving": true, "saves": true, "spared": true}
+
+var determiners = map[string]bool{"the": true, "these": true, "those": true, "them": true, "their": true, "its": true}
+
+// preTypes are adjectives between a number and its object that type the
+// count: "two deceased patients", "20 injured people".
+var preTypes = map[string]string{
+	"dead": Killed, "deceased": Killed, "injured": Wounded, "wounded": Wounded, "missing": Missing,
+	"displaced": Displaced, "detained": Arrested, "infected": Sick, "sick": Sick, "trapped": Trapped,
+	"kidnapped": Kidnapped, "abducted": Kidnapped, "evacuated": Evacuated, "arrested": Arrested,
+}
+
+// nounsBeforeOf type a count that follows "NOUN of": "the deaths of 500
+// people", "the evacuation of 3,000 residents".
+var nounsBeforeOf = map[string]string{
+	"deaths": Killed, "death": Killed, "killing": Killed, "killings": Killed, "murder": Killed,
+	"murders": Killed, "massacre": Killed, "slaughter": Killed, "sacrifice": Killed, "bodies": Killed,
+	"culling": Killed, "execution": Killed, "executions": Killed,
+	"injury": Wounded, "injuries": Wounded, "wounding": Wounded,
+	"evacuation": Evacuated, "rescue": Evacuated, "arrest": Arrested, "arrests": Arrested,
+	"detention": Arrested, "displacement": Displaced, "abduction": Kidnapped, "kidnapping": Kidnapped,
+	"disappearance": Missing,
+}
+
+// phraseEnd are tokens after which a bare number has ended its phrase.
+var phraseEnd = map[string]bool{
+	"and": true, ",": true, ".": true, ";": true, ":": true, "in": true, "at": true, "on": true,
+	"near": true, "across": true, "during": true, "since": true, "when": true, "after": true,
+	"before": true, "while": true, "as": true, "including": true, "last": true, "this": true,
+	"yesterday": true, "today": true, "-": true, ")": true, "(": true, "inside": true, "outside": true,
+	"around": true, "over": true, "from": true, "with": true, "\"": true, "'": true, "so": true,
+}
+
+// clauseBreak ends the search for a count's type word.
+var clauseBreak = map[string]bool{
+	".": true, ";": true, ":": true, "(": true, ")": true, "\"": true, "but": true, "while": true,
+	"whereas": true, "although": true, "because": true, "if": true, "than": true, "-": true,
+	"compared": true, "out": true, "said": true, "says": true,
+}
+
+// countContext reports whether a (capitalised, headline-style) word before
+// a number is part of a count's phrase rather than a name: "Kills 20",
+// "Infected Over 600".
+func countContext(w string) bool {
+	if _, ok := verbsBefore[w]; ok {
+		return true
+	}
+	if _, ok := typeWords[w]; ok {
+		return true
+	}
+	switch w {
+	case "over", "about", "nearly", "almost", "around", "some", "than", "least", "and", "the", "of", "to", "by", "estimated":
+		return true
+	}
+	return false
+}
+
+// tokenAt returns the index of the token ending at byte offset end.
+func (s *scan) tokenAt(end int) int {
+	for k := range s.toks {
+		if s.toks[k].End == end {
+			return k
+		}
+	}
+	return -1
+}
+
+// listedAmong reads "among the dead were N", "the 20 killed included N":
+// a type word shortly before a listing verb in front of the number.
+func (s *scan) listedAmong(first int) string {
+	k := first - 1
+	if k < 1 {
+		return ""
+	}
+	switch s.low[k] {
+	case "were", "included", "include", "includes", "including", "are":
+	default:
+		return ""
+	}
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		w := s.low[j]
+		if t, ok := typeWords[w]; ok {
+			return t
+		}
+		if w == "victims" || w == "casualties" {
+			return Casualties
+		}
+	}
+	return ""
 }

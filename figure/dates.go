@@ -28,7 +28,7 @@ var datePreps = map[string]string{
 	"in": "", "since": "since", "by": "by", "until": "until", "till": "until", "from": "from",
 	"during": "", "before": "before", "after": "after", "early": "", "late": "", "mid": "",
 	"of": "", "on": "", "last": "", "this": "", "next": "", "through": "until", "throughout": "",
-	"between": "", "to": "", "and": "", "or": "", "end": "", "beginning": "", "around": "", "in.": "",
+	"between": "", "to": "", "and": "", "or": "", "end": "", "beginning": "", "around": "", "in.": "", "for": "",
 }
 
 // date kinds before resolution.
@@ -42,19 +42,22 @@ const (
 // dateFig is a date found in the text, resolved after the whole text is
 // read (the anchor may be a later date).
 type dateFig struct {
-	span     document.Span
-	kind     int
-	y, m, d  int // written parts (0 = absent)
-	res      string
-	unit     string // for dOffset: "day", "week", "month", "year"
-	off      int    // for dOffset
-	wd       time.Weekday
-	future   bool
-	relation string
-	label    string // "date", "range", "duration"
-	end      *dateFig
-	duration string
-	conf     float64
+	span    document.Span
+	kind    int
+	y, m, d int // written parts (0 = absent)
+	res     string
+	unit    string // for dOffset: "day", "week", "month", "year"
+	off     int    // for dOffset
+	wd      time.Weekday
+	future  bool
+	// textAnchor: the anchor is the latest date written in the text, a
+	// lower bound of the publication date, so a bare weekday may lie after it
+	textAnchor bool
+	relation   string
+	label      string // "date", "range", "duration"
+	end        *dateFig
+	duration   string
+	conf       float64
 }
 
 func (s *scan) isMonth(i int) bool {
@@ -122,12 +125,25 @@ func (s *scan) findDates() []dateFig {
 		if !ok {
 			continue
 		}
+		// ranges: "from July to August", "between 2014 and 2016", "Sept. 19 to 22"
+		conn := end
+		if conn+1 < n && s.low[conn] == "," && s.low[conn+1] == "and" {
+			conn++
+		}
+		if f.label == "" && f.d != 0 && conn+1 < n && (s.low[conn] == "to" || s.low[conn] == "-" || s.low[conn] == "until") {
+			if d2, ok := s.dayAt(conn + 1); ok && d2 > f.d && !(conn+2 < n && s.isMonth(conn+2)) && validDate(2000, f.m, d2) {
+				g := f
+				g.d, g.label = d2, "date"
+				f.end, f.label = &g, "range"
+				f.span.End = s.toks[conn+1].End
+				end = conn + 2
+			}
+		}
 		if f.label == "" {
 			f.label = "date"
 		}
-		// ranges: "from July to August", "between 2014 and 2016", "1-3 September"
-		if end+1 < n && (s.low[end] == "to" || s.low[end] == "-" || s.low[end] == "until" || s.low[end] == "and" && i > 0 && s.low[i-1] == "between") {
-			if g, end2, ok := s.dateAt(end + 1); ok && f.label == "date" && g.label == "" && (g.kind == dAbs || g.kind == dYearless) && (f.kind == dAbs || f.kind == dYearless) {
+		if conn+1 < n && (s.low[conn] == "to" || s.low[conn] == "-" || s.low[conn] == "until" || s.low[conn] == "and" && i > 0 && s.low[i-1] == "between") {
+			if g, end2, ok := s.dateAt(conn + 1); ok && f.label == "date" && g.label == "" && (g.kind == dAbs || g.kind == dYearless) && (f.kind == dAbs || f.kind == dYearless) {
 				if f.y == 0 && g.y != 0 && f.kind == dYearless {
 					f.y, f.kind = g.y, dAbs
 				}
@@ -142,6 +158,11 @@ func (s *scan) findDates() []dateFig {
 			if r := datePreps[s.low[i-1]]; r != "" && r != "from" {
 				f.relation = r
 			}
+		}
+		// "by the end of March" in a sentence about what will or would
+		// happen is the next March
+		if f.kind == dYearless && (f.relation == "by" || f.relation == "until" || s.deadlineBefore(i)) && s.modalContext() {
+			f.future = true
 		}
 		out = append(out, f)
 		for k := i; k < end; k++ {
@@ -161,6 +182,26 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 	if f, ok := numericDate(w); ok {
 		f.span = sp(i + 1)
 		return f, i + 1, true
+	}
+	// "1-3 September 2017"
+	if d1, d2, ok := dayRange(w); ok && i+1 < n {
+		if m, ok := s.monthAt(i + 1); ok && validDate(2000, m, d1) && validDate(2000, m, d2) {
+			f := dateFig{kind: dYearless, m: m, d: d1, res: "day", conf: 0.9}
+			end := i + 2
+			if y, ok := s.yearAt(end); ok {
+				f.kind, f.y, end = dAbs, y, end+1
+			}
+			g := f
+			g.d, g.label = d2, "date"
+			f.end, f.label, f.span = &g, "range", sp(end)
+			return f, end, true
+		}
+	}
+	// "mid-September", "early-July"
+	if pre, mon, ok := strings.Cut(w, "-"); ok && (pre == "mid" || pre == "early" || pre == "late") {
+		if m, ok := monthNames[mon]; ok && len(mon) > 3 {
+			return dateFig{span: sp(i + 1), kind: dYearless, m: m, res: "month", conf: 0.85}, i + 1, true
+		}
 	}
 	// "1 September 2017", "31st August"
 	if d, ok := s.dayAt(i); ok && i+1 < n {
@@ -200,6 +241,24 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 		if j < n && s.low[j] == "." {
 			j++
 		}
+		// "May 13-15": a day range in one token
+		if j < n {
+			if d1, d2, ok := dayRange(s.low[j]); ok && validDate(2000, m, d1) && validDate(2000, m, d2) {
+				f := dateFig{kind: dYearless, m: m, d: d1, res: "day", conf: 0.9}
+				end := j + 1
+				if y, ok := s.yearAt(end); ok {
+					f.kind, f.y, end = dAbs, y, end+1
+				} else if end+1 < n && s.low[end] == "," {
+					if y, ok := s.yearAt(end + 1); ok {
+						f.kind, f.y, end = dAbs, y, end+2
+					}
+				}
+				g := f
+				g.d, g.label = d2, "date"
+				f.end, f.label, f.span = &g, "range", sp(end)
+				return f, end, true
+			}
+		}
 		// "Aug. 31", "September 1, 2017", "September 1st"
 		if d, ok := s.dayAt(j); ok {
 			k := j + 1
@@ -220,6 +279,17 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 				}
 				// "May 5" only when capitalised May is not the verb: a day follows, fine
 				return dateFig{span: sp(k), kind: dYearless, m: m, d: d, res: "day", conf: 0.9}, k, true
+			}
+		}
+		// "August of 2008", "September of last year"
+		if j+1 < n && s.low[j] == "of" {
+			if y, ok := s.yearAt(j + 1); ok {
+				return dateFig{span: sp(j + 2), kind: dAbs, y: y, m: m, res: "month", conf: 0.9}, j + 2, true
+			}
+			if j+2 < n && s.low[j+2] == "year" {
+				if off, ok := map[string]int{"last": -1, "this": 0, "next": 1}[s.low[j+1]]; ok {
+					return dateFig{span: sp(j + 3), kind: dOffset, unit: "monthofyear", m: m, off: off, res: "month", conf: 0.9}, j + 3, true
+				}
 			}
 		}
 		// "July 2017", "July, 2017"
@@ -276,19 +346,29 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 	}
 	// relative days
 	switch w {
-	case "yesterday":
-		return dateFig{span: sp(i + 1), kind: dOffset, unit: "day", off: -1, res: "day", conf: 0.9}, i + 1, true
-	case "today", "tonight":
-		if s.isCap(i) && i == 0 && w == "today" && i+1 < n && s.low[i+1] == "'s" {
+	case "yesterday", "today", "tonight", "tomorrow":
+		if s.inName(i) || s.nounUse(i) {
 			return dateFig{}, 0, false
 		}
-		return dateFig{span: sp(i + 1), kind: dOffset, unit: "day", off: 0, res: "day", conf: 0.85}, i + 1, true
-	case "tomorrow":
-		return dateFig{span: sp(i + 1), kind: dOffset, unit: "day", off: 1, res: "day", conf: 0.9}, i + 1, true
+		off := map[string]int{"yesterday": -1, "tomorrow": 1}[w]
+		return dateFig{span: sp(i + 1), kind: dOffset, unit: "day", off: off, res: "day", conf: 0.85}, i + 1, true
 	case "last", "next", "this", "past":
 		if i+1 < n {
 			u := s.low[i+1]
 			off := map[string]int{"last": -1, "past": -1, "next": 1, "this": 0}[w]
+			if w == "this" || w == "last" {
+				switch u {
+				case "morning", "afternoon", "evening", "night":
+					off := 0
+					if w == "last" {
+						if u != "night" {
+							return dateFig{}, 0, false
+						}
+						off = -1
+					}
+					return dateFig{span: sp(i + 2), kind: dOffset, unit: "day", off: off, res: "day", conf: 0.85}, i + 2, true
+				}
+			}
 			switch u {
 			case "week", "month", "year":
 				if w == "past" {
@@ -311,9 +391,14 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 	if wd, ok := weekdays[w]; ok && s.isCap(i) {
 		f := dateFig{span: sp(i + 1), kind: dWeekday, wd: wd, res: "day", conf: 0.8}
 		f.future = s.futureContext()
-		// "Sunday, 3 September 2017" is one date: let the absolute part win
-		if i+1 < n && s.low[i+1] == "," && i+2 < n {
-			if g, end, ok := s.dateAt(i + 2); ok && g.kind == dAbs && g.res == "day" {
+		// "Sunday, 3 September 2017", "Monday November 1" are one date:
+		// the written day wins
+		k := i + 1
+		if k < n && s.low[k] == "," {
+			k++
+		}
+		if k < n {
+			if g, end, ok := s.dateAt(k); ok && (g.kind == dAbs || g.kind == dYearless) && g.res == "day" && g.label == "" {
 				g.span.Start = s.toks[i].Start
 				return g, end, true
 			}
@@ -398,7 +483,7 @@ var approxPhrasesLast = map[string]bool{
 func (s *scan) futureContext() bool {
 	for _, w := range s.low {
 		switch w {
-		case "will", "'ll", "shall", "upcoming", "scheduled", "expected", "plans", "planned":
+		case "will", "'ll", "shall", "upcoming", "scheduled", "expected", "expect", "expects", "plans", "planned":
 			return true
 		}
 	}
@@ -485,6 +570,9 @@ func resolveDates(figs []dateFig, published *time.Time) []document.Annotation {
 				Confidence: f.conf, Analyzer: Name, Version: Version})
 			continue
 		}
+		if anchorName == "latest_date_in_text" {
+			f.textAnchor = true
+		}
 		iso, res, used := resolveOne(f, anchor)
 		if f.end != nil {
 			g := *f.end
@@ -552,6 +640,16 @@ func resolveOne(f dateFig, anchor time.Time) (string, string, bool) {
 			return "", "day", true
 		}
 		delta := int(f.wd) - int(anchor.Weekday())
+		if f.textAnchor && !f.future {
+			// nearest such day, ties to the past
+			if delta > 3 {
+				delta -= 7
+			} else if delta < -3 {
+				delta += 7
+			}
+			t := anchor.AddDate(0, 0, delta)
+			return t.Format("2006-01-02"), "day", true
+		}
 		if f.future {
 			if delta <= 0 {
 				delta += 7
@@ -580,6 +678,8 @@ func resolveOne(f dateFig, anchor time.Time) (string, string, bool) {
 			return t.Format("2006-01"), "month", true
 		case "year":
 			return strconv.Itoa(anchor.Year() + f.off), "year", true
+		case "monthofyear":
+			return fmt.Sprintf("%04d-%02d", anchor.Year()+f.off, f.m), "month", true
 		}
 	}
 	return "", f.res, false
@@ -593,4 +693,70 @@ func isoOf(y, m, d int, res string) string {
 		return fmt.Sprintf("%04d-%02d", y, m)
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+}
+
+// dayRange parses a day range token: "13-15".
+func dayRange(w string) (int, int, bool) {
+	a, b, ok := strings.Cut(w, "-")
+	if !ok || len(a) == 0 || len(a) > 2 || len(b) == 0 || len(b) > 2 {
+		return 0, 0, false
+	}
+	d1, e1 := strconv.Atoi(a)
+	d2, e2 := strconv.Atoi(b)
+	if e1 != nil || e2 != nil || d1 < 1 || d2 > 31 || d2 <= d1 {
+		return 0, 0, false
+	}
+	return d1, d2, true
+}
+
+// inName reports whether token i is part of a capitalised name ("USA
+// TODAY", "Good Morning America Today") rather than a date word.
+func (s *scan) inName(i int) bool {
+	if !s.isCap(i) || i == 0 {
+		return false
+	}
+	prev := s.raw(i - 1)
+	r := []rune(prev)
+	return len(r) > 0 && s.isCap(i-1) && (len(r) > 1 && strings.ToUpper(prev) == prev || s.isCap(i-1) && !datePrepCap(s.low[i-1]))
+}
+
+func datePrepCap(w string) bool {
+	_, ok := datePreps[w]
+	return ok || w == "." || w == "said" || w == "but" || w == "and"
+}
+
+// nounUse reports a relative day word used as a noun ("a brighter
+// tomorrow", "the world of today"), not as a date.
+func (s *scan) nounUse(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-2; k-- {
+		switch s.low[k] {
+		case "a", "the", "our", "their", "your", "whose", "of":
+			return true
+		}
+	}
+	return false
+}
+
+// deadlineBefore reports "by the end of" / "by the start of" before token i.
+func (s *scan) deadlineBefore(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
+		if s.low[k] == "by" || s.low[k] == "until" || s.low[k] == "before" {
+			return true
+		}
+	}
+	return false
+}
+
+// modalContext reports a sentence about the future or a plan, including
+// reported plans ("would").
+func (s *scan) modalContext() bool {
+	if s.futureContext() {
+		return true
+	}
+	for _, w := range s.low {
+		if w == "would" || w == "intends" || w == "intend" || w == "aims" {
+			return true
+		}
+	}
+	return false
 }

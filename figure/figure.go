@@ -68,6 +68,9 @@ type scan struct {
 	toks []document.Token
 	low  []string // lower-cased, typographically normalised token text
 	used []bool   // tokens already part of a figure
+
+	prevEnd  int    // last token of the previous count in the sentence, or -1
+	prevType string // its type
 }
 
 func (s *scan) raw(i int) string { return s.src[s.toks[i].Start:s.toks[i].End] }

@@ -118,7 +118,7 @@ var smallNumbers = map[string]float64{
 
 var scaleWords = map[string]float64{
 	"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-	"mn": 1e6, "bn": 1e9, "m": 1e6, "k": 1e3, "tn": 1e12, "mln": 1e6, "bln": 1e9,
+	"mn": 1e6, "bn": 1e9, "m": 1e6, "k": 1e3, "tn": 1e12, "mln": 1e6, "bln": 1e9, "b": 1e9,
 }
 
 // vagueNumbers are plural number words ("dozens of", "hundreds of"). Their
@@ -128,6 +128,8 @@ var vagueNumbers = map[string]float64{
 	"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6,
 	"billions": 2e9, "tens": 20,
 }
+
+var pluralScales = map[string]float64{"thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 // wordNumber parses "twenty-five" or "five".
 func wordNumber(w string) (float64, bool) {
@@ -213,7 +215,7 @@ func (s *scan) parseSimple(i int) (number, bool) {
 			// "200m" is money only after a currency ("£200m"); alone it is
 			// usually metres ("the 200m race")
 			suf := strings.TrimLeft(w, "0123456789.,")
-			if (suf == "m" || suf == "k") && !s.currencyBefore(i) {
+			if (suf == "m" || suf == "k" || suf == "b") && !s.currencyBefore(i) {
 				return n, false
 			}
 			n.value, n.digits = v, true
@@ -274,8 +276,13 @@ func (s *scan) parseSimple(i int) (number, bool) {
 				}
 				return n, true
 			}
-			if vv, ok := vagueNumbers[s.low[i+2]]; ok && w == "tens" {
-				n.value, n.end, n.approx = 20*vv/2, i+3, "vague"
+			// "hundreds of thousands", "tens of millions": the plural scale
+			// word reads as its unit
+			if sc, ok := pluralScales[s.low[i+2]]; ok && (w == "tens" || w == "hundreds") {
+				n.value, n.end, n.approx = v*sc, i+3, "vague"
+				if w == "tens" {
+					n.value = 20 * sc
+				}
 				return n, true
 			}
 		}
