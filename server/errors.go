@@ -18,6 +18,8 @@ var (
 	ErrTooLarge     = errors.New("request too large")
 	ErrRateLimited  = errors.New("rate limited")
 	ErrUnavailable  = errors.New("unavailable")
+	// ErrNotImplemented marks operations a Corpus does not support.
+	ErrNotImplemented = errors.New("not implemented")
 )
 
 var kinds = []struct {
@@ -32,6 +34,7 @@ var kinds = []struct {
 	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
 	{ErrUnavailable, http.StatusServiceUnavailable, "unavailable"},
+	{ErrNotImplemented, http.StatusNotImplemented, "not_implemented"},
 	{context.DeadlineExceeded, http.StatusGatewayTimeout, "timeout"},
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,6 +19,8 @@ import (
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/server"
 	"github.com/newslens/newslens/server/memcorpus"
+	"github.com/newslens/newslens/server/storecorpus"
+	"github.com/newslens/newslens/store/dial"
 )
 
 // serveConfig is what `newslens serve` is configured with.
@@ -35,7 +38,7 @@ func runServe(ctx context.Context, e env) error {
 	fs.SetOutput(e.stderr)
 	var c serveConfig
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
-	fs.StringVar(&c.db, "db", "", "corpus: a SQLite path or postgres:// URL (default: in memory)")
+	fs.StringVar(&c.db, "db", "", "corpus: a SQLite path, a postgres:// URL, or :memory: (default newslens.db; with --demo a cache file)")
 	fs.BoolVar(&c.demo, "demo", false, "load the bundled Wikinews demo corpus on first start")
 	fs.StringVar(&c.tokenFile, "token-file", "", "file holding the bearer token that enables writes (or set $NEWSLENS_TOKEN)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -72,7 +75,7 @@ func runServe(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	corpus, closeCorpus, err := openCorpus(ctx, c.db)
+	corpus, closeCorpus, err := openCorpus(ctx, c.db, c.demo)
 	if err != nil {
 		return err
 	}
@@ -131,13 +134,30 @@ func runServe(ctx context.Context, e env) error {
 	return nil
 }
 
-// openCorpus opens the configured corpus. Until the store package lands, the
-// only corpus is in memory.
-func openCorpus(ctx context.Context, db string) (server.Corpus, func(), error) {
-	if db != "" {
-		return nil, nil, fmt.Errorf("%w: --db needs the store package, which this build does not have yet", errUsage)
+// openCorpus opens the configured corpus: ":memory:" keeps it in memory,
+// anything else goes to store/dial (a SQLite path or a postgres:// URL). With
+// --demo and no --db, the demo gets its own SQLite file in the user's cache
+// directory, so it is analysed once and reused.
+func openCorpus(ctx context.Context, db string, isDemo bool) (server.Corpus, func(), error) {
+	if db == ":memory:" {
+		return memcorpus.New(), func() {}, nil
 	}
-	return memcorpus.New(), func() {}, nil
+	if db == "" && isDemo {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			dir = os.TempDir()
+		}
+		dir = filepath.Join(dir, "newslens")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, nil, fmt.Errorf("demo store directory: %w", err)
+		}
+		db = filepath.Join(dir, "demo.db")
+	}
+	st, err := dial.Open(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return storecorpus.New(st, 0), func() { st.Close() }, nil
 }
 
 // loadDemo analyses and stores the demo corpus unless the corpus already

@@ -1,0 +1,117 @@
+package storecorpus_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/newslens/newslens/server"
+	"github.com/newslens/newslens/server/internal/servertest"
+	"github.com/newslens/newslens/server/storecorpus"
+	"github.com/newslens/newslens/store/sqlite"
+)
+
+func open(t *testing.T) (*storecorpus.Corpus, map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c := storecorpus.New(st, 0)
+	ids := map[string]string{} // fixture id -> store id
+	for _, d := range servertest.Docs() {
+		fixture := d.ID
+		if err := c.Put(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		ids[fixture] = d.ID
+	}
+	return c, ids
+}
+
+func TestCorpus(t *testing.T) {
+	ctx := context.Background()
+	c, ids := open(t)
+
+	d, err := c.Get(ctx, ids["d1"])
+	if err != nil || d.Title != "The liberation of Deir Ezzor" {
+		t.Fatalf("Get: %v %v", d, err)
+	}
+	if _, err := c.Get(ctx, "nope"); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("Get missing: %v", err)
+	}
+
+	// Paging through documents with the cursor visits each once.
+	seen := map[string]bool{}
+	cur := ""
+	for i := 0; i < 10; i++ {
+		pg, err := c.Documents(ctx, server.PageRequest{Limit: 3, Cursor: cur})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range pg.Items {
+			if seen[it.ID] {
+				t.Errorf("document %s listed twice", it.ID)
+			}
+			seen[it.ID] = true
+		}
+		if cur = pg.Next; cur == "" {
+			break
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("listed %d documents, want 4", len(seen))
+	}
+
+	res, err := c.Search(ctx, server.SearchRequest{Query: "minister"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 2 || len(res.Hits) != 2 || len(res.Hits[0].Snippets) == 0 {
+		t.Fatalf("search minister: %+v", res)
+	}
+	if got := res.Facets[server.FacetOutlet]; len(got) != 1 || got[0].Value != "Syria Times" || got[0].Count != 2 {
+		t.Errorf("outlet facet %+v", got)
+	}
+	res, err = c.Search(ctx, server.SearchRequest{Query: "reported", Filter: server.Filter{Outlet: "Daily Planet"}})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("narrowed search: %+v %v", res, err)
+	}
+
+	st, err := c.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Documents != 4 || len(st.Places) != 1 || st.Places[0].Name != "Deir ez-Zor" || len(st.OutletTechnique) == 0 || len(st.Volume) == 0 {
+		t.Errorf("stats %+v", st)
+	}
+	if len(st.Citations) == 0 || st.Citations[0].To != "Reuters" {
+		t.Errorf("citations %+v", st.Citations)
+	}
+
+	e, err := c.Entity(ctx, "per:bashar-al-assad")
+	if err != nil || e.Name != "Bashar al-Assad" || len(e.Documents) != 2 {
+		t.Errorf("entity %+v %v", e, err)
+	}
+	p, err := c.Place(ctx, "170794")
+	if err != nil || p.Documents == nil || p.Mentions != 2 {
+		t.Errorf("place %+v %v", p, err)
+	}
+	o, err := c.Outlet(ctx, "Syria Times")
+	if err != nil || o.OutletSummary.Documents != 2 || len(o.Techniques) == 0 {
+		t.Errorf("outlet %+v %v", o, err)
+	}
+	if _, err := c.Outlet(ctx, "Nobody"); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("missing outlet: %v", err)
+	}
+	ents, err := c.Entities(ctx, server.PageRequest{Limit: 10})
+	if err != nil || ents.Total != 1 || ents.Items[0].Mentions == 0 {
+		t.Errorf("entities %+v %v", ents, err)
+	}
+	if err := c.Delete(ctx, ids["d1"]); !errors.Is(err, server.ErrNotImplemented) {
+		t.Errorf("delete: %v", err)
+	}
+}
