@@ -86,8 +86,22 @@ func (s *scan) span(i, j int) document.Span {
 }
 
 func lowerToken(t string) string {
-	if t == "" {
-		return t
+	ascii, lower := true, true
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			lower = false
+		}
+	}
+	if ascii {
+		if lower {
+			return t // no allocation for the common case
+		}
+		return strings.ToLower(t)
 	}
 	n, _ := text.Normalize(t)
 	return strings.ToLower(n)
