@@ -11,8 +11,10 @@ import (
 
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/extract"
+	"github.com/newslens/newslens/figure"
 	"github.com/newslens/newslens/input"
 	"github.com/newslens/newslens/pipeline"
+	"github.com/newslens/newslens/tone"
 )
 
 // Options configures the default pipeline. The zero value runs everything.
@@ -31,6 +33,12 @@ type Options struct {
 // Every analyzer package adds itself here.
 func Analyzers() ([]pipeline.Analyzer, error) {
 	var as []pipeline.Analyzer
+	as = append(as, figure.New())
+	tn, err := tone.New()
+	if err != nil {
+		return nil, err
+	}
+	as = append(as, tn)
 	return as, nil
 }
 
