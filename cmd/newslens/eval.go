@@ -12,6 +12,7 @@ import (
 // one JSON object when given --json.
 func evals() map[string]command {
 	return map[string]command{
+		"figures": {"counts, amounts and dates on a hand-annotated gold set: [--gold FILE] [--errors] [--json]", runEvalFigures},
 		"quotes":  {"PolNeAR attribution spans (source, cue, content) and attribution F1: [--data DIR] [--json]", runEvalQuotes},
 		"extract": {"HTML extraction on AEB or WCXB dev: --data aeb|wcxb [--dir PATH] [--json]", runEvalExtract},
 	}
