@@ -71,9 +71,9 @@ type Store interface {
 	// transaction. Used by reanalysis.
 	Replace(ctx context.Context, docs []*document.Document) error
 
-	// RecordIngest records the outcome for one source item, replacing any
-	// earlier record with the same Source.
-	RecordIngest(ctx context.Context, r IngestRecord) error
+	// RecordIngest records the outcomes for source items in one
+	// transaction, each replacing any earlier record with the same Source.
+	RecordIngest(ctx context.Context, rs ...IngestRecord) error
 	// Ingested returns the record for a source item, or ErrNotFound.
 	Ingested(ctx context.Context, source string) (IngestRecord, error)
 

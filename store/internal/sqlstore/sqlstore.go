@@ -755,11 +755,32 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 }
 
 // RecordIngest implements store.Store.
-func (s *DB) RecordIngest(ctx context.Context, r store.IngestRecord) error {
+func (s *DB) RecordIngest(ctx context.Context, rs ...store.IngestRecord) (err error) {
+	if len(rs) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record ingest: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	for _, r := range rs {
+		if err := s.recordIngest(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func (s *DB) recordIngest(ctx context.Context, tx *sql.Tx, r store.IngestRecord) error {
 	if r.Time.IsZero() {
 		r.Time = s.now()
 	}
-	err := s.exec(ctx, s.db, `INSERT INTO ingestions (source, hash, doc_id, status, error, at, attempts) VALUES (?, ?, ?, ?, ?, ?, 1)
+	err := s.exec(ctx, tx, `INSERT INTO ingestions (source, hash, doc_id, status, error, at, attempts) VALUES (?, ?, ?, ?, ?, ?, 1)
 		ON CONFLICT (source) DO UPDATE SET hash = excluded.hash, doc_id = excluded.doc_id, status = excluded.status,
 		error = excluded.error, at = excluded.at, attempts = ingestions.attempts + 1`,
 		r.Source, r.Hash, r.DocID, r.Status, r.Error, r.Time.Unix())
