@@ -10,6 +10,7 @@ import (
 	"log/slog"
 
 	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/entity"
 	"github.com/newslens/newslens/extract"
 	"github.com/newslens/newslens/figure"
 	"github.com/newslens/newslens/input"
@@ -39,6 +40,11 @@ func Analyzers() ([]pipeline.Analyzer, error) {
 		return nil, err
 	}
 	as = append(as, tn)
+	ents, err := entity.New(entity.Options{})
+	if err != nil {
+		return nil, err
+	}
+	as = append(as, ents)
 	return as, nil
 }
 

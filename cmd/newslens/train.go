@@ -9,6 +9,7 @@ import (
 // embedded model from ../shared/data.
 func trainers() map[string]command {
 	return map[string]command{
+		"ner":    {"entity tagger from CoNLL-2003 train, chosen on valid: [--epochs N] [--out DIR]", runTrainNER},
 		"tone":   {"merge the AFINN, VADER and Pattern lexicons into tone/lexicon.tsv.gz", runTrainTone},
 		"quotes": {"attribution tagger from PolNeAR train: [--data DIR] [--out FILE]", runTrainQuotes},
 	}

@@ -1,0 +1,618 @@
+package ner
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Types are the entity types the tagger labels.
+var Types = []string{"PER", "ORG", "LOC", "MISC"}
+
+// The tagger labels tokens in BILOU: O, then B/I/L/U for each type.
+const (
+	nTypes  = 4
+	nLabels = 1 + 4*nTypes
+)
+
+const (
+	pB = iota
+	pI
+	pL
+	pU
+)
+
+func label(typ, pos int) int { return 1 + typ*4 + pos }
+
+func labelType(l int) int { return (l - 1) / 4 }
+
+func labelPos(l int) int { return (l - 1) % 4 }
+
+func labelName(l int) string {
+	if l == 0 {
+		return "O"
+	}
+	return string("BILU"[labelPos(l)]) + "-" + Types[labelType(l)]
+}
+
+func typeIndex(t string) int {
+	for i, x := range Types {
+		if x == t {
+			return i
+		}
+	}
+	return -1
+}
+
+// allowed[p][c] says whether label c may follow label p in BILOU; row
+// nLabels is the sentence start.
+var allowed = func() (a [nLabels + 1][nLabels]bool) {
+	for p := 0; p <= nLabels; p++ {
+		for c := 0; c < nLabels; c++ {
+			inside := p < nLabels && p > 0 && (labelPos(p) == pB || labelPos(p) == pI)
+			if inside {
+				a[p][c] = c > 0 && labelType(c) == labelType(p) && (labelPos(c) == pI || labelPos(c) == pL)
+			} else {
+				a[p][c] = c == 0 || labelPos(c) == pB || labelPos(c) == pU
+			}
+		}
+	}
+	return a
+}()
+
+// canEnd says whether a sentence may end with label l.
+func canEnd(l int) bool { return l == 0 || labelPos(l) == pL || labelPos(l) == pU }
+
+// encodeBILOU turns gold spans into label indices.
+func encodeBILOU(n int, spans []Span) []int {
+	ls := make([]int, n)
+	for _, s := range spans {
+		t := typeIndex(s.Type)
+		if t < 0 {
+			continue
+		}
+		if s.End-s.Start == 1 {
+			ls[s.Start] = label(t, pU)
+			continue
+		}
+		ls[s.Start] = label(t, pB)
+		for i := s.Start + 1; i < s.End-1; i++ {
+			ls[i] = label(t, pI)
+		}
+		ls[s.End-1] = label(t, pL)
+	}
+	return ls
+}
+
+// Model is a trained sequence labeller: an averaged structured perceptron
+// over hashed features with first-order BILOU transitions, plus its word
+// clusters and gazetteer. It is read-only after loading and safe for
+// concurrent use.
+type Model struct {
+	index map[uint32]int32 // feature hash → row of w (training and saving)
+	fast  *fmap            // the same, for tagging
+	nfeat int              // number of weight rows
+	w     []float32        // rows of nLabels weights
+	trans [(nLabels + 1) * nLabels]float32
+	// temp is the softmax temperature that turns score differences into
+	// confidences, fitted on the development set.
+	temp float32
+
+	clusters map[string][3]uint16
+	gaz      map[string]string // lower-case word sequence → type
+	gazMax   int               // longest gazetteer entry in words
+
+	// TwoPass adds the document-majority feature from a first pass.
+	twoPass bool
+
+	pool sync.Pool
+}
+
+func (m *Model) clusterOf(w, lower string) [3]uint16 {
+	if c, ok := m.clusters[w]; ok {
+		return c
+	}
+	return m.clusters[lower]
+}
+
+// markGazetteer marks the longest gazetteer matches in a sentence.
+func (m *Model) markGazetteer(toks []token) {
+	if len(m.gaz) == 0 {
+		return
+	}
+	var b strings.Builder
+	for i := 0; i < len(toks); {
+		if !isCap(toks[i].word) {
+			i++
+			continue
+		}
+		best, typ := 0, ""
+		b.Reset()
+		for n := 1; n <= m.gazMax && i+n <= len(toks); n++ {
+			if n > 1 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(toks[i+n-1].lower)
+			if t, ok := m.gaz[b.String()]; ok {
+				best, typ = n, t
+			}
+		}
+		if best == 0 {
+			i++
+			continue
+		}
+		for k := 0; k < best; k++ {
+			toks[i+k].gaz = 'I'
+			toks[i+k].gazType = typ
+		}
+		toks[i].gaz = 'B'
+		i += best
+	}
+}
+
+// buffers reused across calls to keep tagging allocation-light.
+type buffers struct {
+	feats []uint32
+	score []float32
+	best  []float32
+	back  []int8
+}
+
+func (m *Model) getBuf() *buffers {
+	if b, ok := m.pool.Get().(*buffers); ok {
+		return b
+	}
+	return &buffers{}
+}
+
+// emissions fills b.score with n×nLabels emission scores.
+func (m *Model) emissions(b *buffers, toks []token) {
+	n := len(toks)
+	if cap(b.score) < n*nLabels {
+		b.score = make([]float32, n*nLabels)
+	}
+	b.score = b.score[:n*nLabels]
+	clear(b.score)
+	caps := sentenceMostlyCaps(toks)
+	for i := range toks {
+		b.feats = features(b.feats[:0], toks, i, caps)
+		row := b.score[i*nLabels : (i+1)*nLabels : (i+1)*nLabels]
+		for _, f := range b.feats {
+			if k, ok := m.fast.get(f); ok {
+				w := m.w[int(k)*nLabels : int(k)*nLabels+nLabels : int(k)*nLabels+nLabels]
+				for l := range row {
+					row[l] += w[l]
+				}
+			}
+		}
+	}
+}
+
+var negInf = float32(math.Inf(-1))
+
+// viterbi decodes the best allowed label sequence from b.score into out.
+func viterbi(b *buffers, trans *[(nLabels + 1) * nLabels]float32, n int, out []int) {
+	if cap(b.best) < n*nLabels {
+		b.best = make([]float32, n*nLabels)
+		b.back = make([]int8, n*nLabels)
+	}
+	best, back := b.best[:n*nLabels], b.back[:n*nLabels]
+	for c := 0; c < nLabels; c++ {
+		if allowed[nLabels][c] {
+			best[c] = b.score[c] + trans[nLabels*nLabels+c]
+		} else {
+			best[c] = negInf
+		}
+	}
+	for i := 1; i < n; i++ {
+		prev := best[(i-1)*nLabels : i*nLabels]
+		for c := 0; c < nLabels; c++ {
+			bv, bp := negInf, 0
+			for p := 0; p < nLabels; p++ {
+				if !allowed[p][c] || prev[p] == negInf {
+					continue
+				}
+				if v := prev[p] + trans[p*nLabels+c]; v > bv {
+					bv, bp = v, p
+				}
+			}
+			if bv == negInf {
+				best[i*nLabels+c] = negInf
+			} else {
+				best[i*nLabels+c] = bv + b.score[i*nLabels+c]
+			}
+			back[i*nLabels+c] = int8(bp)
+		}
+	}
+	bv, bl := negInf, 0
+	for c := 0; c < nLabels; c++ {
+		if canEnd(c) && best[(n-1)*nLabels+c] > bv {
+			bv, bl = best[(n-1)*nLabels+c], c
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		out[i] = bl
+		bl = int(back[i*nLabels+bl])
+	}
+}
+
+// decode turns BILOU labels into spans; the labels are well formed by
+// construction of the Viterbi constraints.
+func decode(ls []int) []Span {
+	var out []Span
+	start := -1
+	for i, l := range ls {
+		if l == 0 {
+			start = -1
+			continue
+		}
+		switch labelPos(l) {
+		case pU:
+			out = append(out, Span{Start: i, End: i + 1, Type: Types[labelType(l)]})
+			start = -1
+		case pB:
+			start = i
+		case pL:
+			if start >= 0 {
+				out = append(out, Span{Start: start, End: i + 1, Type: Types[labelType(l)]})
+			}
+			start = -1
+		}
+	}
+	return out
+}
+
+// confidence estimates how sure the model is of each token's label: a
+// softmax over the allowed labels of the token given its predecessor.
+func (m *Model) confidence(b *buffers, ls []int, i int) float64 {
+	prev := nLabels
+	if i > 0 {
+		prev = ls[i-1]
+	}
+	row := b.score[i*nLabels : (i+1)*nLabels]
+	chosen := row[ls[i]] + m.trans[prev*nLabels+ls[i]]
+	var z float64
+	for c := 0; c < nLabels; c++ {
+		if !allowed[prev][c] {
+			continue
+		}
+		z += math.Exp(float64((row[c] + m.trans[prev*nLabels+c] - chosen) / m.temp))
+	}
+	return 1 / z
+}
+
+// TagDoc labels the sentences of one document (tokens as strings) and
+// returns the entity spans of each sentence with confidences. Document
+// features (capitalisation elsewhere, and with a two-pass model the label
+// the same word got elsewhere) make the document the right unit.
+func (m *Model) TagDoc(sents [][]string) [][]Span {
+	toks := m.docTokens(sents)
+	b := m.getBuf()
+	defer m.pool.Put(b)
+	out := make([][]Span, len(sents))
+	if m.twoPass {
+		setDocMajority(toks, m.tagAll(b, toks, nil))
+	}
+	m.tagAll(b, toks, out)
+	return out
+}
+
+// tagAll labels every sentence; with out non-nil it also decodes the
+// spans with their confidences (while the scores are at hand).
+func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span) [][]int {
+	labels := make([][]int, len(toks))
+	for si, ts := range toks {
+		if len(ts) == 0 {
+			continue
+		}
+		m.emissions(b, ts)
+		labels[si] = make([]int, len(ts))
+		viterbi(b, &m.trans, len(ts), labels[si])
+		if out == nil {
+			continue
+		}
+		spans := decode(labels[si])
+		for k := range spans {
+			c := 1.0
+			for i := spans[k].Start; i < spans[k].End; i++ {
+				c = min(c, m.confidence(b, labels[si], i))
+			}
+			spans[k].Confidence = c
+		}
+		out[si] = spans
+	}
+	return labels
+}
+
+// setDocMajority records, for every capitalised word, the entity type it
+// got most often in the document's first pass, so the second pass can make
+// the document consistent ("Jordan" the country throughout).
+func setDocMajority(toks [][]token, labels [][]int) {
+	votes := map[string]*[nTypes + 1]int{}
+	for si, ts := range toks {
+		for i := range ts {
+			if !isCap(ts[i].word) || labels[si] == nil {
+				continue
+			}
+			v := votes[ts[i].lower]
+			if v == nil {
+				v = new([nTypes + 1]int)
+				votes[ts[i].lower] = v
+			}
+			l := labels[si][i]
+			if l == 0 {
+				v[nTypes]++
+			} else {
+				v[labelType(l)]++
+			}
+		}
+	}
+	for _, ts := range toks {
+		for i := range ts {
+			ts[i].docMaj = ""
+			v := votes[ts[i].lower]
+			if v == nil {
+				continue
+			}
+			bi, bn, total := -1, 0, 0
+			for k, n := range v {
+				total += n
+				if n > bn {
+					bi, bn = k, n
+				}
+			}
+			if total < 2 {
+				continue
+			}
+			if bi == nTypes {
+				ts[i].docMaj = "O"
+			} else {
+				ts[i].docMaj = Types[bi]
+			}
+		}
+	}
+}
+
+// Model file format, gzip-compressed:
+//
+//	"NLNER1" magic
+//	flags byte (bit 0: two-pass)
+//	temp float32
+//	transitions (nLabels+1)*nLabels float32
+//	scale float32; features uvarint count, then per feature (sorted by hash):
+//	  hash delta uvarint, nonzero count byte, (label byte, int16 weight)*
+//	clusters uvarint count, then (word string, 3 uint16)*
+//	gazetteer uvarint count, then (name string, type string)*
+//
+// Strings are uvarint length + bytes; numbers are little-endian.
+const magic = "NLNER1"
+
+// Save writes the model in its compact form: weights below prune (as a
+// fraction of the largest weight) are dropped and the rest quantised to 16
+// bits.
+func (m *Model) Save(w io.Writer, prune float64) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(zw)
+	bw.WriteString(magic)
+	flags := byte(0)
+	if m.twoPass {
+		flags |= 1
+	}
+	bw.WriteByte(flags)
+	binary.Write(bw, binary.LittleEndian, m.temp)
+	binary.Write(bw, binary.LittleEndian, m.trans[:])
+	var maxw float32
+	for _, v := range m.w {
+		maxw = max(maxw, abs32(v))
+	}
+	scale := maxw / 32767
+	if scale == 0 {
+		scale = 1
+	}
+	cut := float32(prune) * maxw
+	type feat struct {
+		h   uint32
+		row int32
+	}
+	var fs []feat
+	for h, r := range m.index {
+		row := m.w[int(r)*nLabels : int(r)*nLabels+nLabels]
+		keep := false
+		for _, v := range row {
+			if abs32(v) > cut && int16(math.Round(float64(v/scale))) != 0 {
+				keep = true
+				break
+			}
+		}
+		if keep {
+			fs = append(fs, feat{h, r})
+		}
+	}
+	sort.Slice(fs, func(i, j int) bool { return fs[i].h < fs[j].h })
+	binary.Write(bw, binary.LittleEndian, scale)
+	putUvarint(bw, uint64(len(fs)))
+	var last uint32
+	for _, f := range fs {
+		putUvarint(bw, uint64(f.h-last))
+		last = f.h
+		row := m.w[int(f.row)*nLabels : int(f.row)*nLabels+nLabels]
+		var nz []byte
+		for l, v := range row {
+			q := int16(math.Round(float64(v / scale)))
+			if abs32(v) > cut && q != 0 {
+				nz = append(nz, byte(l), byte(uint16(q)), byte(uint16(q)>>8))
+			}
+		}
+		bw.WriteByte(byte(len(nz) / 3))
+		bw.Write(nz)
+	}
+	words := make([]string, 0, len(m.clusters))
+	for w := range m.clusters {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	putUvarint(bw, uint64(len(words)))
+	for _, w := range words {
+		putString(bw, w)
+		c := m.clusters[w]
+		binary.Write(bw, binary.LittleEndian, c[:])
+	}
+	names := make([]string, 0, len(m.gaz))
+	for n := range m.gaz {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	putUvarint(bw, uint64(len(names)))
+	for _, n := range names {
+		putString(bw, n)
+		putString(bw, m.gaz[n])
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// Load reads a model written by Save.
+func Load(r io.Reader) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("ner model: %w", err)
+	}
+	br := bufio.NewReader(zr)
+	hdr := make([]byte, len(magic))
+	if _, err := io.ReadFull(br, hdr); err != nil || string(hdr) != magic {
+		return nil, errors.New("ner model: bad magic")
+	}
+	m := &Model{}
+	flags, err := br.ReadByte()
+	if err != nil {
+		return nil, fmt.Errorf("ner model: %w", err)
+	}
+	m.twoPass = flags&1 != 0
+	if err := binary.Read(br, binary.LittleEndian, &m.temp); err != nil {
+		return nil, fmt.Errorf("ner model: %w", err)
+	}
+	if err := binary.Read(br, binary.LittleEndian, m.trans[:]); err != nil {
+		return nil, fmt.Errorf("ner model transitions: %w", err)
+	}
+	var scale float32
+	if err := binary.Read(br, binary.LittleEndian, &scale); err != nil {
+		return nil, fmt.Errorf("ner model: %w", err)
+	}
+	n, err := binary.ReadUvarint(br)
+	if err != nil || n > 1<<26 {
+		return nil, fmt.Errorf("ner model feature count: %v", err)
+	}
+	m.fast = newFmap(int(n))
+	m.nfeat = int(n)
+	m.w = make([]float32, int(n)*nLabels)
+	var h uint32
+	for i := 0; i < int(n); i++ {
+		d, err := binary.ReadUvarint(br)
+		if err != nil {
+			return nil, fmt.Errorf("ner model feature %d: %w", i, err)
+		}
+		h += uint32(d)
+		m.fast.put(h, int32(i))
+		k, err := br.ReadByte()
+		if err != nil {
+			return nil, fmt.Errorf("ner model feature %d: %w", i, err)
+		}
+		var buf [3]byte
+		for j := 0; j < int(k); j++ {
+			if _, err := io.ReadFull(br, buf[:]); err != nil {
+				return nil, fmt.Errorf("ner model feature %d: %w", i, err)
+			}
+			if int(buf[0]) >= nLabels {
+				return nil, fmt.Errorf("ner model feature %d: label %d out of range", i, buf[0])
+			}
+			m.w[i*nLabels+int(buf[0])] = float32(int16(uint16(buf[1])|uint16(buf[2])<<8)) * scale
+		}
+	}
+	nc, err := binary.ReadUvarint(br)
+	if err != nil || nc > 1<<24 {
+		return nil, fmt.Errorf("ner model cluster count: %v", err)
+	}
+	m.clusters = make(map[string][3]uint16, nc)
+	for i := 0; i < int(nc); i++ {
+		w, err := getString(br)
+		if err != nil {
+			return nil, fmt.Errorf("ner model cluster %d: %w", i, err)
+		}
+		var c [3]uint16
+		if err := binary.Read(br, binary.LittleEndian, c[:]); err != nil {
+			return nil, fmt.Errorf("ner model cluster %d: %w", i, err)
+		}
+		m.clusters[w] = c
+	}
+	ng, err := binary.ReadUvarint(br)
+	if err != nil || ng > 1<<24 {
+		return nil, fmt.Errorf("ner model gazetteer count: %v", err)
+	}
+	m.gaz = make(map[string]string, ng)
+	for i := 0; i < int(ng); i++ {
+		name, err := getString(br)
+		if err != nil {
+			return nil, fmt.Errorf("ner model gazetteer %d: %w", i, err)
+		}
+		typ, err := getString(br)
+		if err != nil {
+			return nil, fmt.Errorf("ner model gazetteer %d: %w", i, err)
+		}
+		m.gaz[name] = typ
+		m.gazMax = max(m.gazMax, strings.Count(name, " ")+1)
+	}
+	return m, nil
+}
+
+// buildFast builds the tagging index from m.index.
+func (m *Model) buildFast() {
+	m.nfeat = len(m.index)
+	m.fast = newFmap(len(m.index))
+	for h, r := range m.index {
+		m.fast.put(h, r)
+	}
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func putUvarint(w *bufio.Writer, v uint64) {
+	var b [binary.MaxVarintLen64]byte
+	w.Write(b[:binary.PutUvarint(b[:], v)])
+}
+
+func putString(w *bufio.Writer, s string) {
+	putUvarint(w, uint64(len(s)))
+	w.WriteString(s)
+}
+
+func getString(r *bufio.Reader) (string, error) {
+	n, err := binary.ReadUvarint(r)
+	if err != nil {
+		return "", err
+	}
+	if n > 1<<16 {
+		return "", fmt.Errorf("string of %d bytes", n)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
