@@ -76,6 +76,22 @@ type Gazetteer struct {
 	// 230k-entry map costs a fifth of the load time.
 	idOnce sync.Once
 	byID   map[uint32]int32
+	ccOnce sync.Once
+	byCC   map[string]int32
+}
+
+// Country returns the index of the country with an ISO 3166-1 alpha-2 code.
+func (g *Gazetteer) Country(cc string) (int32, bool) {
+	g.ccOnce.Do(func() {
+		g.byCC = map[string]int32{}
+		for i := range g.places {
+			if g.places[i].Feature == "A.PCLI" {
+				g.byCC[g.places[i].Country] = int32(i)
+			}
+		}
+	})
+	i, ok := g.byCC[cc]
+	return i, ok
 }
 
 // postings maps sorted keys to lists of place indexes without a Go map, so

@@ -12,7 +12,7 @@ import (
 // one JSON object when given --json.
 func evals() map[string]command {
 	return map[string]command{
-		"ner":     {"entity-level P/R/F1 of the tagger on a CoNLL/IOB2 file (--data, --pred, --json)", runEvalNER},
+		"geo":     {"toponym recognition and resolution: --format lgl|gwn|geovirus FILE [--json]", runEvalGeo},
 		"figures": {"counts, amounts and dates on a hand-annotated gold set: [--gold FILE] [--errors] [--json]", runEvalFigures},
 		"quotes":  {"PolNeAR attribution spans (source, cue, content) and attribution F1: [--data DIR] [--json]", runEvalQuotes},
 		"extract": {"HTML extraction on AEB or WCXB dev: --data aeb|wcxb [--dir PATH] [--json]", runEvalExtract},

@@ -7,9 +7,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/eval"
 	"github.com/newslens/newslens/gazetteer"
+	"github.com/newslens/newslens/geo"
+	"github.com/newslens/newslens/text"
 )
 
 // runGazetteer dispatches "newslens gazetteer SUBCOMMAND".
@@ -51,4 +56,104 @@ func runGazetteer(ctx context.Context, e env) error {
 		*out, st.Size(), stats.Bytes, stats.Places, stats.ExactKeys, stats.FuzzyKeys, stats.Postings, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "by class: %v\ncoordinates: %v\n", stats.ByClass, stats.DerivedFrom)
 	return nil
+}
+
+// runEvalGeo scores the places analyzer on LGL, GeoWebNews or GeoVirus.
+func runEvalGeo(ctx context.Context, e env) error {
+	fs := flag.NewFlagSet("eval geo", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	format := fs.String("format", "", "corpus format: lgl, gwn or geovirus")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: newslens eval geo --format lgl|gwn|geovirus [--json] FILE")
+		fs.PrintDefaults()
+	}
+	args, rest := splitFlags(e.args)
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	rest = append(rest, fs.Args()...)
+	if len(rest) != 1 || *format == "" {
+		fs.Usage()
+		return fmt.Errorf("%w: eval geo needs --format and one FILE", errUsage)
+	}
+	start := time.Now()
+	res, err := eval.Geo(ctx, *format, rest[0], &geoparser{a: geo.New(geo.Options{})})
+	if err != nil {
+		return err
+	}
+	res.Seconds = time.Since(start).Round(time.Millisecond).Seconds()
+	if *asJSON {
+		return writeJSON(e.stdout, res)
+	}
+	fmt.Fprintf(e.stdout, "%s %s: %d articles, %d gold toponyms (%d skipped), %d predicted\n", res.Format, res.File, res.Articles, res.Gold, res.SkippedGold, res.Predicted)
+	fmt.Fprintf(e.stdout, "recognition (exact spans): P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d)\n", res.Precision, res.Recall, res.F1, res.TP, res.FP, res.FN)
+	for _, r := range []struct {
+		name string
+		g    eval.GeoResolution
+	}{{"end to end", res.Resolution}, {"resolution only (gold spans)", res.ResolutionOnly}} {
+		fmt.Fprintf(e.stdout, "%s: n %d acc@161 %.3f AUC %.3f mean %.0f km median %.1f km abstained %d\n", r.name, r.g.N, r.g.Acc161, r.g.AUC, r.g.MeanKm, r.g.MedianKm, r.g.Abstained)
+	}
+	return nil
+}
+
+// splitFlags separates flags from positional arguments so that the FILE
+// may come before or after them.
+func splitFlags(args []string) (flags, pos []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return flags, append(pos, args[i+1:]...)
+		case strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && (a == "--format" || a == "-format") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return flags, pos
+}
+
+// geoparser adapts the places analyzer to eval's code-point interface.
+type geoparser struct{ a *geo.Analyzer }
+
+func (g *geoparser) convert(doc *document.Document, ms []geo.Mention) []eval.GeoMention {
+	off := document.NewOffsets(doc.Text)
+	out := make([]eval.GeoMention, 0, len(ms))
+	for _, m := range ms {
+		s, e := off.SpanToRunes(m.Span)
+		gm := eval.GeoMention{Start: s, End: e, Demonym: m.Kind == geo.KindDemonym}
+		gm.Lat, gm.Lon, gm.Resolved = g.a.Coordinates(m)
+		out = append(out, gm)
+	}
+	return out
+}
+
+func (g *geoparser) Parse(ctx context.Context, txt string) ([]eval.GeoMention, error) {
+	doc := &document.Document{Text: txt}
+	text.Segment(doc)
+	ms, err := g.a.Mentions(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	return g.convert(doc, ms), nil
+}
+
+func (g *geoparser) ResolveSpans(ctx context.Context, txt string, spans [][2]int) ([]eval.GeoMention, error) {
+	doc := &document.Document{Text: txt}
+	text.Segment(doc)
+	off := document.NewOffsets(txt)
+	bs := make([]document.Span, len(spans))
+	for i, s := range spans {
+		bs[i] = document.Span{Start: off.RuneToByte(s[0]), End: off.RuneToByte(s[1])}
+	}
+	ms, err := g.a.Resolve(ctx, doc, bs)
+	if err != nil {
+		return nil, err
+	}
+	return g.convert(doc, ms), nil
 }

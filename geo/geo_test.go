@@ -1,0 +1,192 @@
+package geo
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/extract"
+	"github.com/newslens/newslens/input"
+	"github.com/newslens/newslens/pipeline"
+)
+
+// shared finds ../shared from this package (two levels below it).
+func shared(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared data not found: %v", err)
+	}
+	return p
+}
+
+var (
+	testOnce     sync.Once
+	testAnalyzer *Analyzer
+)
+
+// analyzer shares one loaded analyzer across tests (loading is the slow part).
+func analyzer(t testing.TB) *Analyzer {
+	t.Helper()
+	testOnce.Do(func() { testAnalyzer = New(Options{}) })
+	if _, err := testAnalyzer.Gazetteer(); err != nil {
+		t.Fatal(err)
+	}
+	return testAnalyzer
+}
+
+func analyzeText(t testing.TB, txt string) *document.Document {
+	t.Helper()
+	p, err := pipeline.New(pipeline.Config{Extractor: extract.New(extract.Options{}), Analyzers: []pipeline.Analyzer{analyzer(t)}, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := p.Process(context.Background(), input.Record{Name: "test.txt", Format: input.FormatText, Content: []byte(txt)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestSampleDump(t *testing.T) {
+	if os.Getenv("GEO_DUMP") == "" {
+		t.Skip()
+	}
+	b, err := os.ReadFile(shared(t, "samples/syria-2017-opinion.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := analyzeText(t, string(b))
+	for _, a := range doc.Annotations {
+		if a.Analyzer == Name {
+			t.Logf("%-8s %-22q %v %v %.2f %v", a.Kind, a.Text, a.Attrs["geonameid"], a.Attrs["name"], a.Confidence, a.Attrs["metonymic"])
+		}
+	}
+	t.Logf("%+v", doc.Summaries[Name])
+}
+
+// TestSample checks the running example through extract and the pipeline.
+func TestSample(t *testing.T) {
+	b, err := os.ReadFile(shared(t, "samples/syria-2017-opinion.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := analyzeText(t, string(b))
+	type want struct {
+		id        uint32
+		metonymic bool
+	}
+	// surface -> acceptable ids (any mention of the surface must resolve
+	// to one of them) and whether it must be metonymic.
+	wants := map[string][]uint32{
+		"Deir Ezzor": {170794, 170792}, "Deir Azzor": {170794, 170792}, "Raqqa": {172955}, "Hama governorate": {170015},
+		"Akerbat": {162803}, "Idlib": {169389, 169387}, "Aleppo": {170063, 170062}, "Syria": {163843},
+		"Lebanon": {272103}, "Jordan": {248816}, "Germany": {2921044}, "Britain": {2635167},
+		"Damascus": {170654}, "Ankara": {323786}, "Riyadh": {108410}, "Doha": {290030}, "Hama": {170017},
+	}
+	metonymic := map[string]bool{"Damascus": true, "Ankara": true, "Whitehall": true, "White House": true, "Riyadh": true, "Doha": true}
+	recognised := map[string]bool{"Euphrates": false, "Bekaa": false, "Western Qalamoun": false, "Whitehall": false, "White House": false}
+	seen := map[string]bool{}
+	demonyms := map[string]string{}
+	for _, a := range doc.Of(KindPlace) {
+		seen[a.Text] = true
+		if _, ok := recognised[a.Text]; ok {
+			recognised[a.Text] = true
+		}
+		if ids, ok := wants[a.Text]; ok {
+			id, _ := a.Attrs["geonameid"].(uint32)
+			okID := false
+			for _, w := range ids {
+				okID = okID || id == w
+			}
+			if !okID {
+				t.Errorf("%q at %d resolved to %v (%v), want one of %v; evidence: %v", a.Text, a.Start, a.Attrs["geonameid"], a.Attrs["name"], ids, a.Attrs["evidence"])
+			}
+		}
+		if metonymic[a.Text] && a.Attrs["metonymic"] != true {
+			t.Errorf("%q at %d not marked metonymic", a.Text, a.Start)
+		}
+	}
+	for _, a := range doc.Of(KindDemonym) {
+		demonyms[a.Text], _ = a.Attrs["country"].(string)
+	}
+	for s := range wants {
+		if !seen[s] && s != "Deir Azzor" { // the extractor may drop the caption line holding it
+			t.Errorf("%q not recognised", s)
+		}
+	}
+	for s, ok := range recognised {
+		if !ok {
+			t.Errorf("%q not recognised", s)
+		}
+	}
+	for d, cc := range map[string]string{"Russian": "RU", "Syrian": "SY", "Lebanese": "LB"} {
+		if demonyms[d] != cc {
+			t.Errorf("demonym %q: got country %q, want %q", d, demonyms[d], cc)
+		}
+	}
+	for _, bad := range []string{"SAA", "The", "Radio", "Hannah", "Richard", "July", "August", "Teresa", "Western", "Kurdish", "Ra’ad"} {
+		if seen[bad] {
+			t.Errorf("%q recognised as a place", bad)
+		}
+	}
+	f, ok := doc.Summaries[Name].(Focus)
+	if !ok || f.Country == nil || f.Country.GeoNameID != 163843 {
+		t.Errorf("focus country = %+v, want Syria", f.Country)
+	}
+}
+
+// TestCases covers recognition and resolution rules outside the sample.
+func TestCases(t *testing.T) {
+	tests := []struct {
+		text, surface string
+		id            uint32 // 0: must not be recognised
+		metonymic     bool
+	}{
+		{"Supply routes into Deir Azzor reopened after liberation by the Syrian army.", "Deir Azzor", 170794, false},
+		{"Fighting continued in Dayr az Zawr province on Monday.", "Dayr az Zawr province", 170792, false},
+		{"The Hama governorate council met on Sunday.", "Hama governorate", 170015, false},
+		{"Officials in Ankara said the talks would resume.", "Ankara", 323786, false},
+		{"Ankara said the talks would resume.", "Ankara", 323786, true},
+		{"Boris Johnson spoke in London on Monday.", "Johnson", 0, false},
+		{"Boris Johnson spoke in London on Monday.", "London", 2643743, false},
+		{"Reading the report, he frowned.", "Reading", 0, false},
+		{"The Kremlin denied the report.", "Kremlin", 0, true},
+	}
+	a := analyzer(t)
+	for _, tt := range tests {
+		t.Run(tt.text+"/"+tt.surface, func(t *testing.T) {
+			doc := &document.Document{Text: tt.text}
+			if err := a.Analyze(context.Background(), doc); err != nil {
+				t.Fatal(err)
+			}
+			var got *document.Annotation
+			for _, an := range doc.Of(KindPlace) {
+				if an.Text == tt.surface {
+					got = &an
+				}
+			}
+			if tt.id == 0 && tt.surface != "Kremlin" {
+				if got != nil {
+					t.Fatalf("%q recognised: %v", tt.surface, got.Attrs)
+				}
+				return
+			}
+			if got == nil {
+				t.Fatalf("%q not recognised in %q; got %v", tt.surface, tt.text, doc.Annotations)
+			}
+			if id, _ := got.Attrs["geonameid"].(uint32); tt.id != 0 && id != tt.id {
+				t.Errorf("resolved to %v %v, want %d", got.Attrs["geonameid"], got.Attrs["name"], tt.id)
+			}
+			if got.Attrs["metonymic"] != tt.metonymic {
+				t.Errorf("metonymic = %v, want %v (%v)", got.Attrs["metonymic"], tt.metonymic, got.Attrs["evidence"])
+			}
+		})
+	}
+}

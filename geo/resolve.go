@@ -1,0 +1,447 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/gazetteer"
+	"github.com/newslens/newslens/names"
+)
+
+// evidence of the document used for coherence, accumulated per key so a
+// mention never vouches for itself.
+type coherence struct {
+	country map[string]map[string]float64 // cc -> key -> weight
+	admin1  map[int32]map[string]float64  // ADM1 index -> key -> weight
+	points  []point
+}
+
+type point struct {
+	key      string
+	lat, lon float64
+}
+
+func (c *coherence) weight(m map[string]float64, self string) float64 {
+	w := 0.0
+	for k, v := range m {
+		if k != self {
+			w += v
+		}
+	}
+	return w
+}
+
+// resolve chooses a place for every mention in two passes: first by prior
+// and cue alone, then again with the document's coherence from the first.
+func resolve(g *gazetteer.Gazetteer, c *docContext, ms []Mention) {
+	for i := range ms {
+		m := &ms[i]
+		if m.Kind == KindDemonym {
+			if ci, ok := g.Country(m.country); ok {
+				m.Place = ci
+				m.Evidence = []string{"demonym of " + g.Place(ci).Name}
+			}
+			continue
+		}
+		if len(m.cands) > maxCands {
+			// Keep the likeliest candidates; "San Jose" has hundreds.
+			cs := append([]int32(nil), m.cands...)
+			sort.SliceStable(cs, func(a, b int) bool { return prior(g.Place(cs[a])) > prior(g.Place(cs[b])) })
+			m.cands = cs[:maxCands]
+		}
+	}
+	var coh *coherence
+	for pass := 0; pass < 2; pass++ {
+		for i := range ms {
+			if ms[i].Kind == KindPlace {
+				score(g, c, &ms[i], coh)
+			}
+		}
+		coh = gather(g, ms)
+	}
+}
+
+// gather collects the document's countries, regions and points from the
+// current choices.
+func gather(g *gazetteer.Gazetteer, ms []Mention) *coherence {
+	coh := &coherence{country: map[string]map[string]float64{}, admin1: map[int32]map[string]float64{}}
+	add := func(m map[string]float64, key string, w float64) {
+		if w > m[key] {
+			m[key] = w // one key counts once, however often it recurs
+		}
+	}
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if m.Place == gazetteer.NoRef {
+			continue
+		}
+		p := g.Place(m.Place)
+		key := m.key
+		if m.Kind == KindDemonym {
+			key = "demonym:" + m.country
+		}
+		w := m.Confidence
+		if m.Kind == KindDemonym {
+			w *= 0.6
+		}
+		if p.Country != "" {
+			if coh.country[p.Country] == nil {
+				coh.country[p.Country] = map[string]float64{}
+			}
+			add(coh.country[p.Country], key, w)
+		}
+		a1 := p.Admin1
+		if p.Feature == "A.ADM1" {
+			a1 = m.Place
+		}
+		if a1 != gazetteer.NoRef {
+			if coh.admin1[a1] == nil {
+				coh.admin1[a1] = map[string]float64{}
+			}
+			add(coh.admin1[a1], key, w)
+		}
+		if m.Kind == KindPlace && m.Confidence >= 0.5 && p.Feature != "A.PCLI" && !seen[key] && len(coh.points) < 64 {
+			seen[key] = true
+			coh.points = append(coh.points, point{key: key, lat: p.Lat, lon: p.Lon})
+		}
+	}
+	return coh
+}
+
+// score rates every candidate of m and picks the best.
+func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
+	if len(m.cands) == 0 {
+		m.Place = gazetteer.NoRef
+		m.Confidence = 0.5
+		m.Evidence = []string{"recognised from the cue; not in the gazetteer"}
+		return
+	}
+	// A city and the division named after it ("Hama", "Hama
+	// governorate"): the bare name means the city unless a cue says
+	// otherwise.
+	inCands := map[int32]bool{}
+	for _, ci := range m.cands {
+		inCands[ci] = true
+	}
+	if cap(m.scores) < len(m.cands) {
+		m.scores = make([]float64, len(m.cands))
+	}
+	m.scores = m.scores[:len(m.cands)]
+	best, second := -1, -1
+	for k, ci := range m.cands {
+		p := g.Place(ci)
+		s := prior(p) + cueFit(p, m.cue)
+		if m.fuzzy {
+			// A fuzzy match says little about size: "Akerbat" must not
+			// become Kiribati because a country outranks a village.
+			s = 0.2*prior(p) + cueFit(p, m.cue) + 6*names.Similarity(c.text[m.Start:m.End], p.Name)
+		}
+		if p.Class() == "P" && m.cue != "adm1" && m.cue != "adm2" && (inCands[p.Admin1] || inCands[p.Admin2]) {
+			s += 2.5
+		}
+		if coh != nil {
+			s += coherenceScore(g, coh, m.key, p, ci)
+		}
+		m.scores[k] = s
+		if best < 0 || s > m.scores[best] {
+			best, second = k, best
+		} else if second < 0 || s > m.scores[second] {
+			second = k
+		}
+	}
+	// Confidence: the softmax share of the winner.
+	sum := 0.0
+	for _, s := range m.scores {
+		sum += math.Exp(s - m.scores[best])
+	}
+	conf := 1 / sum
+	p := g.Place(m.cands[best])
+	m.Place = m.cands[best]
+	m.Evidence = m.Evidence[:0]
+	if m.fuzzy {
+		sim := names.Similarity(c.text[m.Start:m.End], p.Name)
+		m.Evidence = append(m.Evidence, fmt.Sprintf("fuzzy transliteration match %q ~ %q (similarity %.2f)", c.text[m.Start:m.End], p.Name, sim))
+		conf *= 0.8 * sim
+		// Abstain unless the document corroborates the fuzzy match: its
+		// country or region is already in play.
+		if coh == nil || (coh.weight(coh.country[p.Country], m.key) < 1 && coh.weight(coh.admin1[p.Admin1], m.key) == 0) {
+			if coh != nil {
+				m.Place = gazetteer.NoRef
+				m.Confidence = 0.2
+				m.Evidence = append(m.Evidence, "abstained: no corroboration from the document")
+				return
+			}
+		} else {
+			m.Evidence = append(m.Evidence, "corroborated by the document's country/region")
+		}
+	} else {
+		m.Evidence = append(m.Evidence, "name match")
+	}
+	m.Evidence = append(m.Evidence, fmt.Sprintf("%d candidates; prior %s population %d", len(m.cands), p.Feature, p.Population))
+	if m.cue != "" {
+		m.Evidence = append(m.Evidence, "cue: "+m.cue)
+	}
+	if coh != nil {
+		if w := coh.weight(coh.country[p.Country], m.key); w > 0 && p.Feature != "A.PCLI" {
+			m.Evidence = append(m.Evidence, fmt.Sprintf("country %s in the document (weight %.1f)", p.Country, w))
+		}
+		if p.Admin1 != gazetteer.NoRef {
+			if w := coh.weight(coh.admin1[p.Admin1], m.key); w > 0 {
+				m.Evidence = append(m.Evidence, "region "+g.Place(p.Admin1).Name+" in the document")
+			}
+		}
+	}
+	if second >= 0 {
+		m.Evidence = append(m.Evidence, fmt.Sprintf("runner-up %s (%s, %s) by %.1f", g.Place(m.cands[second]).Name,
+			g.Place(m.cands[second]).Feature, g.Place(m.cands[second]).Country, m.scores[best]-m.scores[second]))
+	}
+	m.Confidence = math.Round(conf*1000) / 1000
+}
+
+func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gazetteer.Place, ci int32) float64 {
+	s := 0.0
+	if w := coh.weight(coh.country[p.Country], self); w > 0 {
+		s += 3 * w / (w + 1)
+	}
+	if p.Admin1 != gazetteer.NoRef {
+		if w := coh.weight(coh.admin1[p.Admin1], self); w > 0 {
+			s += 2.5 * w / (w + 0.5)
+		}
+	}
+	if p.Feature == "A.ADM1" {
+		if w := coh.weight(coh.admin1[ci], self); w > 0 {
+			s += 1.5 * w / (w + 0.5) // a region containing other places
+		}
+	}
+	near := math.Inf(1)
+	for _, pt := range coh.points {
+		if pt.key == self {
+			continue
+		}
+		if d := Distance(p.Lat, p.Lon, pt.lat, pt.lon); d < near {
+			near = d
+		}
+	}
+	switch {
+	case near < 50:
+		s += 1.5
+	case near < 200:
+		s += 1
+	case near < 500:
+		s += 0.4
+	}
+	return s
+}
+
+// Distance is the great-circle distance in km (haversine, mean radius
+// 6371 km), the convention of the geoparsing benchmarks.
+func Distance(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371.0
+	rad := math.Pi / 180
+	dlat := (lat2 - lat1) * rad
+	dlon := (lon2 - lon1) * rad
+	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// speech and agency verbs after a capital or country make it stand for its
+// government ("Ankara said", "Britain announced").
+var agencyVerbs = map[string]bool{
+	"said": true, "says": true, "announced": true, "announcing": true, "accused": true, "warned": true,
+	"denied": true, "insisted": true, "wants": true, "wanted": true, "decided": true, "rejected": true,
+	"condemned": true, "demanded": true, "urged": true, "threatened": true, "agreed": true, "signed": true,
+	"responded": true, "claimed": true, "imposed": true, "believes": true, "backed": true, "supports": true,
+	"blamed": true, "vowed": true, "refused": true, "welcomed": true, "criticised": true, "criticized": true,
+	"recognised": true, "recognized": true, "retaliated": true, "sanctioned": true, "expelled": true, "is": false,
+}
+
+// relational words before a place make it stand for its government ("ties
+// with Damascus", "pressure on Tehran").
+var relational = map[string]bool{"with": true, "on": true, "against": true, "and": false, "between": true, "that": true}
+
+// markMetonymy marks mentions that stand for a government or institution.
+func markMetonymy(g *gazetteer.Gazetteer, c *docContext, m *Mention) {
+	if m.Kind != KindPlace || m.Place == gazetteer.NoRef {
+		return
+	}
+	p := g.Place(m.Place)
+	capital, country, seat := p.Feature == "P.PPLC", p.Feature == "A.PCLI", p.Feature == "S.BLDG"
+	if !capital && !country && !seat {
+		return
+	}
+	from := tokenAt(c, m.Start)
+	to := tokenAt(c, m.End)
+	next, prev := c.lower(to), c.lower(from-1)
+	if prev == "the" {
+		prev = c.lower(from - 2)
+	}
+	reason := ""
+	switch {
+	case seat:
+		reason = "seat of government used for the institution"
+	case !locatives[prev] && (agencyVerbs[next] || (next == "has" || next == "had" || next == "is" || next == "was") && agencyVerbs[c.lower(to+1)]):
+		reason = "subject of " + next
+	case c.word(to) == "/" || c.word(from-1) == "/":
+		reason = "paired with another government (X/Y)"
+	case capital && relational[prev]:
+		reason = "capital after \"" + prev + "\""
+	case capital && !locatives[prev] && cueAfter[next] == "":
+		reason = "capital without a locative preposition"
+	case country && (prev == "with" || prev == "on") && (c.lower(from-2) == "ties" || c.lower(from-2) == "relations" || c.lower(from-2) == "pressure" || c.lower(from-2) == "talks"):
+		reason = "relation with a state"
+	}
+	if reason != "" {
+		m.Metonymic = true
+		m.Evidence = append(m.Evidence, "metonymic: "+reason)
+	}
+}
+
+// tokenAt returns the index of the first token starting at or after b.
+func tokenAt(c *docContext, b int) int {
+	return sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= b })
+}
+
+// annotation converts a mention into a document annotation.
+func annotation(g *gazetteer.Gazetteer, m Mention) document.Annotation {
+	a := document.Annotation{Kind: m.Kind, Span: m.Span, Confidence: m.Confidence, Analyzer: Name, Version: Version,
+		Attrs: map[string]any{}}
+	if m.Kind == KindDemonym {
+		a.Attrs["country"] = m.country
+		if m.Place != gazetteer.NoRef {
+			p := g.Place(m.Place)
+			a.Attrs["geonameid"] = p.GeoNameID
+			a.Attrs["name"] = p.Name
+		}
+		return a
+	}
+	a.Attrs["metonymic"] = m.Metonymic
+	a.Attrs["evidence"] = strings.Join(m.Evidence, "; ")
+	if m.Place == gazetteer.NoRef {
+		a.Attrs["resolved"] = false
+		return a
+	}
+	p := g.Place(m.Place)
+	a.Attrs["resolved"] = true
+	a.Attrs["geonameid"] = p.GeoNameID
+	a.Attrs["name"] = p.Name
+	a.Attrs["country"] = p.Country
+	a.Attrs["feature_code"] = p.Code()
+	a.Attrs["feature_class"] = p.Class()
+	a.Attrs["lat"] = p.Lat
+	a.Attrs["lon"] = p.Lon
+	a.Attrs["population"] = p.Population
+	if p.Admin1 != gazetteer.NoRef {
+		a.Attrs["admin1"] = g.Place(p.Admin1).Name
+	}
+	if p.Admin2 != gazetteer.NoRef {
+		a.Attrs["admin2"] = g.Place(p.Admin2).Name
+	}
+	if p.GeoNameID == 0 {
+		a.Attrs["source"] = "naturalearth"
+		if p.Feature == "S.BLDG" {
+			a.Attrs["source"] = "newslens"
+		}
+	}
+	return a
+}
+
+// FocusPlace is a place the document is about.
+type FocusPlace struct {
+	GeoNameID uint32  `json:"geonameid,omitempty"`
+	Name      string  `json:"name"`
+	Country   string  `json:"country,omitempty"`
+	Lat       float64 `json:"lat"`
+	Lon       float64 `json:"lon"`
+	Mentions  int     `json:"mentions"`
+	Score     float64 `json:"score"`
+}
+
+// Focus is the "places" summary: the country, region and city the article
+// is mostly about, and the top countries.
+type Focus struct {
+	Country   *FocusPlace  `json:"country,omitempty"`
+	Region    *FocusPlace  `json:"region,omitempty"`
+	City      *FocusPlace  `json:"city,omitempty"`
+	Countries []FocusPlace `json:"countries,omitempty"`
+	Mentions  int          `json:"mentions"`
+}
+
+func focus(g *gazetteer.Gazetteer, ms []Mention) Focus {
+	type acc struct {
+		score float64
+		n     int
+	}
+	countries, regions, cities := map[int32]*acc{}, map[int32]*acc{}, map[int32]*acc{}
+	bump := func(m map[int32]*acc, i int32, w float64, count bool) {
+		if i == gazetteer.NoRef {
+			return
+		}
+		a := m[i]
+		if a == nil {
+			a = &acc{}
+			m[i] = a
+		}
+		a.score += w
+		if count {
+			a.n++
+		}
+	}
+	f := Focus{}
+	for _, m := range ms {
+		if m.Place == gazetteer.NoRef {
+			continue
+		}
+		f.Mentions++
+		p := g.Place(m.Place)
+		w := m.Confidence
+		if m.Kind == KindDemonym {
+			bump(countries, m.Place, 0.5*w, true)
+			continue
+		}
+		switch {
+		case p.Feature == "A.PCLI":
+			bump(countries, m.Place, w, true)
+		case p.Feature == "A.ADM1":
+			bump(regions, m.Place, w, true)
+			bump(countries, p.CountryRef, w, false)
+		case p.Class() == "P":
+			bump(cities, m.Place, w, true)
+			bump(regions, p.Admin1, 0.7*w, false)
+			bump(countries, p.CountryRef, w, false)
+		default:
+			bump(countries, p.CountryRef, 0.5*w, false)
+		}
+	}
+	top := func(m map[int32]*acc) []FocusPlace {
+		var out []FocusPlace
+		for i, a := range m {
+			p := g.Place(i)
+			out = append(out, FocusPlace{GeoNameID: p.GeoNameID, Name: p.Name, Country: p.Country, Lat: p.Lat, Lon: p.Lon,
+				Mentions: a.n, Score: math.Round(a.score*100) / 100})
+		}
+		sort.Slice(out, func(a, b int) bool {
+			if out[a].Score != out[b].Score {
+				return out[a].Score > out[b].Score
+			}
+			return out[a].GeoNameID < out[b].GeoNameID
+		})
+		return out
+	}
+	if cs := top(countries); len(cs) > 0 {
+		f.Country = &cs[0]
+		if len(cs) > 5 {
+			cs = cs[:5]
+		}
+		f.Countries = cs
+	}
+	if rs := top(regions); len(rs) > 0 {
+		f.Region = &rs[0]
+	}
+	if cs := top(cities); len(cs) > 0 {
+		f.City = &cs[0]
+	}
+	return f
+}
