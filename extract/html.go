@@ -22,10 +22,13 @@ const (
 	// documents whose open-element stack exceeds 512, so deeper tags are
 	// dropped (their text kept) and the page still yields a document.
 	maxDepth = 400
-	// maxNodes caps the parsed tree handed to trafilatura. Over it, scripts,
-	// styles and other non-content subtrees are removed first, and then the
-	// tree is cut after maxNodes nodes.
-	maxNodes = 250_000
+	// maxNodes and maxTextBytes cap the parsed tree handed to trafilatura,
+	// whose content scoring is quadratic in the size of a container (a
+	// generated 50 MB page did not finish in ten minutes). Over either,
+	// scripts, styles and other non-content subtrees are removed first, and
+	// then the tree is cut after the limit in document order.
+	maxNodes     = 40_000
+	maxTextBytes = 256 << 10
 )
 
 // errNoContent is returned when a page has no main content at all.
@@ -100,7 +103,7 @@ func (e *Extractor) HTML(ctx context.Context, rec input.Record) (*document.Docum
 // trafilatura runs go-trafilatura with the extractor's options.
 func (e *Extractor) trafilatura(root *html.Node, pageURL string) (*trafilatura.ExtractResult, string, error) {
 	opts := trafilatura.Options{
-		EnableFallback:  !e.opts.NoFallback,
+		EnableFallback:  e.opts.Fallback,
 		ExcludeComments: true,
 		ExcludeTables:   e.opts.ExcludeTables,
 		Deduplicate:     e.opts.Deduplicate,
@@ -149,11 +152,11 @@ func parseBounded(src string) (*html.Node, []string, error) {
 			return nil, nil, err
 		}
 	}
-	if n := countNodes(root, maxNodes+1); n > maxNodes {
+	if n, tb := countNodes(root, maxNodes+1); n > maxNodes || tb > maxTextBytes {
 		pruneNonContent(root)
-		if n = countNodes(root, maxNodes+1); n > maxNodes {
-			cutTree(root, maxNodes)
-			notes = append(notes, fmt.Sprintf("page over %d nodes: truncated", maxNodes))
+		if n, tb = countNodes(root, maxNodes+1); n > maxNodes || tb > maxTextBytes {
+			cutTree(root, maxNodes, maxTextBytes)
+			notes = append(notes, fmt.Sprintf("page over %d nodes or %d KiB of text: truncated", maxNodes, maxTextBytes>>10))
 		} else {
 			notes = append(notes, "page over the node limit: scripts and styles removed")
 		}
@@ -208,18 +211,21 @@ func voidElement(a atom.Atom) bool {
 	return false
 }
 
-// countNodes counts the nodes of the tree, stopping at limit.
-func countNodes(root *html.Node, limit int) int {
-	n := 0
+// countNodes counts the nodes of the tree and the bytes of its text,
+// stopping at limit nodes.
+func countNodes(root *html.Node, limit int) (n, textBytes int) {
 	var walk func(*html.Node)
 	walk = func(x *html.Node) {
 		for c := x.FirstChild; c != nil && n < limit; c = c.NextSibling {
 			n++
+			if c.Type == html.TextNode {
+				textBytes += len(c.Data)
+			}
 			walk(c)
 		}
 	}
 	walk(root)
-	return n
+	return n, textBytes
 }
 
 // pruneNonContent removes subtrees that never hold article text.
@@ -246,17 +252,21 @@ func pruneNonContent(root *html.Node) {
 	walk(root)
 }
 
-// cutTree keeps the first limit nodes in document order and removes the rest.
-func cutTree(root *html.Node, limit int) {
-	n := 0
+// cutTree keeps the first limit nodes (and textLimit bytes of text) in
+// document order and removes the rest.
+func cutTree(root *html.Node, limit, textLimit int) {
+	n, tb := 0, 0
 	var walk func(*html.Node)
 	walk = func(x *html.Node) {
 		for c := x.FirstChild; c != nil; {
 			next := c.NextSibling
-			if n >= limit {
+			if n >= limit || tb >= textLimit {
 				x.RemoveChild(c)
 			} else {
 				n++
+				if c.Type == html.TextNode {
+					tb += len(c.Data)
+				}
 				walk(c)
 			}
 			c = next

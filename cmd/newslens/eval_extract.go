@@ -21,14 +21,14 @@ func runEvalExtract(ctx context.Context, e env) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	pages := fs.Bool("pages", false, "include per-page scores (with --json)")
 	workers := fs.Int("workers", 0, "pages extracted at once (default: number of CPUs)")
-	noFallback := fs.Bool("no-fallback", false, "disable trafilatura's readability/domdistiller fallback")
-	focus := fs.String("focus", "", "trafilatura focus: balanced, recall or precision")
+	fallback := fs.Bool("fallback", false, "enable trafilatura's readability/domdistiller fallback")
+	focus := fs.String("focus", "", "trafilatura focus: recall (default), balanced or precision")
 	dedup := fs.Bool("dedup", false, "trafilatura deduplication")
 	noTables := fs.Bool("exclude-tables", false, "leave tables out")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	x := extract.New(extract.Options{NoFallback: *noFallback, Focus: *focus, Deduplicate: *dedup, ExcludeTables: *noTables})
+	x := extract.New(extract.Options{Fallback: *fallback, Focus: *focus, Deduplicate: *dedup, ExcludeTables: *noTables})
 	fn := func(ctx context.Context, id, url string, html []byte) (string, error) {
 		doc, err := x.Extract(ctx, input.Record{Name: id, URL: url, Format: input.FormatHTML, Content: html})
 		if err != nil {
