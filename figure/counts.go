@@ -60,7 +60,8 @@ var verbsBefore = map[string]string{
 	"affecting": Affected, "affected": Affected, "affects": Affected,
 	"infecting": Sick, "infected": Sick, "sickening": Sick, "sickened": Sick, "hospitalising": Sick,
 	"hospitalizing": Sick, "blinded": Wounded, "blinding": Wounded, "injures": Wounded,
-	"wounds": Wounded, "infects": Sick, "kidnaps": Kidnapped,
+	"wounds": Wounded, "infects": Sick, "kidnaps": Kidnapped, "arrests": Arrested, "detains": Arrested,
+	"evacuates": Evacuated, "displaces": Displaced, "abducts": Kidnapped,
 }
 
 // objectNouns are the things counted, with the type they imply when no
@@ -126,7 +127,7 @@ var modifiers = map[string]bool{
 	"farm": true, "health": true, "aid": true, "medical": true, "school": true, "of": true, "the": true,
 	"u.s.": true, "u.n.": true, "un": true, "new": true, "confirmed": true, "human": true,
 	"reported": true, "recorded": true, "newly": true, "probable": true, "known": true,
-	"total": true, "further": true, "extra": true, "these": true, "those": true,
+	"total": true, "further": true, "extra": true, "these": true, "those": true, "registered": true,
 }
 
 var rateWords = map[string]string{
@@ -204,6 +205,15 @@ func (s *scan) notACount(i int, num number) bool {
 			return true
 		}
 	}
+	// "nine out of ten patients" is a proportion, not two counts
+	if num.end+1 < len(s.toks) && s.low[num.end] == "out" && s.low[num.end+1] == "of" {
+		return true
+	}
+	if i >= 3 && s.low[i-1] == "of" && s.low[i-2] == "out" {
+		if _, ok := s.parseSimple(i - 3); ok {
+			return true
+		}
+	}
 	if num.end < len(s.toks) {
 		next := s.low[num.end]
 		if isDigitsToken(next) || next == "%" || next == "-" && num.end+1 < len(s.toks) && isDigitsToken(s.low[num.end+1]) {
@@ -226,7 +236,7 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 	obj := -1
 	for k := j; k < n && k < j+4; k++ {
 		w := s.low[k]
-		if _, ok := objectNouns[w]; ok {
+		if _, ok := objectNouns[w]; ok || s.isDemonymPlural(k) {
 			obj = k
 			// "children and women": take the first noun
 			break
@@ -246,6 +256,11 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 		p = obj + 1
 		last = obj
 		typ = objectNouns[s.low[obj]]
+		// "18 children's deaths": the possessed noun is the event
+		if obj+2 < n && s.low[obj+1] == "'s" && eventNouns[s.low[obj+2]] {
+			obj, last = obj+2, obj+2
+			typ = objectNouns[s.low[obj]]
+		}
 		if eventNouns[s.low[obj]] {
 			// "194 deaths", "2,335 cases": the noun is the type; a verb
 			// further on belongs to another subject
@@ -276,9 +291,6 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 			if w == "held" && !(k+1 < n && (s.low[k+1] == "hostage" || s.low[k+1] == "captive")) && obj < 0 {
 				break
 			}
-			if t == Killed && w == "die" && k > 0 && s.low[k-1] != "to" {
-				break
-			}
 			if w == "fled" || w == "rescued" || w == "seized" || w == "held" {
 				if obj < 0 {
 					break
@@ -306,6 +318,29 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 		if w == "took" && k+2 < n && s.low[k+1] == "to" && s.low[k+2] == "the" {
 			typ, last = Protesting, k
 			break
+		}
+		if (w == "took" || w == "take" || w == "taking") && k+2 < n && s.low[k+1] == "part" && s.low[k+2] == "in" {
+			for m := k + 3; m < n && m < k+7; m++ {
+				if protestNouns[s.low[m]] {
+					typ, last = Protesting, m
+					break
+				}
+			}
+			if typ == Protesting {
+				break
+			}
+		}
+		if w == "(" && wide {
+			// skip a parenthesis: "17 people in Congo (DRC) have died"
+			m := k + 1
+			for m < n && m < k+8 && s.low[m] != ")" {
+				m++
+			}
+			if m < n && s.low[m] == ")" {
+				limit += m - k
+				k = m
+				continue
+			}
 		}
 		if w == "commit" || w == "committed" || w == "commits" {
 			if k+1 < n && s.low[k+1] == "suicide" {
@@ -579,4 +614,22 @@ func (s *scan) listedAmong(first int) string {
 		}
 	}
 	return ""
+}
+
+var protestNouns = map[string]bool{
+	"protest": true, "protests": true, "demonstration": true, "demonstrations": true, "rally": true,
+	"rallies": true, "march": true, "marches": true, "walk-in": true, "walkout": true, "walk-out": true,
+	"strike": true, "sit-in": true, "vigil": true,
+}
+
+// isDemonymPlural reports a capitalised plural people noun not in the word
+// lists: "Californians", "Pakistanis", "Congolese".
+func (s *scan) isDemonymPlural(k int) bool {
+	w := s.low[k]
+	if !s.isCap(k) || len(w) < 6 {
+		return false
+	}
+	return strings.HasSuffix(w, "ians") || strings.HasSuffix(w, "ans") && !strings.HasSuffix(w, "lans") ||
+		strings.HasSuffix(w, "ese") || strings.HasSuffix(w, "anis") || strings.HasSuffix(w, "aqis") ||
+		strings.HasSuffix(w, "elis")
 }

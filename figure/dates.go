@@ -197,6 +197,15 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 			return f, end, true
 		}
 	}
+	// "July-September"
+	if a, b, ok := strings.Cut(w, "-"); ok && s.isCap(i) {
+		m1, ok1 := monthNames[a]
+		m2, ok2 := monthNames[b]
+		if ok1 && ok2 && len(a) > 2 && len(b) > 2 && m1 != m2 {
+			g := dateFig{kind: dYearless, m: m2, res: "month", label: "date"}
+			return dateFig{span: sp(i + 1), kind: dYearless, m: m1, res: "month", end: &g, label: "range", conf: 0.85}, i + 1, true
+		}
+	}
 	// "mid-September", "early-July"
 	if pre, mon, ok := strings.Cut(w, "-"); ok && (pre == "mid" || pre == "early" || pre == "late") {
 		if m, ok := monthNames[mon]; ok && len(mon) > 3 {
@@ -301,8 +310,9 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 				return dateFig{span: sp(j + 2), kind: dAbs, y: y, m: m, res: "month", conf: 0.9}, j + 2, true
 			}
 		}
-		// bare month: only after a date preposition ("In July", "since March")
-		if i > 0 && len(s.low[i]) > 3 || s.low[i] == "june" || s.low[i] == "july" {
+		// bare month: only after a date preposition ("In July", "since March");
+		// "May" and "March" only mid-sentence, where the capital marks the month
+		if i > 0 && (len(s.low[i]) > 3 && m != 3 || s.low[i] == "june" || s.low[i] == "july" || s.low[i] == "may" || m == 3) {
 			if i > 0 {
 				if _, ok := datePreps[s.low[i-1]]; ok {
 					if (m == 5 || m == 3) && s.low[i-1] == "or" {
@@ -456,6 +466,23 @@ func (s *scan) yearIsNotDate(i int) bool {
 		if next == "of" || next == "more" || next == "other" {
 			return true
 		}
+		// a bare number before these is a quantity ("1500 or more are
+		// hospitalised"); after a date preposition it stays a year ("in
+		// 2014 were", "from 2001 to 2014")
+		prep := false
+		if i > 0 {
+			_, prep = datePreps[s.low[i-1]]
+		}
+		switch next {
+		case "or", "are", "were", "have", "had", "out":
+			if !prep {
+				return true
+			}
+		case "to", "-":
+			if _, isYear := s.yearAt(i + 2); !prep && !isYear {
+				return true
+			}
+		}
 		if _, ok := typeWords[next]; ok {
 			return true
 		}
@@ -465,6 +492,10 @@ func (s *scan) yearIsNotDate(i int) bool {
 			return true
 		}
 		if identifierHeads[s.low[i-1]] || s.low[i-1] == "#" {
+			return true
+		}
+		// "FR 1497", "SR 2100": a road or form code
+		if p := s.raw(i - 1); len(p) >= 2 && len(p) <= 4 && strings.ToUpper(p) == p && strings.ToLower(p) != p {
 			return true
 		}
 	}

@@ -119,6 +119,14 @@ func TestFigures(t *testing.T) {
 		{"invalid date", "It happened on 31/02/2017.", nil, nil, []string{"date"}},
 		{"newspaper name", "a USA TODAY analysis", pub, nil, []string{"date"}},
 		{"figurative tomorrow", "hoping for a brighter tomorrow", pub, nil, []string{"date"}},
+		{"proportion", "Nine out of ten patients were struck.", nil, nil, []string{"count"}},
+		{"demonym plural", "Eight Californians contracted a rare infection.", nil, []string{"count sick 8"}, nil},
+		{"possessive event noun", "It caused 18 children's deaths.", nil, []string{"count killed 18"}, nil},
+		{"protest by taking part", "More than 100,000 people took part in a nationwide walk-in.", nil, []string{"count protesting 100000"}, nil},
+		{"parenthesis", "Seventeen people in Congo (DRC) have died.", nil, []string{"count killed 17"}, nil},
+		{"month ranges", "During the monsoon (July-September), and between May and July.", pub,
+			[]string{"date range 2017-07/2017-09", "date range 2017-05/2017-07"}, nil},
+		{"road code and quantity are not years", "north on FR 1497; 1500 or more are ill", nil, nil, []string{"date"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
