@@ -33,6 +33,12 @@ func commands() map[string]command {
 		"gazetteer": {"build the embedded place-name index: gazetteer build --out FILE", runGazetteer},
 		"train":     {"rebuild an embedded model from ../shared/data: train ner|techniques ...", runTrain},
 		"serve":     {"serve the web UI and JSON API (--demo loads a Wikinews demo corpus)", runServe},
+		"ingest":    {"add articles to the corpus: files, WARC, feeds, sitemaps, OPML, URLs", runIngest},
+		"watch":     {"poll feeds on a schedule and ingest new articles", runWatch},
+		"search":    {"search the corpus: full text and filters, with snippets", runSearch},
+		"stats":     {"corpus aggregations: volume, outlets x techniques, speakers, citations, places, counts", runStats},
+		"export":    {"export the corpus as jsonl, csv or gkg (GDELT GKG 2.1)", runExport},
+		"reanalyze": {"refresh annotations made by older analyzer versions", runReanalyze},
 	}
 }
 
