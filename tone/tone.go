@@ -249,8 +249,7 @@ func (a *Analyzer) sentence(src string, toks []document.Token, s *acc) {
 			low[i] = ""
 			continue
 		}
-		n, _ := text.Normalize(w)
-		low[i] = strings.ToLower(n)
+		low[i] = lowerWord(w)
 		if low[i] == "but" && butAt < 0 {
 			butAt = i
 		}
@@ -297,4 +296,28 @@ func (a *Analyzer) sentence(src string, toks []document.Token, s *acc) {
 		}
 		s.sum += v * weight * 4 // on VADER's −4..4 scale, for the compound
 	}
+}
+
+// lowerWord lower-cases a token, normalising typographic apostrophes; ASCII
+// tokens already in lower case are returned without allocating.
+func lowerWord(w string) string {
+	ascii, lower := true, true
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			lower = false
+		}
+	}
+	if ascii {
+		if lower {
+			return w
+		}
+		return strings.ToLower(w)
+	}
+	n, _ := text.Normalize(w)
+	return strings.ToLower(n)
 }
