@@ -15,6 +15,7 @@ import (
 	"github.com/newslens/newslens/figure"
 	"github.com/newslens/newslens/input"
 	"github.com/newslens/newslens/pipeline"
+	"github.com/newslens/newslens/quote"
 	"github.com/newslens/newslens/tone"
 )
 
@@ -45,6 +46,11 @@ func Analyzers() ([]pipeline.Analyzer, error) {
 		return nil, err
 	}
 	as = append(as, ents)
+	qa, err := quote.New()
+	if err != nil {
+		return nil, err
+	}
+	as = append(as, qa)
 	return as, nil
 }
 

@@ -20,6 +20,10 @@ import (
 type QuoteSpan struct {
 	Start, End int
 	Set        bool
+	// Frags are the fragments of a discontinuous gold span, as byte
+	// ranges; nil when the span is continuous. Scoring uses the extent;
+	// training uses the fragments.
+	Frags [][2]int `json:"-"`
 }
 
 // QuoteAttr is one attribution relation: source, cue and content spans (byte
@@ -116,6 +120,7 @@ func quotesReadAnn(path, txt string) ([]QuoteAttr, error) {
 				return nil, fmt.Errorf("%s:%d: malformed span line", path, line)
 			}
 			start, end := -1, -1
+			var frags [][2]int
 			for _, frag := range strings.Split(sp[1], ";") {
 				se := strings.Fields(frag)
 				if len(se) != 2 {
@@ -132,8 +137,12 @@ func quotesReadAnn(path, txt string) ([]QuoteAttr, error) {
 				if e > end {
 					end = e
 				}
+				frags = append(frags, [2]int{offs.RuneToByte(s), offs.RuneToByte(e)})
 			}
-			spans[parts[0]] = QuoteSpan{Start: offs.RuneToByte(start), End: offs.RuneToByte(end), Set: true}
+			if len(frags) == 1 {
+				frags = nil
+			}
+			spans[parts[0]] = QuoteSpan{Start: offs.RuneToByte(start), End: offs.RuneToByte(end), Set: true, Frags: frags}
 		case quotesIsID(l, 'E'):
 			parts := strings.SplitN(l, "\t", 2)
 			if len(parts) == 2 {

@@ -65,9 +65,10 @@ func (a *Analyzer) Name() string { return "quotes" }
 // Version implements pipeline.Analyzer.
 func (a *Analyzer) Version() string { return "1" }
 
-// Requires implements pipeline.Analyzer. Entities are used when another
-// analyzer has added them, but are not required.
-func (a *Analyzer) Requires() []string { return nil }
+// Requires implements pipeline.Analyzer: speakers are linked to the
+// entities analyzer's entities. Without them (a document analysed by this
+// analyzer alone) capitalised name sequences stand in.
+func (a *Analyzer) Requires() []string { return []string{"entities"} }
 
 // attribution is one found attribution before it becomes an annotation.
 type attribution struct {
@@ -76,6 +77,9 @@ type attribution struct {
 	label                string
 	conf                 float64
 	inherited            int // index of the attribution whose speaker this one continues, or -1
+
+	c1, c2   int           // chunk indexes of the content parts (grouping only)
+	content2 document.Span // second part of an interrupted quote, when c2 >= 0
 
 	speaker       string
 	speakerEntity string
@@ -98,11 +102,16 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		toks = text.Tokenize(s)
 	}
 	qs := findQuotes(s)
-	attrs, err := a.attributions(ctx, s, toks, qs)
+	sents := doc.Sentences
+	if doc.Tokens == nil || sents == nil {
+		sents = text.Sentences(s, toks)
+	}
+	attrs, err := a.attributions(ctx, s, toks, sents, qs)
 	if err != nil {
 		return err
 	}
 	ments := findMentions(doc, s, toks)
+	subjectSources(s, toks, sentIndex(toks, sents), ments, attrs)
 	resolveSpeakers(s, toks, attrs, ments)
 	cits := findCitations(doc, s, toks, attrs)
 	linkCitations(s, attrs, cits)
@@ -137,7 +146,12 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	for i := range attrs {
 		q := &attrs[i]
 		parts := map[string]document.Span{"content": q.content}
-		span := q.content
+		if q.c2 >= 0 {
+			parts["content_1"] = q.content
+			parts["content_2"] = q.content2
+			parts["content"] = union(q.content, q.content2)
+		}
+		span := parts["content"]
 		if q.hasCue {
 			parts["cue"] = q.cue
 			span = union(span, q.cue)
@@ -184,8 +198,9 @@ type chunk struct {
 }
 
 // attributions tags every paragraph and groups the chunks.
-func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, qs []qspan) ([]attribution, error) {
+func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, sents []document.Sentence, qs []qspan) ([]attribution, error) {
 	inq := inQuoteTokens(s, toks, qs)
+	sentOf := sentIndex(toks, sents)
 	var out []attribution
 	last := -1 // the last attribution with a speaker source, for continuations
 	lastPara := -10
@@ -198,7 +213,7 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 		if len(out) >= maxAttributions {
 			break
 		}
-		sq := prepare(s, toks[p[0]:p[1]], inq[p[0]:p[1]])
+		sq := prepare(s, toks[p[0]:p[1]], inq[p[0]:p[1]], a.m.cues)
 		tags := a.m.decode(sq)
 		var chunks []chunk
 		for i, t := range tags {
@@ -212,50 +227,18 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 				chunks[len(chunks)-1].t1 = p[0] + i + 1
 			}
 		}
-		var paraAttrs []attribution
-		for ci := range chunks {
-			c := &chunks[ci]
-			if c.role != 2 {
-				continue
-			}
-			q := attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.7}
-			if k := nearest(chunks, ci, 3, 60); k >= 0 {
-				chunks[k].used = true
-				q.content = spanOf(toks, chunks[k].t0, chunks[k].t1)
-			} else {
-				continue // a cue without content is not an attribution
-			}
-			if k := nearest(chunks, ci, 1, 30); k >= 0 {
-				chunks[k].used = true
-				q.source = spanOf(toks, chunks[k].t0, chunks[k].t1)
-				q.hasSource = true
-			} else {
-				q.conf -= 0.15
-			}
-			paraAttrs = append(paraAttrs, q)
-		}
-		// content with no cue of its own: the rest of an interrupted quote,
-		// or a quotation that continues the previous speaker.
-		for ci := range chunks {
-			c := &chunks[ci]
-			if c.role != 3 || c.used {
-				continue
-			}
-			sp := spanOf(toks, c.t0, c.t1)
-			prev := -1
-			for k := len(paraAttrs) - 1; k >= 0; k-- {
-				if paraAttrs[k].content.End <= sp.Start || paraAttrs[k].content.Start >= sp.End {
-					prev = k
-					break
+		trimChunks(s, toks, chunks)
+		paraAttrs := group(s, toks, sentOf, chunks)
+		for k := range paraAttrs {
+			switch paraAttrs[k].inherited {
+			case -3: // an earlier cue in this paragraph: fixInherited finds it
+				paraAttrs[k].inherited = 0
+			case -2:
+				paraAttrs[k].inherited = -1
+				if last >= 0 && pi-lastPara <= 2 {
+					paraAttrs[k].inherited = last
 				}
 			}
-			q := attribution{content: sp, inherited: -1, citation: -1, conf: 0.5}
-			if prev >= 0 {
-				q.inherited = len(out) + prev
-			} else if last >= 0 && pi-lastPara <= 2 {
-				q.inherited = last
-			}
-			paraAttrs = append(paraAttrs, q)
 		}
 		if len(paraAttrs) > 0 {
 			sort.SliceStable(paraAttrs, func(i, j int) bool { return paraAttrs[i].content.Start < paraAttrs[j].content.Start })
@@ -268,17 +251,64 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 	}
 	out = fixInherited(out)
 	out = widenToQuotes(s, toks, qs, out)
+	out = splitAtQuotedSentence(s, toks, sents, qs, out)
+	out = colonQuotes(s, toks, qs, a.m.cues, out)
+	out = namedQuotes(s, toks, sentOf, qs, out)
+	out = anonymousSources(s, toks, sentOf, out)
+	out = accordingTo(s, toks, sentOf, out)
 	out = addUncoveredQuotes(s, toks, qs, out)
 	for i := range out {
 		out[i].label = labelOf(s, qs, out[i].content)
+		if out[i].c2 >= 0 && out[i].label != labelOf(s, qs, out[i].content2) {
+			out[i].label = "mixed"
+		}
 		if out[i].label == "direct" {
 			out[i].conf += 0.15
+		} else if out[i].hasCue {
+			// a cue word the training data rarely saw as a cue makes a
+			// weak attribution ("the doors are slamming on …")
+			out[i].conf = out[i].conf - 0.3 + 0.4*a.cueStrength(s, toks, out[i].cue)
 		}
 		if out[i].conf > 0.95 {
 			out[i].conf = 0.95
 		}
 	}
 	return out, nil
+}
+
+// cueStrength is the highest cue rate of the cue's words in the learned lexicon.
+func (a *Analyzer) cueStrength(s string, toks []document.Token, cue document.Span) float64 {
+	best := float32(0)
+	for _, t := range toksIn(toks, cue) {
+		w := lowerWord(s[t.Start:t.End])
+		if r := a.m.cues[w]; r > best {
+			best = r
+		}
+		if reporting[w] && best < 0.6 {
+			best = 0.6
+		}
+	}
+	return float64(best)
+}
+
+func toksIn(toks []document.Token, sp document.Span) []document.Token {
+	i := sort.Search(len(toks), func(k int) bool { return toks[k].Start >= sp.Start })
+	j := i
+	for j < len(toks) && toks[j].End <= sp.End {
+		j++
+	}
+	return toks[i:j]
+}
+
+// sentIndex maps each token to its sentence's index.
+func sentIndex(toks []document.Token, sents []document.Sentence) []int {
+	sentOf := make([]int, len(toks))
+	for i, st := range sents {
+		for k := st.FirstToken; k < st.EndToken && k < len(sentOf); k++ {
+			sentOf[k] = i
+		}
+	}
+	return sentOf
 }
 
 // fixInherited points every cue-less attribution at the nearest earlier
@@ -297,27 +327,136 @@ func fixInherited(as []attribution) []attribution {
 	return as
 }
 
-// nearest returns the unused chunk of role nearest to chunk ci within
-// maxGap tokens, preferring the following one on ties.
-func nearest(chunks []chunk, ci, role, maxGap int) int {
-	c := chunks[ci]
-	best, bestGap := -1, maxGap+1
+// trimChunks drops punctuation other than quote marks from chunk edges:
+// "Zeid Ra’ad al-Hussein," is the source, not its comma.
+func trimChunks(s string, toks []document.Token, chunks []chunk) {
+	role := 0
+	punct := func(i int) bool {
+		t := toks[i]
+		if t.Kind != document.TokPunct {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(s[t.Start:t.End])
+		return !isQuoteRune(r) || role != 3
+	}
 	for k := range chunks {
-		o := chunks[k]
-		if k == ci || o.role != role || o.used {
-			continue
+		c := &chunks[k]
+		role = c.role
+		for c.t1-c.t0 > 1 && punct(c.t0) {
+			c.t0++
 		}
-		gap := 0
-		if o.t0 >= c.t1 {
-			gap = o.t0 - c.t1
-		} else if o.t1 <= c.t0 {
-			gap = c.t0 - o.t1 + 1 // a following chunk wins a tie
-		}
-		if gap < bestGap {
-			best, bestGap = k, gap
+		for c.t1-c.t0 > 1 && punct(c.t1-1) {
+			c.t1--
 		}
 	}
-	return best
+}
+
+// group pairs cue chunks with content and source chunks. Pairs are made
+// greedily by distance in tokens, never across sentences (a content chunk
+// may spill into the next sentence only when it touches the cue), so two
+// attributions in one paragraph do not swap their parts.
+func group(s string, toks []document.Token, sentOf []int, chunks []chunk) []attribution {
+	type pair struct{ cue, other, gap int }
+	var pairs []pair
+	gapOf := func(c, o chunk) int {
+		if o.t0 >= c.t1 {
+			return 2 * (o.t0 - c.t1)
+		}
+		return 2*(c.t0-o.t1) + 1 // a following chunk wins a tie
+	}
+	for ci, c := range chunks {
+		if c.role != 2 {
+			continue
+		}
+		for k, o := range chunks {
+			if o.role == 1 || o.role == 3 {
+				g := gapOf(c, o)
+				sc := sentOf[c.t0]
+				same := sentOf[o.t0] <= sc && sc <= sentOf[o.t1-1]
+				near := g <= 6 && sentOf[o.t0]-1 <= sc && sc <= sentOf[o.t1-1]+1
+				limit := 120
+				if o.role == 1 {
+					limit = 60
+				}
+				if (same || near) && g <= limit {
+					pairs = append(pairs, pair{ci, k, g})
+				}
+			}
+		}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].gap < pairs[j].gap })
+	content := map[int]int{}
+	source := map[int]int{}
+	used := make([]bool, len(chunks))
+	for _, p := range pairs {
+		role := chunks[p.other].role
+		m := content
+		if role == 1 {
+			m = source
+		}
+		if _, done := m[p.cue]; done || used[p.other] {
+			continue
+		}
+		m[p.cue] = p.other
+		used[p.other] = true
+	}
+	var out []attribution
+	for ci, c := range chunks {
+		if c.role != 2 {
+			continue
+		}
+		k, ok := content[ci]
+		if !ok {
+			continue // a cue without content is not an attribution
+		}
+		q := attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.75,
+			content: spanOf(toks, chunks[k].t0, chunks[k].t1), c1: -1, c2: -1}
+		q.c1 = k
+		if k2, ok := source[ci]; ok {
+			q.source = spanOf(toks, chunks[k2].t0, chunks[k2].t1)
+			q.hasSource = true
+		} else {
+			q.conf -= 0.15
+		}
+		out = append(out, q)
+	}
+	// content with no cue of its own: the second half of an interrupted
+	// quote ("…," he said, "…"), or a quotation continuing the last speaker.
+	for k, c := range chunks {
+		if c.role != 3 || used[k] {
+			continue
+		}
+		sp := spanOf(toks, c.t0, c.t1)
+		merged := false
+		for i := range out {
+			q := &out[i]
+			if q.c2 >= 0 || q.content.End > q.cue.Start || sp.Start < q.cue.End {
+				continue
+			}
+			end := q.cue.End
+			if q.hasSource {
+				end = max(end, q.source.End)
+			}
+			if sp.Start >= end && countWords(toks, end, sp.Start) == 0 && sp.Start-end <= 8 {
+				q.c2 = k
+				q.content2 = sp
+				merged = true
+				break
+			}
+		}
+		if merged {
+			continue
+		}
+		q := attribution{content: sp, inherited: -2, citation: -1, conf: 0.5, c1: k, c2: -1}
+		for i := len(out) - 1; i >= 0; i-- {
+			if out[i].hasCue && out[i].content.End <= sp.Start {
+				q.inherited = -3 // resolved by fixInherited to the previous cue in text order
+				break
+			}
+		}
+		out = append(out, q)
+	}
+	return out
 }
 
 func spanOf(toks []document.Token, t0, t1 int) document.Span {
@@ -390,32 +529,9 @@ func addUncoveredQuotes(s string, toks []document.Token, qs []qspan, as []attrib
 		if prev < 0 || strings.Count(s[as[prev].content.End:a], "\n") > 4 {
 			continue
 		}
-		add = append(add, attribution{content: document.Span{Start: a, End: b}, inherited: prev, citation: -1, conf: 0.55})
+		add = append(add, attribution{content: document.Span{Start: a, End: b}, inherited: prev, citation: -1, c1: -1, c2: -1, conf: 0.55})
 	}
-	if len(add) == 0 {
-		return as
-	}
-	// merge keeping order; inherited indexes refer to the old positions, so
-	// rewrite them through a position map.
-	all := append(as, add...)
-	idx := make([]int, len(all))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(i, j int) bool { return all[idx[i]].content.Start < all[idx[j]].content.Start })
-	pos := make([]int, len(all))
-	for newi, old := range idx {
-		pos[old] = newi
-	}
-	out := make([]attribution, len(all))
-	for newi, old := range idx {
-		x := all[old]
-		if x.inherited >= 0 {
-			x.inherited = pos[x.inherited]
-		}
-		out[newi] = x
-	}
-	return out
+	return insertSorted(as, add)
 }
 
 func countWords(toks []document.Token, a, b int) int {

@@ -69,10 +69,22 @@ func init() {
 // sequences found here.
 func findMentions(doc *document.Document, s string, toks []document.Token) []mention {
 	var out []mention
-	ents := map[string]string{} // annotation id -> entity id
+	ents := map[string]string{}   // annotation id -> entity id
+	titles := map[string]string{} // entity id -> role nouns of its titles, space-separated
 	for _, e := range doc.Entities {
 		for _, m := range e.Mentions {
 			ents[m] = e.ID
+		}
+		if ts, ok := e.Attrs["titles"].([]string); ok {
+			var heads []string
+			for _, t := range ts {
+				for _, w := range strings.Fields(strings.ToLower(t)) {
+					if roleNouns[w] {
+						heads = append(heads, w)
+					}
+				}
+			}
+			titles[e.ID] = strings.Join(heads, " ")
 		}
 	}
 	for _, a := range doc.Annotations {
@@ -89,7 +101,7 @@ func findMentions(doc *document.Document, s string, toks []document.Token) []men
 		if a.Label == "PER" {
 			p = 1
 		}
-		out = append(out, mention{span: a.Span, name: a.Text, typ: a.Label, entity: id, person: p})
+		out = append(out, mention{span: a.Span, name: a.Text, typ: a.Label, entity: id, person: p, title: titles[id]})
 	}
 	if len(out) == 0 {
 		out = capitalisedNames(s, toks)
@@ -253,7 +265,7 @@ func resolveSpeakers(s string, toks []document.Token, as []attribution, ms []men
 		src := q.source
 		words := strings.Fields(strings.ToLower(s[src.Start:src.End]))
 		// 1. a name inside the source
-		if m, ok := bestInside(ms, src); ok {
+		if m, ok := bestInside(s, ms, src); ok {
 			q.speaker, q.speakerEntity, q.speakerConf = m.name, m.entity, 0.9
 			q.sourceType = "named"
 			if len(words) > 0 && (words[0] == "a" || words[0] == "an") && hasAnon(words) {
@@ -326,8 +338,10 @@ func plural(words []string) bool {
 	return false
 }
 
-// bestInside returns the most person-like, longest name inside src.
-func bestInside(ms []mention, src document.Span) (mention, bool) {
+// bestInside returns the most person-like, longest name inside src. A
+// name followed by a lower-case word is a modifier ("the US president", "a
+// Syrian media source"), not the speaker.
+func bestInside(s string, ms []mention, src document.Span) (mention, bool) {
 	best, ok := mention{}, false
 	score := -1.0
 	for _, m := range ms {
@@ -336,6 +350,11 @@ func bestInside(ms []mention, src document.Span) (mention, bool) {
 		}
 		if !src.Contains(m.span) {
 			continue
+		}
+		if rest := strings.TrimLeft(s[m.span.End:src.End], " "); rest != "" {
+			if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLower(r) {
+				continue
+			}
 		}
 		sc := m.person + 0.02*float64(len(m.name))
 		if m.typ == "PER" {
@@ -409,11 +428,12 @@ func antecedentNominal(ms []mention, at int, head string) (mention, float64, boo
 		if m.typ != "" && m.typ != "PER" || m.typ == "" && m.person < 0.45 {
 			continue
 		}
-		if m.title != "" && m.title != head {
+		match := m.title != "" && strings.Contains(" "+m.title+" ", " "+head+" ")
+		if m.title != "" && !match {
 			continue // "prime minister Saad al-Hariri" is not "the president"
 		}
 		c := 0.6
-		if m.title == head {
+		if match {
 			c = 0.8
 		}
 		return m, c, true

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,7 +46,7 @@ func allowed(a, b int) bool {
 	return true
 }
 
-const hashBits = 18
+const hashBits = 20
 
 const numBuckets = 1 << hashBits
 
@@ -53,6 +54,9 @@ const numBuckets = 1 << hashBits
 type model struct {
 	w     []float32 // numBuckets*numTags
 	trans [numTags + 1][numTags]float32
+	// cues is the cue lexicon learned from the training data: lower-cased
+	// words and how often they were (part of) a cue, as a rate.
+	cues map[string]float32
 }
 
 // maxSeq bounds a tagged sequence; longer paragraphs are cut.
@@ -88,7 +92,7 @@ func init() {
 
 // prepare computes the features of the tokens toks of text s. inQuote[i]
 // says whether token i lies inside quote marks.
-func prepare(s string, toks []document.Token, inQuote []bool) *seq {
+func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]float32) *seq {
 	n := len(toks)
 	sq := &seq{toks: toks, words: make([]string, n), feats: make([][]uint32, n)}
 	shapes := make([]string, n)
@@ -101,22 +105,80 @@ func prepare(s string, toks []document.Token, inQuote []bool) *seq {
 	// paragraph, and the sentence-ish boundaries (., ?, !)
 	left := make([]int, n)
 	right := make([]int, n)
+	isCue := func(w string) bool { return reporting[w] || cues[w] >= 0.2 }
 	last := -1000
 	for i := 0; i < n; i++ {
 		left[i] = i - last
-		if reporting[sq.words[i]] {
+		if isCue(sq.words[i]) {
 			last = i
 		}
 	}
 	last = 1000000
 	for i := n - 1; i >= 0; i-- {
 		right[i] = last - i
-		if reporting[sq.words[i]] {
+		if isCue(sq.words[i]) {
 			last = i
 		}
 	}
+	// the same within the sentence, and whether a comma or colon lies
+	// between the token and that cue
+	sent := make([]int, n)
+	for i, k := 1, 0; i < n; i++ {
+		if w := sq.words[i-1]; w == "." || w == "?" || w == "!" {
+			k++
+		}
+		sent[i] = k
+	}
+	leftS := make([]string, n)
+	rightS := make([]string, n)
+	lastCue, lastPunct := -1, -1
+	for i := 0; i < n; i++ {
+		if lastCue >= 0 && sent[lastCue] == sent[i] {
+			leftS[i] = bucket(i-lastCue) + map[bool]string{true: "p", false: ""}[lastPunct > lastCue]
+		} else {
+			leftS[i] = "none"
+		}
+		if isCue(sq.words[i]) {
+			lastCue = i
+		}
+		if w := sq.words[i]; w == "," || w == ":" || w == "\"" || w == "'" {
+			lastPunct = i
+		}
+	}
+	lastCue, lastPunct = -1, -1
+	for i := n - 1; i >= 0; i-- {
+		if lastCue >= 0 && sent[lastCue] == sent[i] {
+			rightS[i] = bucket(lastCue-i) + map[bool]string{true: "p", false: ""}[lastPunct >= 0 && lastPunct < lastCue]
+		} else {
+			rightS[i] = "none"
+		}
+		if isCue(sq.words[i]) {
+			lastCue = i
+			lastPunct = -1
+		}
+		if w := sq.words[i]; (w == "," || w == ":" || w == "\"" || w == "'") && lastPunct < 0 {
+			lastPunct = i
+		}
+	}
+	// distance to the nearest quote boundary (a change of in-quote state)
+	qbL := make([]string, n)
+	qbR := make([]string, n)
+	lb := -100
+	for i := 0; i < n; i++ {
+		if inQuote != nil && i > 0 && inQuote[i] != inQuote[i-1] {
+			lb = i
+		}
+		qbL[i] = bucket(i - lb + 1)
+	}
+	rb := n + 100
+	for i := n - 1; i >= 0; i-- {
+		if inQuote != nil && i+1 < n && inQuote[i] != inQuote[i+1] {
+			rb = i
+		}
+		qbR[i] = bucket(rb - i + 1)
+	}
 	sentPos := 0
-	buf := make([]uint32, 0, 40)
+	buf := make([]uint32, 0, 64)
 	for i := 0; i < n; i++ {
 		w := sq.words[i]
 		get := func(k int) string {
@@ -161,6 +223,21 @@ func prepare(s string, toks []document.Token, inQuote []bool) *seq {
 		add("rcw", bucket(right[i]), w)
 		add("lr", bucket(left[i]), bucket(right[i]), q)
 		add("sp", bucket(sentPos))
+		add("ls", leftS[i])
+		add("rs", rightS[i])
+		add("lsrs", leftS[i], rightS[i], q)
+		add("lsw", leftS[i], w)
+		add("rsw", rightS[i], w)
+		add("cr", rateBucket(cues[w]))
+		add("cr-1", rateBucket(cues[get(i-1)]), rateBucket(cues[w]))
+		add("cr+1", rateBucket(cues[w]), rateBucket(cues[get(i+1)]))
+		add("w+3", get(i+3))
+		add("w-2w-1", get(i-2), get(i-1))
+		add("w+1w+2", get(i+1), get(i+2))
+		add("sh5", shapeAt(shapes, i-2), shapeAt(shapes, i-1), shapes[i], shapeAt(shapes, i+1), shapeAt(shapes, i+2))
+		add("qb", qbL[i], qbR[i])
+		add("qbw", qbL[i], qbR[i], w)
+		add("w-3", get(i-3))
 		if left[i] <= 12 && i-left[i] >= 0 {
 			add("lcv", sq.words[i-left[i]], bucket(left[i]))
 		}
@@ -175,6 +252,22 @@ func prepare(s string, toks []document.Token, inQuote []bool) *seq {
 		}
 	}
 	return sq
+}
+
+func rateBucket(r float32) string {
+	switch {
+	case r <= 0:
+		return "0"
+	case r < 0.05:
+		return "a"
+	case r < 0.2:
+		return "b"
+	case r < 0.5:
+		return "c"
+	case r < 0.8:
+		return "d"
+	}
+	return "e"
 }
 
 func shapeAt(sh []string, i int) string {
@@ -361,6 +454,17 @@ func (m *model) write(w io.Writer) error {
 		q[i] = byte(int8(max(-127, min(127, x))))
 	}
 	bw.Write(q)
+	binary.Write(bw, binary.LittleEndian, uint32(len(m.cues)))
+	words := make([]string, 0, len(m.cues))
+	for w := range m.cues {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	for _, w := range words {
+		bw.WriteByte(byte(len(w)))
+		bw.WriteString(w)
+		bw.WriteByte(byte(m.cues[w] * 255))
+	}
 	if err := bw.Flush(); err != nil {
 		return err
 	}
@@ -402,6 +506,22 @@ func readModel(fsys fs.FS, name string) (*model, error) {
 	}
 	for i, b := range q {
 		m.w[i] = float32(int8(b)) * scale
+	}
+	var nc uint32
+	if err := binary.Read(br, binary.LittleEndian, &nc); err != nil || nc > 1<<20 {
+		return nil, fmt.Errorf("model %s: cue lexicon: bad size", name)
+	}
+	m.cues = make(map[string]float32, nc)
+	for range nc {
+		l, err := br.ReadByte()
+		if err != nil {
+			return nil, fmt.Errorf("model %s: cue lexicon: %w", name, err)
+		}
+		b := make([]byte, int(l)+1)
+		if _, err := io.ReadFull(br, b); err != nil {
+			return nil, fmt.Errorf("model %s: cue lexicon: %w", name, err)
+		}
+		m.cues[string(b[:l])] = float32(b[l]) / 255
 	}
 	return m, nil
 }

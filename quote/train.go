@@ -51,16 +51,36 @@ func Train(ctx context.Context, docs []TrainDoc, opts TrainOptions, w io.Writer)
 		sq   *seq
 		gold []int
 	}
-	var exs []example
-	for _, d := range docs {
-		toks := text.Tokenize(d.Text)
-		inq := inQuoteTokens(d.Text, toks, findQuotes(d.Text))
-		gold := goldTags(toks, d.Spans)
-		for _, p := range paragraphs(d.Text, toks) {
-			exs = append(exs, example{sq: prepare(d.Text, toks[p[0]:p[1]], inq[p[0]:p[1]]), gold: gold[p[0]:p[1]]})
+	// the cue lexicon: how often each word is part of a cue
+	toksOf := make([][]document.Token, len(docs))
+	goldOf := make([][]int, len(docs))
+	cueN, allN := map[string]int{}, map[string]int{}
+	for i, d := range docs {
+		toksOf[i] = text.Tokenize(d.Text)
+		goldOf[i] = goldTags(toksOf[i], d.Spans)
+		for k, t := range toksOf[i] {
+			w := lowerWord(d.Text[t.Start:t.End])
+			allN[w]++
+			if tagRole(goldOf[i][k]) == 2 {
+				cueN[w]++
+			}
 		}
 	}
-	m := &model{w: make([]float32, numBuckets*numTags)}
+	cues := map[string]float32{}
+	for w, n := range cueN {
+		if n >= 2 && len(w) < 200 {
+			cues[w] = float32(n) / float32(allN[w])
+		}
+	}
+	var exs []example
+	for i, d := range docs {
+		toks := toksOf[i]
+		inq := inQuoteTokens(d.Text, toks, findQuotes(d.Text))
+		for _, p := range paragraphs(d.Text, toks) {
+			exs = append(exs, example{sq: prepare(d.Text, toks[p[0]:p[1]], inq[p[0]:p[1]], cues), gold: goldOf[i][p[0]:p[1]]})
+		}
+	}
+	m := &model{w: make([]float32, numBuckets*numTags), cues: cues}
 	acc := make([]float32, len(m.w)) // c-weighted updates, for averaging
 	var tacc [numTags + 1][numTags]float32
 	c := float32(1)

@@ -8,10 +8,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/newslens/newslens"
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/eval"
+	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/quote"
-	"github.com/newslens/newslens/text"
 )
 
 // runEvalQuotes scores the quotes analyzer on a PolNeAR split.
@@ -20,6 +21,7 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "../shared/data/quotes/polnear/dev", "PolNeAR split directory (text/ and attributions/)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	modelPath := fs.String("model", "", "score this tagger model file instead of the embedded one")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -27,15 +29,33 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	a, err := quote.New()
+	// the quotes analyzer runs after what it requires (entities), as in
+	// "newslens analyze"; --model swaps in another tagger model.
+	all, err := newslens.Analyzers()
+	if err != nil {
+		return err
+	}
+	var analyzers []pipeline.Analyzer
+	for _, a := range all {
+		if a.Name() == "entities" || a.Name() == "quotes" && *modelPath == "" {
+			analyzers = append(analyzers, a)
+		}
+	}
+	if *modelPath != "" {
+		qa, err := quote.NewFromFS(os.DirFS(filepath.Dir(*modelPath)), filepath.Base(*modelPath))
+		if err != nil {
+			return err
+		}
+		analyzers = append(analyzers, qa)
+	}
+	p, err := pipeline.New(pipeline.Config{Analyzers: analyzers})
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	res, err := eval.ScoreQuotes(ctx, arts, func(ctx context.Context, name, txt string) ([]eval.QuoteAttr, error) {
 		doc := &document.Document{Text: txt}
-		text.Segment(doc)
-		if err := a.Analyze(ctx, doc); err != nil {
+		if err := p.Analyze(ctx, doc); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		return quoteAttrs(doc), nil
@@ -102,8 +122,14 @@ func runTrainQuotes(ctx context.Context, e env) error {
 				role string
 				s    eval.QuoteSpan
 			}{{quote.RoleSource, x.Source}, {quote.RoleCue, x.Cue}, {quote.RoleContent, x.Content}} {
-				if p.s.Set {
+				if !p.s.Set {
+					continue
+				}
+				if p.s.Frags == nil {
 					d.Spans = append(d.Spans, quote.TrainSpan{Role: p.role, Start: p.s.Start, End: p.s.End})
+				}
+				for _, f := range p.s.Frags {
+					d.Spans = append(d.Spans, quote.TrainSpan{Role: p.role, Start: f[0], End: f[1]})
 				}
 			}
 		}
