@@ -287,6 +287,12 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 	}
 	for k := p; k < n && k < limit; k++ {
 		w := s.low[k]
+		// "remain in critical condition", "are recovering in hospital",
+		// "under treatment": sick in a sentence about disease, else wounded
+		if end := s.carePhrase(k); end > k {
+			typ, last = s.careType(), end-1
+			break
+		}
 		if t, ok := typeWords[w]; ok {
 			if w == "held" && !(k+1 < n && (s.low[k+1] == "hostage" || s.low[k+1] == "captive")) && obj < 0 {
 				break
@@ -632,4 +638,69 @@ func (s *scan) isDemonymPlural(k int) bool {
 	return strings.HasSuffix(w, "ians") || strings.HasSuffix(w, "ans") && !strings.HasSuffix(w, "lans") ||
 		strings.HasSuffix(w, "ese") || strings.HasSuffix(w, "anis") || strings.HasSuffix(w, "aqis") ||
 		strings.HasSuffix(w, "elis")
+}
+
+// carePhrase returns the end of a phrase at k saying people are being
+// treated ("in critical condition", "in hospital", "under treatment",
+// "recovering", "being treated"), or k.
+func (s *scan) carePhrase(k int) int {
+	n := len(s.toks)
+	w := s.low[k]
+	switch w {
+	case "recovering", "treated", "hospitalised", "hospitalized":
+		if w == "treated" && k+1 < n && s.low[k+1] == "and" { // "treated and released"
+			return k
+		}
+		return k + 1
+	case "in", "under":
+		j := k + 1
+		if j < n && (s.low[j] == "a" || s.low[j] == "the") {
+			j++
+		}
+		if j < n && (s.low[j] == "hospital" || s.low[j] == "hospitals" || s.low[j] == "treatment" || s.low[j] == "intensive") {
+			return j + 1
+		}
+		if j+1 < n && (s.low[j] == "critical" || s.low[j] == "serious" || s.low[j] == "grave" || s.low[j] == "stable") && s.low[j+1] == "condition" {
+			return j + 2
+		}
+	}
+	return k
+}
+
+var diseaseWords = map[string]bool{
+	"outbreak": true, "virus": true, "disease": true, "flu": true, "influenza": true, "cholera": true,
+	"ebola": true, "infection": true, "infected": true, "epidemic": true, "pandemic": true, "fever": true,
+	"poisoning": true, "poisoned": true, "illness": true, "symptoms": true, "plague": true, "measles": true,
+	"malaria": true, "typhoid": true, "hiv": true, "aids": true, "tuberculosis": true, "meningitis": true,
+	"salmonella": true, "covid": true, "coronavirus": true, "cases": true, "sick": true, "ill": true,
+}
+
+var violenceWords = map[string]bool{
+	"attack": true, "attacks": true, "bomb": true, "bombing": true, "shooting": true, "shot": true,
+	"explosion": true, "blast": true, "clashes": true, "gunfire": true, "fighting": true, "airstrike": true,
+	"airstrikes": true, "crash": true, "collision": true, "accident": true, "stabbing": true, "gunman": true,
+	"shelling": true, "earthquake": true, "fire": true, "injured": true, "wounded": true, "injuries": true,
+}
+
+// careType is sick in an article about disease, wounded in one about
+// violence or accidents ("in critical condition" means either).
+func (s *scan) careType() string {
+	if s.health {
+		return Sick
+	}
+	return Wounded
+}
+
+// healthContext reports whether a text's words are more about disease
+// than violence.
+func healthContext(low []string) bool {
+	d, v := 0, 0
+	for _, w := range low {
+		if diseaseWords[w] {
+			d++
+		} else if violenceWords[w] {
+			v++
+		}
+	}
+	return d > v
 }

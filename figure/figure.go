@@ -71,6 +71,7 @@ type scan struct {
 
 	prevEnd  int    // last token of the previous count in the sentence, or -1
 	prevType string // its type
+	health   bool   // the document is about disease rather than violence
 }
 
 func (s *scan) raw(i int) string { return s.src[s.toks[i].Start:s.toks[i].End] }
@@ -125,6 +126,7 @@ func Find(ctx context.Context, src string, toks []document.Token, sents []docume
 	var dates []dateFig
 	var out []document.Annotation
 	used := make([]bool, len(toks))
+	health := healthContext(low)
 	for si, st := range sents {
 		if si%64 == 0 && ctx.Err() != nil {
 			return out
@@ -136,7 +138,7 @@ func Find(ctx context.Context, src string, toks []document.Token, sents []docume
 		if end > len(toks) {
 			end = len(toks)
 		}
-		s := &scan{src: src, toks: toks[st.FirstToken:end], low: low[st.FirstToken:end], used: used[st.FirstToken:end]}
+		s := &scan{src: src, toks: toks[st.FirstToken:end], low: low[st.FirstToken:end], used: used[st.FirstToken:end], health: health}
 		// dates first: they claim years and day numbers before counts see them
 		dates = append(dates, s.findDates()...)
 		out = append(out, s.findAmounts()...)
