@@ -178,6 +178,10 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 	n := len(s.toks)
 	w := s.low[i]
 	sp := func(j int) document.Span { return s.span(i, j) }
+	// times of day: "8:30 p.m.", "5 p.m.", "10am", "14:30", "at noon"
+	if hm, end, ok := s.timeAt(i); ok {
+		return dateFig{span: sp(end), label: "time", duration: hm, conf: 0.85, kind: -1}, end, true
+	}
 	// numeric: 26/08/2017, 2017-08-26, 26.08.2017
 	if f, ok := numericDate(w); ok {
 		f.span = sp(i + 1)
@@ -595,6 +599,12 @@ func resolveDates(figs []dateFig, published *time.Time) []document.Annotation {
 	out := make([]document.Annotation, 0, len(figs))
 	for _, f := range figs {
 		attrs := map[string]any{}
+		if f.label == "time" {
+			attrs["time"], attrs["resolution"] = f.duration, "time"
+			out = append(out, document.Annotation{Kind: "date", Span: f.span, Label: "time", Attrs: attrs,
+				Confidence: f.conf, Analyzer: Name, Version: Version})
+			continue
+		}
 		if f.label == "duration" {
 			attrs["duration"] = f.duration
 			out = append(out, document.Annotation{Kind: "date", Span: f.span, Label: "duration", Attrs: attrs,
@@ -790,4 +800,95 @@ func (s *scan) modalContext() bool {
 		}
 	}
 	return false
+}
+
+// timeAt reads a time of day at token i and returns it as "HH:MM".
+func (s *scan) timeAt(i int) (string, int, bool) {
+	n := len(s.toks)
+	w := s.low[i]
+	meridiem := func(k int) (string, bool) {
+		if k >= n {
+			return "", false
+		}
+		switch s.low[k] {
+		case "a.m.", "am", "a.m":
+			return "am", true
+		case "p.m.", "pm", "p.m":
+			return "pm", true
+		}
+		return "", false
+	}
+	clock := func(h, m int, mer string) (string, bool) {
+		if m < 0 || m > 59 {
+			return "", false
+		}
+		switch mer {
+		case "am", "pm":
+			if h < 1 || h > 12 {
+				return "", false
+			}
+			h %= 12
+			if mer == "pm" {
+				h += 12
+			}
+		default:
+			if h < 0 || h > 23 {
+				return "", false
+			}
+		}
+		return fmt.Sprintf("%02d:%02d", h, m), true
+	}
+	switch w {
+	case "noon", "midday", "midnight":
+		if i > 0 {
+			switch s.low[i-1] {
+			case "at", "before", "after", "around", "by", "until", "till", "past", "about":
+				if w == "midnight" {
+					return "00:00", i + 1, true
+				}
+				return "12:00", i + 1, true
+			}
+		}
+		return "", 0, false
+	}
+	// "10am", "5pm"
+	for _, suf := range []string{"am", "pm"} {
+		if strings.HasSuffix(w, suf) && len(w) > 2 && len(w) <= 4 {
+			if h, err := strconv.Atoi(w[:len(w)-2]); err == nil {
+				if hm, ok := clock(h, 0, suf); ok {
+					return hm, i + 1, true
+				}
+			}
+		}
+	}
+	hs, ms, colon := strings.Cut(w, ":")
+	if colon && (len(hs) == 1 || len(hs) == 2) && len(ms) == 2 {
+		h, e1 := strconv.Atoi(hs)
+		m, e2 := strconv.Atoi(ms)
+		if e1 != nil || e2 != nil {
+			return "", 0, false
+		}
+		mer, ok := meridiem(i + 1)
+		end := i + 1
+		if ok {
+			end++
+		} else if !(i > 0 && (s.low[i-1] == "at" || s.low[i-1] == "by" || s.low[i-1] == "around" || s.low[i-1] == "until")) &&
+			!(i+1 < n && (s.low[i+1] == "gmt" || s.low[i+1] == "utc" || s.low[i+1] == "local" || s.low[i+1] == "hours")) {
+			return "", 0, false // "3:1" scores and ratios
+		}
+		if hm, ok := clock(h, m, mer); ok {
+			return hm, end, true
+		}
+		return "", 0, false
+	}
+	if len(w) <= 2 {
+		if h, err := strconv.Atoi(w); err == nil {
+			if mer, ok := meridiem(i + 1); ok {
+				if hm, ok := clock(h, 0, mer); ok {
+					return hm, i + 2, true
+				}
+			}
+		}
+	}
+	return "", 0, false
 }

@@ -34,6 +34,9 @@ func describe(a document.Annotation) string {
 		if a.Label == "duration" {
 			return fmt.Sprintf("date duration %v", a.Attrs["duration"])
 		}
+		if a.Label == "time" {
+			return fmt.Sprintf("date time %v", a.Attrs["time"])
+		}
 		iso, _ := a.Attrs["iso"].(string)
 		if iso == "" {
 			iso = "?"
@@ -123,6 +126,8 @@ func TestFigures(t *testing.T) {
 			[]string{"count wounded 3", "count killed 2"}, nil},
 		{"in hospital with a disease", "The cholera outbreak has spread. Twelve are recovering in hospital.", nil,
 			[]string{"count sick 12"}, nil},
+		{"times", "It went off around 8:30 p.m.; talks at noon, 10am and 14:30 GMT; the score was 3:1.", nil,
+			[]string{"date time 20:30", "date time 12:00", "date time 10:00", "date time 14:30"}, []string{"03:01"}},
 		{"proportion", "Nine out of ten patients were struck.", nil, nil, []string{"count"}},
 		{"demonym plural", "Eight Californians contracted a rare infection.", nil, []string{"count sick 8"}, nil},
 		{"possessive event noun", "It caused 18 children's deaths.", nil, []string{"count killed 18"}, nil},
