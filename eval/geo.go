@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -250,12 +251,15 @@ func geoSlice(runes []rune, start, end int) string {
 // ../shared/data/geo/README.md): over recognised gold toponyms with
 // coordinates, error = great-circle km, an abstention counts as the
 // maximum error, AUC sorts the errors ascending.
-func Geo(ctx context.Context, format, path string, p Geoparser) (GeoResult, error) {
+//
+// When errs is not nil, every false positive, false negative and
+// resolution error over 161 km is written to it, one line each.
+func Geo(ctx context.Context, format, path string, p Geoparser, errs io.Writer) (GeoResult, error) {
 	arts, err := LoadGeo(format, path)
 	if err != nil {
 		return GeoResult{}, err
 	}
-	res := GeoResult{Format: format, File: path, Articles: len(arts), Demonyms: format == "gwn",
+	res := GeoResult{Format: format, File: path, Articles: len(arts), Demonyms: format == "gwn" || format == "lgl",
 		Convention: "exact code-point spans; gold toponyms whose offsets do not match their phrase are skipped; abstentions count as 20039 km"}
 	type artOut struct {
 		tp, fp, fn, skipped int
@@ -263,6 +267,7 @@ func Geo(ctx context.Context, format, path string, p Geoparser) (GeoResult, erro
 		e2e, oracle         []float64
 		abst, abstO         int
 		err                 error
+		log                 []string
 	}
 	outs := make([]artOut, len(arts))
 	var wg sync.WaitGroup
@@ -315,12 +320,19 @@ func Geo(ctx context.Context, format, path string, p Geoparser) (GeoResult, erro
 				g, ok := gold[k]
 				if !ok {
 					o.fp++
+					if errs != nil {
+						o.log = append(o.log, fmt.Sprintf("FP\t%s\t%q\t%s", a.ID, geoSlice(runes, m.Start, m.End), geoContext(runes, m.Start, m.End)))
+					}
 					continue
 				}
 				o.tp++
 				if g.HasCoord {
 					if m.Resolved {
-						o.e2e = append(o.e2e, haversineKm(m.Lat, m.Lon, g.Lat, g.Lon))
+						d := haversineKm(m.Lat, m.Lon, g.Lat, g.Lon)
+						o.e2e = append(o.e2e, d)
+						if errs != nil && d >= 161 {
+							o.log = append(o.log, fmt.Sprintf("RES\t%s\t%q\t%.0f km\tgot %.3f,%.3f want %.3f,%.3f\t%s", a.ID, g.Phrase, d, m.Lat, m.Lon, g.Lat, g.Lon, geoContext(runes, m.Start, m.End)))
+						}
 					} else {
 						o.e2e = append(o.e2e, maxErrorKm)
 						o.abst++
@@ -328,6 +340,13 @@ func Geo(ctx context.Context, format, path string, p Geoparser) (GeoResult, erro
 				}
 			}
 			o.fn = o.gold - o.tp
+			if errs != nil {
+				for k, g := range gold {
+					if !seen[k] {
+						o.log = append(o.log, fmt.Sprintf("FN\t%s\t%q\t%s", a.ID, g.Phrase, geoContext(runes, g.Start, g.End)))
+					}
+				}
+			}
 			rs, err := p.ResolveSpans(ctx, a.Text, spans)
 			if err != nil {
 				o.err = fmt.Errorf("article %s: %w", a.ID, err)
@@ -352,6 +371,12 @@ func Geo(ctx context.Context, format, path string, p Geoparser) (GeoResult, erro
 	for _, o := range outs {
 		if o.err != nil {
 			return res, o.err
+		}
+		if errs != nil {
+			sort.Strings(o.log)
+			for _, l := range o.log {
+				fmt.Fprintln(errs, l)
+			}
 		}
 		res.TP += o.tp
 		res.FP += o.fp
@@ -411,6 +436,15 @@ func GeoErrors(errs []float64) GeoResolution {
 	r.MeanKm = round4(r.MeanKm)
 	r.MedianKm = round4(r.MedianKm)
 	return r
+}
+
+// geoContext shows a span with 30 code points either side.
+func geoContext(runes []rune, start, end int) string {
+	from, to := max(0, start-30), min(len(runes), end+30)
+	if start < 0 || end > len(runes) || start > end {
+		return ""
+	}
+	return strings.ReplaceAll(string(runes[from:start])+"["+string(runes[start:end])+"]"+string(runes[end:to]), "\n", " ")
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }

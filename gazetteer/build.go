@@ -58,6 +58,10 @@ type bplace struct {
 	names    []string
 	a1, a2   string // admin codes "SY.07", "SY.07.123"
 	hasCoord bool
+	// labels are Natural Earth admin-1 label points; a division split
+	// into islands has several, and deriveCoordinates keeps the one
+	// nearest its places.
+	labels [][2]float64
 }
 
 type builder struct {
@@ -483,9 +487,37 @@ func (b *builder) readNaturalEarth(ctx context.Context) error {
 				continue
 			}
 			if lat, lon, ok := centroid(f.Geometry.Type, f.Geometry.Coordinates); ok {
+				if len(p.labels) == 0 {
+					p.names = append(p.names, name)
+				}
+				p.labels = append(p.labels, [2]float64{lat, lon})
+			}
+		}
+	} else {
+		b.log.Warn("gazetteer build: skipping admin-1 label points", "err", err)
+	}
+	// The 1:50m states and provinces (US, CA, AU, BR) carry GeoNames ids,
+	// a representative point and postal abbreviations ("W.Va.", "S.C.").
+	if g, err := readGeoJSON(filepath.Join(dir, "ne_50m_admin_1_states_provinces.geojson.gz")); err == nil {
+		for _, f := range g.Features {
+			p, ok := b.byID[uint32(propNum(f.Properties, "gn_id"))]
+			if !ok || p.Feature != "A.ADM1" {
+				continue
+			}
+			for _, k := range []string{"name", "gn_name", "woe_name", "abbrev"} {
+				if s := prop(f.Properties, k); keepAltName(s) {
+					p.names = append(p.names, s)
+				}
+			}
+			for _, s := range strings.Split(prop(f.Properties, "name_alt"), "|") {
+				if keepAltName(s) {
+					p.names = append(p.names, s)
+				}
+			}
+			lat, lon := propNum(f.Properties, "latitude"), propNum(f.Properties, "longitude")
+			if !p.hasCoord && (lat != 0 || lon != 0) {
 				p.Lat, p.Lon, p.hasCoord = lat, lon, true
-				p.names = append(p.names, name)
-				b.stats.DerivedFrom["ADM1: Natural Earth label point"]++
+				b.stats.DerivedFrom["ADM1: Natural Earth 1:50m state latitude/longitude"]++
 			}
 		}
 	} else {
@@ -729,6 +761,20 @@ func (b *builder) deriveCoordinates(context.Context) error {
 		}
 	}
 	for code, p := range b.admin1 {
+		if !p.hasCoord && len(p.labels) > 0 {
+			best := p.labels[0]
+			if a, ok := sum1[code]; ok && a.w > 0 {
+				clat, clon := a.lat/a.w, a.lon/a.w
+				bd := math.Inf(1)
+				for _, l := range p.labels {
+					if d := math.Hypot(l[0]-clat, l[1]-clon); d < bd {
+						best, bd = l, d
+					}
+				}
+			}
+			p.Lat, p.Lon, p.hasCoord = best[0], best[1], true
+			b.stats.DerivedFrom["ADM1: Natural Earth label point (nearest its places)"]++
+		}
 		place(p, code, sum1, seat1, "ADM1")
 		if a, ok := sum1[code]; ok && p.Population == 0 {
 			p.Population = uint32(math.Min(a.w, math.MaxUint32))

@@ -72,9 +72,11 @@ func (a *Analyzer) Name() string { return Name }
 // Version implements pipeline.Analyzer.
 func (a *Analyzer) Version() string { return Version }
 
-// Requires implements pipeline.Analyzer. The analyzer works from the
-// gazetteer and context cues alone.
-func (a *Analyzer) Requires() []string { return nil }
+// Requires implements pipeline.Analyzer: LOC entities of the "entities"
+// analyzer are toponym candidates, and PER/ORG entities veto gazetteer
+// matches inside them. Without them (Mentions on a bare document) the
+// analyzer works from the gazetteer and context cues alone.
+func (a *Analyzer) Requires() []string { return []string{"entities"} }
 
 // Gazetteer returns the loaded gazetteer, loading it on first call.
 func (a *Analyzer) Gazetteer() (*gazetteer.Gazetteer, error) {
@@ -116,6 +118,7 @@ type Mention struct {
 	country   string // demonyms
 	unmatched bool   // recognised from a cue, not in the gazetteer
 	major     bool   // a country, region, capital or large city
+	ner       bool   // a LOC entity of the NER analyzer
 }
 
 // Analyze implements pipeline.Analyzer.
@@ -219,6 +222,13 @@ type docContext struct {
 	sentOf   []int  // sentence index of each token
 	initial  []bool // token starts a sentence (after opening quotes)
 	titleish []bool // token is on a title-cased line
+	// ent is the NER label of each token ("" outside entities), entStart
+	// the token index where its entity begins, from the "entities"
+	// analyzer when it ran.
+	ent      []string
+	entStart []int
+	ents     []document.Annotation
+	surnames map[string]bool // last words of multi-word PER entities
 }
 
 func newContext(doc *document.Document) *docContext {
@@ -227,6 +237,24 @@ func newContext(doc *document.Document) *docContext {
 	c.sentOf = make([]int, n)
 	c.initial = make([]bool, n)
 	c.titleish = make([]bool, n)
+	c.ent = make([]string, n)
+	c.entStart = make([]int, n)
+	c.ents = doc.Of("entity")
+	c.surnames = map[string]bool{}
+	for _, e := range c.ents {
+		if e.Label == "PER" {
+			if f := strings.Fields(e.Text); len(f) > 1 {
+				c.surnames[f[len(f)-1]] = true
+			}
+		}
+	}
+	for _, e := range c.ents {
+		from := sort.Search(n, func(k int) bool { return c.toks[k].Start >= e.Start })
+		for t := from; t < n && c.toks[t].End <= e.End; t++ {
+			c.ent[t] = e.Label
+			c.entStart[t] = from
+		}
+	}
 	for si, s := range doc.Sentences {
 		first := true
 		for t := s.FirstToken; t < s.EndToken && t < n; t++ {
@@ -344,6 +372,11 @@ var neverStart = map[string]bool{
 	"jewish": true, "sunni": true, "shia": true, "shiite": true, "european": true, "african": true, "asian": true,
 	"catholic": true, "protestant": true, "orthodox": true, "latino": true, "hispanic": true, "western": false,
 	"mr": true, "mrs": true, "ms": true, "dr": true, "radio": true, "tv": true, "news": true, "times": true,
+	"university": true, "house": true, "state": true, "route": true, "county": true, "road": true, "street": true,
+	"northwest": true, "northeast": true, "southwest": true, "southeast": true, "jan": true, "feb": true,
+	"mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true,
+	"nov": true, "dec": true, "sen": true, "rep": true, "gov": true, "congress": true, "senate": true,
+	"department": true, "church": true, "school": true, "college": true, "hospital": true, "court": true,
 }
 
 // functionWords may precede a capitalised name without being part of it.
@@ -406,6 +439,8 @@ func matchAt(g *gazetteer.Gazetteer, c *docContext, i int) (candidate, bool) {
 		case t.Kind == document.TokWord && isCap(w):
 		case t.Kind == document.TokWord && connectors[strings.ToLower(w)] && j > i:
 		case w == "-" && j > i:
+		case w == "." && j > i && abbrevShape(c.word(j-1)) && c.toks[j-1].End == t.Start:
+			// "St. Cloud", "W.Va."
 		default:
 			return best, found
 		}
@@ -427,18 +462,68 @@ func matchAt(g *gazetteer.Gazetteer, c *docContext, i int) (candidate, bool) {
 	return best, found
 }
 
+// abbrevShape reports a capitalised abbreviation that takes a full stop:
+// "St", "Mt", "Va", "Kan", "W.Va".
+func abbrevShape(w string) bool {
+	if !isCap(w) {
+		return false
+	}
+	return strings.Contains(w, ".") || (len(w) <= 4 && !isAcronym(w))
+}
+
+// withStop extends a name ending in an abbreviation by its full stop.
+func withStop(c *docContext, sp document.Span) document.Span {
+	if sp.End < len(c.text) && c.text[sp.End] == '.' && abbrevShape(c.text[sp.Start:sp.End][strings.LastIndexAny(c.text[sp.Start:sp.End], " ")+1:]) {
+		sp.End++
+	}
+	return sp
+}
+
 // recognise scans the text for toponyms and demonyms.
 func recognise(ctx context.Context, g *gazetteer.Gazetteer, c *docContext, max int) []Mention {
 	var ms []Mention
 	n := len(c.toks)
+	// LOC entities from the NER analyzer are toponyms whether or not the
+	// gazetteer knows them.
+	locAt := map[int]Mention{}
+	for _, e := range c.ents {
+		if e.Label != "LOC" || len(locAt) >= max {
+			continue
+		}
+		from := sort.Search(n, func(k int) bool { return c.toks[k].Start >= e.Start })
+		if from >= n {
+			continue
+		}
+		if m, ok := nerMention(g, c, e.Span); ok {
+			locAt[from] = m
+		}
+	}
 	for i := 0; i < n && len(ms) < max; i++ {
 		if i%4096 == 0 && ctx.Err() != nil {
 			return ms
 		}
+		if m, ok := locAt[i]; ok {
+			ms = append(ms, m)
+			for i+1 < n && c.toks[i+1].Start < m.End {
+				i++
+			}
+			continue
+		}
 		t := c.toks[i]
 		w := c.word(i)
-		if t.Kind != document.TokWord || !isCap(w) || neverStart[strings.ToLower(w)] {
+		if t.Kind != document.TokWord || !isCap(w) || neverStart[strings.ToLower(w)] || strings.ContainsAny(w, "'’") {
 			continue
+		}
+		if c.surnames[w] && c.ent[i] != "LOC" {
+			continue // "Flores said" after "Maria Flores"
+		}
+		// Inside a person's name no word is a place; inside an
+		// organisation or other name only a place at its start is
+		// ("Hama Governorate Council", "Alexandria Police").
+		if l := c.ent[i]; l == "PER" || ((l == "ORG" || l == "MISC") && c.entStart[i] != i && c.lower(i-1) != "of") {
+			if _, ok := demonyms[w]; !ok || l == "PER" {
+				continue
+			}
 		}
 		// Demonyms first: "Syrian" is also a village's alternate name.
 		if m, next, ok := demonymAt(c, i); ok {
@@ -454,7 +539,7 @@ func recognise(ctx context.Context, g *gazetteer.Gazetteer, c *docContext, max i
 			}
 			continue
 		}
-		m := Mention{Kind: KindPlace, Span: document.Span{Start: c.toks[cand.from].Start, End: c.toks[cand.to-1].End},
+		m := Mention{Kind: KindPlace, Span: withStop(c, document.Span{Start: c.toks[cand.from].Start, End: c.toks[cand.to-1].End}),
 			Place: gazetteer.NoRef, key: cand.key, cands: cand.cands}
 		var after bool
 		m.cue, m.locative, after = cues(c, cand.from, cand.to)
@@ -483,6 +568,69 @@ func recognise(ctx context.Context, g *gazetteer.Gazetteer, c *docContext, max i
 	}
 	// Fuzzy pass: capitalised words the exact index missed, with a cue.
 	return ms
+}
+
+// nerMention turns a LOC entity into a mention with candidates; the
+// leading "the" of "the Bekaa" is not part of the toponym.
+func nerMention(g *gazetteer.Gazetteer, c *docContext, sp document.Span) (Mention, bool) {
+	surface := c.text[sp.Start:sp.End]
+	if strings.HasPrefix(surface, "the ") || strings.HasPrefix(surface, "The ") {
+		sp.Start += 4
+		surface = surface[4:]
+	}
+	if surface == "" {
+		return Mention{}, false
+	}
+	if cc, ok := demonyms[surface]; ok {
+		return Mention{Kind: KindDemonym, Span: sp, Place: gazetteer.NoRef, country: cc, Confidence: 0.95}, true
+	}
+	from := sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= sp.Start })
+	to := sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= sp.End })
+	m := Mention{Kind: KindPlace, Span: sp, Place: gazetteer.NoRef, key: gazetteer.Key(surface), ner: true, major: true}
+	if from < to {
+		var after bool
+		m.cue, m.locative, after = cues(c, from, to)
+		if after && (m.cue == "adm1" || m.cue == "adm2") {
+			m.End = c.toks[to].End
+		}
+	}
+	m.cands = g.Lookup(m.key)
+	if len(m.cands) == 0 {
+		// "Texas Department", "North Texas", "Ted Strickland": a LOC the
+		// gazetteer does not know is only trusted when it names a kind of
+		// place ("Wichita Drive", "Lake Manassas") or fuzzily matches one;
+		// otherwise the token scan looks for places inside it.
+		for _, ci := range g.Fuzzy(gazetteer.Skeleton(surface)) {
+			if names.Similarity(surface, g.Place(ci).Name) >= 0.8 {
+				m.cands = append(m.cands, ci)
+			}
+		}
+		m.fuzzy = len(m.cands) > 0
+		if !m.fuzzy && !hasPlaceWord(surface) {
+			return Mention{}, false
+		}
+	}
+	return m, true
+}
+
+// placeWords name kinds of place inside a proper name.
+var placeWords = map[string]bool{
+	"street": true, "st": true, "road": true, "rd": true, "avenue": true, "ave": true, "drive": true, "lane": true,
+	"boulevard": true, "highway": true, "river": true, "lake": true, "mountain": true, "mountains": true, "mount": true,
+	"park": true, "county": true, "valley": true, "island": true, "islands": true, "bay": true, "creek": true,
+	"beach": true, "square": true, "bridge": true, "hill": true, "hills": true, "heights": true, "village": true,
+	"township": true, "parish": true, "district": true, "province": true, "region": true, "sea": true, "ocean": true,
+	"gulf": true, "strait": true, "canal": true, "desert": true, "forest": true, "peninsula": true, "coast": true,
+	"quarter": true, "plaza": true, "way": true, "place": true, "court": false, "falls": true, "springs": true,
+}
+
+func hasPlaceWord(s string) bool {
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		if placeWords[strings.Trim(w, ".,")] {
+			return true
+		}
+	}
+	return false
 }
 
 // demonymAt recognises "Syrian", "South Korean", "Russians".

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/entity"
 	"github.com/newslens/newslens/extract"
 	"github.com/newslens/newslens/input"
 	"github.com/newslens/newslens/pipeline"
@@ -40,7 +41,11 @@ func analyzer(t testing.TB) *Analyzer {
 
 func analyzeText(t testing.TB, txt string) *document.Document {
 	t.Helper()
-	p, err := pipeline.New(pipeline.Config{Extractor: extract.New(extract.Options{}), Analyzers: []pipeline.Analyzer{analyzer(t)}, Workers: 1})
+	ents, err := entity.New(entity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(pipeline.Config{Extractor: extract.New(extract.Options{}), Analyzers: []pipeline.Analyzer{ents, analyzer(t)}, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +63,18 @@ func TestSampleDump(t *testing.T) {
 	if os.Getenv("GEO_DUMP") == "" {
 		t.Skip()
 	}
-	b, err := os.ReadFile(shared(t, "samples/syria-2017-opinion.txt"))
+	path := os.Getenv("GEO_FILE")
+	if path == "" {
+		path = shared(t, "samples/syria-2017-opinion.txt")
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := analyzeText(t, string(b))
 	for _, a := range doc.Annotations {
 		if a.Analyzer == Name {
-			t.Logf("%-8s %-22q %v %v %.2f %v", a.Kind, a.Text, a.Attrs["geonameid"], a.Attrs["name"], a.Confidence, a.Attrs["metonymic"])
+			t.Logf("%-8s %-22q %v %v %v %.2f %v %v", a.Kind, a.Text, a.Attrs["geonameid"], a.Attrs["name"], a.Attrs["country"], a.Confidence, a.Attrs["metonymic"], a.Attrs["evidence"])
 		}
 	}
 	t.Logf("%+v", doc.Summaries[Name])

@@ -122,9 +122,12 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 	// A city and the division named after it ("Hama", "Hama
 	// governorate"): the bare name means the city unless a cue says
 	// otherwise.
-	inCands := map[int32]bool{}
+	namesake := map[int32]bool{} // divisions whose city is also a candidate
 	for _, ci := range m.cands {
-		inCands[ci] = true
+		if p := g.Place(ci); p.Class() == "P" {
+			namesake[p.Admin1] = true
+			namesake[p.Admin2] = true
+		}
 	}
 	if cap(m.scores) < len(m.cands) {
 		m.scores = make([]float64, len(m.cands))
@@ -139,8 +142,10 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 			// become Kiribati because a country outranks a village.
 			s = 0.2*prior(p) + cueFit(p, m.cue) + 6*names.Similarity(c.text[m.Start:m.End], p.Name)
 		}
-		if p.Class() == "P" && m.cue != "adm1" && m.cue != "adm2" && (inCands[p.Admin1] || inCands[p.Admin2]) {
-			s += 2.5
+		if (p.Feature == "A.ADM1" || p.Feature == "A.ADM2") && m.cue != "adm1" && m.cue != "adm2" && namesake[ci] {
+			// The division demoted below its namesake city, without
+			// lifting that city above other places of the name.
+			s -= 3
 		}
 		if coh != nil {
 			s += coherenceScore(g, coh, m.key, p, ci)
@@ -150,6 +155,12 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 			best, second = k, best
 		} else if second < 0 || s > m.scores[second] {
 			second = k
+		}
+	}
+	if debugScores && coh != nil {
+		for k, ci := range m.cands {
+			p := g.Place(ci)
+			fmt.Printf("DEBUG %q %d %s %s %s pop=%d a1=%d score=%.2f coh=%.2f\n", m.key, p.GeoNameID, p.Name, p.Feature, p.Country, p.Population, p.Admin1, m.scores[k], coherenceScore(g, coh, m.key, p, ci))
 		}
 	}
 	// Confidence: the softmax share of the winner.
@@ -246,6 +257,9 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
 }
+
+// debugScores prints every candidate's score (development aid).
+const debugScores = false
 
 // speech and agency verbs after a capital or country make it stand for its
 // government ("Ankara said", "Britain announced").

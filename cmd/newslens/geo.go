@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,9 +12,11 @@ import (
 	"time"
 
 	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/entity"
 	"github.com/newslens/newslens/eval"
 	"github.com/newslens/newslens/gazetteer"
 	"github.com/newslens/newslens/geo"
+	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/text"
 )
 
@@ -64,6 +67,8 @@ func runEvalGeo(ctx context.Context, e env) error {
 	fs.SetOutput(e.stderr)
 	format := fs.String("format", "", "corpus format: lgl, gwn or geovirus")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	showErrors := fs.Bool("errors", false, "write false positives, false negatives and resolution errors to stderr")
+	noNER := fs.Bool("no-ner", false, "recognise from the gazetteer and cues only, without the entities analyzer")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: newslens eval geo --format lgl|gwn|geovirus [--json] FILE")
 		fs.PrintDefaults()
@@ -78,7 +83,19 @@ func runEvalGeo(ctx context.Context, e env) error {
 		return fmt.Errorf("%w: eval geo needs --format and one FILE", errUsage)
 	}
 	start := time.Now()
-	res, err := eval.Geo(ctx, *format, rest[0], &geoparser{a: geo.New(geo.Options{})})
+	gp := &geoparser{a: geo.New(geo.Options{})}
+	if !*noNER {
+		ents, err := entity.New(entity.Options{})
+		if err != nil {
+			return err
+		}
+		gp.ents = ents
+	}
+	var errs io.Writer
+	if *showErrors {
+		errs = e.stderr
+	}
+	res, err := eval.Geo(ctx, *format, rest[0], gp, errs)
 	if err != nil {
 		return err
 	}
@@ -119,7 +136,10 @@ func splitFlags(args []string) (flags, pos []string) {
 }
 
 // geoparser adapts the places analyzer to eval's code-point interface.
-type geoparser struct{ a *geo.Analyzer }
+type geoparser struct {
+	a    *geo.Analyzer
+	ents pipeline.Analyzer // the entities analyzer, or nil
+}
 
 func (g *geoparser) convert(doc *document.Document, ms []geo.Mention) []eval.GeoMention {
 	off := document.NewOffsets(doc.Text)
@@ -136,6 +156,11 @@ func (g *geoparser) convert(doc *document.Document, ms []geo.Mention) []eval.Geo
 func (g *geoparser) Parse(ctx context.Context, txt string) ([]eval.GeoMention, error) {
 	doc := &document.Document{Text: txt}
 	text.Segment(doc)
+	if g.ents != nil {
+		if err := g.ents.Analyze(ctx, doc); err != nil {
+			return nil, err
+		}
+	}
 	ms, err := g.a.Mentions(ctx, doc)
 	if err != nil {
 		return nil, err
