@@ -120,9 +120,11 @@ func run(in, out string) error {
 			}
 		}
 	}
+	// No stroke: rings cut at the antimeridian have edges along x=0 and
+	// x=960 and zero-height closing edges that a stroke would draw as lines.
 	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 960 480" width="960" height="480">` +
 		`<!-- Made with Natural Earth (public domain), via world-atlas land-110m (ISC). Regenerate: go run ./server/internal/mkworld -->` +
 		`<rect width="960" height="480" fill="#dbe9f6"/>` +
-		`<path fill="#f4f1ea" stroke="#b9b2a3" stroke-width="0.5" fill-rule="evenodd" d="` + d.String() + `"/></svg>` + "\n"
+		`<path fill="#f4f1ea" fill-rule="evenodd" d="` + d.String() + `"/></svg>` + "\n"
 	return os.WriteFile(out, []byte(svg), 0o644)
 }
