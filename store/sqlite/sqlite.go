@@ -56,3 +56,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	return &Store{DB: s}, nil
 }
+
+// Close updates the query planner's statistics (PRAGMA optimize, cheap
+// and incremental, as SQLite recommends before closing) and closes.
+func (s *Store) Close() error {
+	s.SQL().Exec(`PRAGMA optimize`)
+	return s.DB.Close()
+}
+
+// Analyze refreshes the planner statistics of every table; run it after a
+// bulk load so aggregations pick index plans.
+func (s *Store) Analyze(ctx context.Context) error {
+	_, err := s.SQL().ExecContext(ctx, `ANALYZE`)
+	return err
+}

@@ -191,6 +191,10 @@ func (s *DB) Search(ctx context.Context, f store.Filter, p store.Page) (*store.R
 	return res, nil
 }
 
+// CooccurrenceTop is how many of the selection's most frequent entities
+// the co-occurrence aggregation pairs up.
+const CooccurrenceTop = 100
+
 // Aggregate implements store.Store.
 func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) ([]store.Row, error) {
 	if aq.Limit <= 0 {
@@ -226,8 +230,14 @@ func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) (
 		q = `SELECT c.outlet, c.cited, COUNT(*) FROM citations c JOIN documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.outlet, c.cited ORDER BY 3 DESC, 1, 2`
 		keys = 2
 	case store.AggCooccurrence:
-		q = `SELECT x.entity, y.entity, COUNT(*) FROM doc_entities x JOIN doc_entities y ON y.doc = x.doc AND x.entity < y.entity JOIN documents d ON d.seq = x.doc
-			WHERE ` + w + ` GROUP BY x.entity, y.entity ORDER BY 3 DESC, 1, 2`
+		// Pairs grow with the square of entities per document; counting
+		// only pairs among the selection's most frequent entities keeps the
+		// join linear in the corpus while the top pairs stay exact.
+		q = `WITH top AS (SELECT x.entity FROM doc_entities x JOIN documents d ON d.seq = x.doc WHERE ` + w + `
+				GROUP BY x.entity ORDER BY COUNT(*) DESC, x.entity LIMIT ` + strconv.Itoa(CooccurrenceTop) + `)
+			SELECT x.entity, y.entity, COUNT(*) FROM doc_entities x JOIN doc_entities y ON y.doc = x.doc AND x.entity < y.entity JOIN documents d ON d.seq = x.doc
+			WHERE x.entity IN (SELECT entity FROM top) AND y.entity IN (SELECT entity FROM top) AND ` + w + ` GROUP BY x.entity, y.entity ORDER BY 3 DESC, 1, 2`
+		args = append(append([]any(nil), args...), args...)
 		keys = 2
 	case store.AggEntities:
 		q = `SELECT x.entity, e.type, e.name, COUNT(*) FROM doc_entities x JOIN entities e ON e.id = x.entity JOIN documents d ON d.seq = x.doc

@@ -189,8 +189,13 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 	}
 	var rows rowSet
 	now := s.now().Unix()
+	st, err := s.prepare(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("put: %w", err)
+	}
+	defer st.close()
 	for _, doc := range docs {
-		r, err := s.putOne(ctx, tx, doc, now, &rows)
+		r, err := s.putOne(ctx, tx, st, doc, now, &rows)
 		if err != nil {
 			return nil, fmt.Errorf("put %s: %w", docName(doc), err)
 		}
@@ -215,7 +220,56 @@ func docName(d *document.Document) string {
 	return d.ID
 }
 
-func (s *DB) putOne(ctx context.Context, tx *sql.Tx, doc *document.Document, now int64, rows *rowSet) (store.PutResult, error) {
+// putStmts are the per-document statements of Put, prepared once per
+// batch: parsing SQL per document costs more than running it in SQLite.
+type putStmts struct {
+	identity, maxVersion, supersede, bands, insert, fts *sql.Stmt
+}
+
+func (s *DB) prepare(ctx context.Context, tx *sql.Tx) (*putStmts, error) {
+	st := &putStmts{}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&st.identity, `SELECT id, version, cluster_id FROM documents WHERE canonical_url = ? AND text_hash = ?`},
+		{&st.maxVersion, `SELECT MAX(version) FROM documents WHERE canonical_url = ?`},
+		{&st.supersede, `UPDATE documents SET latest = 0 WHERE canonical_url = ? AND latest = 1`},
+		{&st.bands, `SELECT simhash, cluster_id FROM documents WHERE b0 = ? OR b1 = ? OR b2 = ? OR b3 = ? LIMIT 200`},
+		{&st.insert, `INSERT INTO documents (id, url, canonical_url, text_hash, version, latest, outlet, title, published, day, ingested, simhash, b0, b1, b2, b3, cluster_id, focus_place, bytes, text, body)
+		VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`},
+	} {
+		q := p.q
+		if s.d.Postgres && p.dst == &st.insert {
+			q = strings.Replace(q, "?, ?) RETURNING", "?, ?::jsonb) RETURNING", 1)
+		}
+		stmt, err := tx.PrepareContext(ctx, s.rebind(q))
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		*p.dst = stmt
+	}
+	if !s.d.Postgres {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)`)
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		st.fts = stmt
+	}
+	return st, nil
+}
+
+func (st *putStmts) close() {
+	for _, s := range []*sql.Stmt{st.identity, st.maxVersion, st.supersede, st.bands, st.insert, st.fts} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+func (s *DB) putOne(ctx context.Context, tx *sql.Tx, st *putStmts, doc *document.Document, now int64, rows *rowSet) (store.PutResult, error) {
 	if doc.Text == "" {
 		return store.PutResult{}, errors.New("document has no text")
 	}
@@ -223,8 +277,7 @@ func (s *DB) putOne(ctx context.Context, tx *sql.Tx, doc *document.Document, now
 	th := store.TextHash(doc.Text)
 	doc.ID = document.NewID(canon, doc.Text)
 	var r store.PutResult
-	err := tx.QueryRowContext(ctx, s.rebind(`SELECT id, version, cluster_id FROM documents WHERE canonical_url = ? AND text_hash = ?`), canon, th).
-		Scan(&r.ID, &r.Version, &r.ClusterID)
+	err := st.identity.QueryRowContext(ctx, canon, th).Scan(&r.ID, &r.Version, &r.ClusterID)
 	if err == nil {
 		r.Existing = true
 		doc.ID = r.ID
@@ -237,12 +290,12 @@ func (s *DB) putOne(ctx context.Context, tx *sql.Tx, doc *document.Document, now
 	r.Version = 1
 	if canon != "" {
 		var maxv sql.NullInt64
-		if err := tx.QueryRowContext(ctx, s.rebind(`SELECT MAX(version) FROM documents WHERE canonical_url = ?`), canon).Scan(&maxv); err != nil {
+		if err := st.maxVersion.QueryRowContext(ctx, canon).Scan(&maxv); err != nil {
 			return r, err
 		}
 		if maxv.Valid {
 			r.Version = int(maxv.Int64) + 1
-			if err := s.exec(ctx, tx, `UPDATE documents SET latest = 0 WHERE canonical_url = ? AND latest = 1`, canon); err != nil {
+			if _, err := st.supersede.ExecContext(ctx, canon); err != nil {
 				return r, err
 			}
 		}
@@ -257,7 +310,7 @@ func (s *DB) putOne(ctx context.Context, tx *sql.Tx, doc *document.Document, now
 		for i := range b {
 			bands[i] = b[i]
 		}
-		qr, err := tx.QueryContext(ctx, s.rebind(`SELECT simhash, cluster_id FROM documents WHERE b0 = ? OR b1 = ? OR b2 = ? OR b3 = ? LIMIT 200`), b[0], b[1], b[2], b[3])
+		qr, err := st.bands.QueryContext(ctx, b[0], b[1], b[2], b[3])
 		if err != nil {
 			return r, err
 		}
@@ -297,14 +350,13 @@ func (s *DB) putOne(ctx context.Context, tx *sql.Tx, doc *document.Document, now
 		simv = int64(sh)
 	}
 	var seq int64
-	err = tx.QueryRowContext(ctx, s.rebind(`INSERT INTO documents (id, url, canonical_url, text_hash, version, latest, outlet, title, published, day, ingested, simhash, b0, b1, b2, b3, cluster_id, focus_place, bytes, text, body)
-		VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
-		r.ID, doc.URL, canon, th, r.Version, outlet, doc.Title, pub, day, now, simv, bands[0], bands[1], bands[2], bands[3], r.ClusterID, focusPlace(doc), len(doc.Text), doc.Text, body).Scan(&seq)
+	err = st.insert.QueryRowContext(ctx,
+		r.ID, doc.URL, canon, th, r.Version, outlet, doc.Title, pub, day, now, simv, bands[0], bands[1], bands[2], bands[3], r.ClusterID, focusPlace(doc), len(doc.Text), doc.Text, string(body)).Scan(&seq)
 	if err != nil {
 		return r, err
 	}
 	if !s.d.Postgres {
-		if err := s.exec(ctx, tx, `INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)`, seq, doc.Title, doc.Text); err != nil {
+		if _, err := st.fts.ExecContext(ctx, seq, doc.Title, doc.Text); err != nil {
 			return r, err
 		}
 	}
@@ -410,6 +462,13 @@ func attrFloat(m map[string]any, keys ...string) (float64, bool) {
 
 // rowSet collects the derived rows of a batch for multi-row inserts, which
 // keep PostgreSQL round trips per document constant.
+// indexedKinds are the annotation kinds copied into the flat annotations
+// table, because filters and aggregations read them. Every annotation of
+// every kind is kept in the document body; entity mentions are counted in
+// doc_entities instead, and dates are only read with their document.
+var indexedKinds = map[string]bool{"place": true, "demonym": true, "quote": true, "citation": true, "count": true,
+	"amount": true, "technique": true}
+
 type rowSet struct {
 	ann       [][]any
 	ents      [][]any
@@ -421,28 +480,28 @@ type rowSet struct {
 }
 
 func (rs *rowSet) add(seq int64, outlet string, doc *document.Document) {
-	seenEnt := map[string]bool{}
-	addEnt := func(id, typ, name string) {
+	mentions := map[string]int{}
+	var order []string
+	addEnt := func(id, typ, name string, n int) {
 		if id == "" {
 			return
 		}
 		rs.ents = append(rs.ents, []any{id, typ, name})
-		if !seenEnt[id] {
-			seenEnt[id] = true
-			rs.docEnts = append(rs.docEnts, []any{seq, id})
+		if _, ok := mentions[id]; !ok {
+			order = append(order, id)
 		}
+		mentions[id] += n
 	}
 	for _, e := range doc.Entities {
-		addEnt(e.ID, e.Type, e.Name)
+		addEnt(e.ID, e.Type, e.Name, 0)
 	}
 	for _, a := range doc.Annotations {
 		var key, name string
 		var num, lat, lon any
 		switch a.Kind {
 		case "entity":
-			key = attrString(a.Attrs, "entity_id")
-			name = a.Text
-			addEnt(key, a.Label, a.Text)
+			addEnt(attrString(a.Attrs, "entity_id"), a.Label, a.Text, 1)
+			continue
 		case "place":
 			key = attrString(a.Attrs, "geonameid")
 			name = attrString(a.Attrs, "name")
@@ -475,6 +534,9 @@ func (rs *rowSet) add(seq int64, outlet string, doc *document.Document) {
 			}
 			key = attrString(a.Attrs, "object")
 		}
+		if !indexedKinds[a.Kind] {
+			continue
+		}
 		var attrs any
 		if len(a.Attrs) > 0 {
 			b, err := json.Marshal(a.Attrs)
@@ -483,6 +545,9 @@ func (rs *rowSet) add(seq int64, outlet string, doc *document.Document) {
 			}
 		}
 		rs.ann = append(rs.ann, []any{seq, a.ID, a.Kind, a.Label, a.Start, a.End, key, name, num, lat, lon, a.Analyzer, a.Version, a.Confidence, attrs})
+	}
+	for _, id := range order {
+		rs.docEnts = append(rs.docEnts, []any{seq, id, mentions[id]})
 	}
 	for name, v := range doc.Analyzers {
 		rs.analyzers = append(rs.analyzers, []any{seq, name, v})
@@ -501,7 +566,7 @@ func (s *DB) flush(ctx context.Context, tx *sql.Tx, rs *rowSet) error {
 		{`INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name, num, lat, lon, analyzer, version, confidence, attrs) VALUES `,
 			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + attrsPH + ")", "", rs.ann},
 		{`INSERT INTO entities (id, type, name) VALUES `, "(?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.ents)},
-		{`INSERT INTO doc_entities (doc, entity) VALUES `, "(?, ?)", ` ON CONFLICT DO NOTHING`, rs.docEnts},
+		{`INSERT INTO doc_entities (doc, entity, mentions) VALUES `, "(?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.docEnts},
 		{`INSERT INTO places (id, name, country, lat, lon) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.places)},
 		{`INSERT INTO citations (doc, outlet, cited, label, title, start_off, end_off) VALUES `, "(?, ?, ?, ?, ?, ?, ?)", "", rs.cites},
 		{`INSERT INTO doc_analyzers (doc, analyzer, version) VALUES `, "(?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.analyzers},
@@ -655,7 +720,7 @@ func (s *DB) Entity(ctx context.Context, id string) (store.EntityInfo, error) {
 	}
 	err = s.db.QueryRowContext(ctx, s.rebind(`SELECT
 		(SELECT COUNT(*) FROM doc_entities x JOIN documents d ON d.seq = x.doc WHERE x.entity = ? AND d.latest = 1),
-		(SELECT COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc WHERE a.kind = 'entity' AND a.key = ? AND d.latest = 1)`), id, id).
+		(SELECT COALESCE(SUM(x.mentions), 0) FROM doc_entities x JOIN documents d ON d.seq = x.doc WHERE x.entity = ? AND d.latest = 1)`), id, id).
 		Scan(&e.Documents, &e.Mentions)
 	return e, err
 }

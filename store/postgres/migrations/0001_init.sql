@@ -25,6 +25,7 @@ CREATE TABLE documents (
 );
 CREATE UNIQUE INDEX documents_identity ON documents (canonical_url, text_hash);
 CREATE INDEX documents_published ON documents (published, seq);
+CREATE INDEX documents_latest_day ON documents (latest, day);
 CREATE INDEX documents_outlet ON documents (outlet, published);
 CREATE INDEX documents_tsv ON documents USING GIN (tsv);
 CREATE INDEX documents_cluster ON documents (cluster_id);
@@ -33,7 +34,8 @@ CREATE INDEX documents_b1 ON documents (b1);
 CREATE INDEX documents_b2 ON documents (b2);
 CREATE INDEX documents_b3 ON documents (b3);
 
--- One row per annotation, flattened for filters and aggregations; the full
+-- One row per annotation of the kinds filters and aggregations read (place,
+-- demonym, quote, citation, count, amount, technique), flattened; every
 -- annotation is in documents.body. key/name depend on kind (docs/format.md).
 CREATE TABLE annotations (
   doc        BIGINT NOT NULL REFERENCES documents (seq),
@@ -55,7 +57,6 @@ CREATE TABLE annotations (
 CREATE INDEX annotations_doc ON annotations (doc);
 CREATE INDEX annotations_kind_key ON annotations (kind, key, doc);
 CREATE INDEX annotations_kind_label ON annotations (kind, label, doc);
-CREATE INDEX annotations_kind_name ON annotations (kind, name, doc);
 CREATE INDEX annotations_kind_latlon ON annotations (kind, lat, lon) WHERE lat IS NOT NULL;
 
 CREATE TABLE entities (
@@ -66,6 +67,7 @@ CREATE TABLE entities (
 CREATE TABLE doc_entities (
   doc    BIGINT NOT NULL REFERENCES documents (seq),
   entity TEXT NOT NULL,
+  mentions BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (doc, entity)
 );
 CREATE INDEX doc_entities_entity ON doc_entities (entity, doc);
