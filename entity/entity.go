@@ -738,7 +738,7 @@ func (a *Analyzer) emit(doc *document.Document, ms []*mention, groups [][]int) e
 			attrs["tagged_as"] = m.typ
 		}
 		id, err := doc.Add(document.Annotation{Kind: "entity", Span: m.span, Label: e.Type,
-			Attrs: attrs, Confidence: round3(m.conf), Analyzer: Name, Version: Version})
+			Attrs: attrs, Confidence: max(round3(m.conf), 0.001), Analyzer: Name, Version: Version})
 		if err != nil {
 			return fmt.Errorf("entities: %w", err)
 		}

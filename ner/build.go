@@ -31,7 +31,11 @@ type BuildConfig struct {
 	CityPop int
 	// NoClusters skips word clusters.
 	NoClusters bool
-	Logger     *slog.Logger
+	// ClustersCache, if set, is a cluster table file: read if it exists,
+	// else learned and written there (learning takes minutes; the result
+	// is the same for the same data and seed).
+	ClustersCache string
+	Logger        *slog.Logger
 }
 
 // Manifest describes an embedded model: what it was trained on, how, and
@@ -94,9 +98,15 @@ func Build(ctx context.Context, cfg BuildConfig) (*Manifest, error) {
 		}
 		data[filepath.ToSlash(p)] = sum
 	}
-	ccfg := ClusterConfig{Seed: cfg.Seed, Contexts: 1500, Dim: 160, Vocab: 60000}
+	ccfg := ClusterConfig{Seed: cfg.Seed, Contexts: 1500, Dim: 160, Vocab: 60000, MinCount: 3, K: [3]int{40, 200, 1000}, Iter: 10}
 	var clusters map[string][3]uint16
-	if !cfg.NoClusters {
+	if cfg.ClustersCache != "" {
+		if c, err := ReadClustersFile(cfg.ClustersCache); err == nil {
+			clusters = c
+			cfg.Logger.Info("word clusters from cache", "file", cfg.ClustersCache)
+		}
+	}
+	if !cfg.NoClusters && clusters == nil {
 		src, err := ReutersSentences(reuters, train)
 		if err != nil {
 			return nil, err
@@ -106,6 +116,15 @@ func Build(ctx context.Context, cfg BuildConfig) (*Manifest, error) {
 		if err != nil {
 			return nil, fmt.Errorf("clusters: %w", err)
 		}
+		if cfg.ClustersCache != "" {
+			var cb bytes.Buffer
+			if err := WriteClusters(&cb, clusters); err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(cfg.ClustersCache, cb.Bytes(), 0o644); err != nil {
+				return nil, fmt.Errorf("clusters cache: %w", err)
+			}
+		}
 	}
 	m, rep, err := Train(ctx, TrainConfig{Train: train, Dev: dev, Epochs: cfg.Epochs, Seed: cfg.Seed,
 		TwoPass: !cfg.OnePass, Clusters: clusters, Gazetteer: gaz, Logger: cfg.Logger})
@@ -113,7 +132,8 @@ func Build(ctx context.Context, cfg BuildConfig) (*Manifest, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	const prune = 0.001
+	// weights below 1e-6 of the largest are dropped (the quantiser's floor)
+	const prune = 1e-6
 	if err := m.Save(&buf, prune); err != nil {
 		return nil, err
 	}
@@ -149,7 +169,7 @@ func Build(ctx context.Context, cfg BuildConfig) (*Manifest, error) {
 			"gazetteer match of word, ±1", "document: capitalised mid-sentence elsewhere, lower case elsewhere",
 			"inside parentheses", "document majority label of the word (second pass)"},
 		Hyperparameters: map[string]any{"epochs_max": cfg.Epochs, "best_epoch": rep.Epoch, "seed": cfg.Seed,
-			"two_pass": m.twoPass, "prune": prune, "quantisation": "int16", "city_pop": cfg.CityPop,
+			"two_pass": m.twoPass, "prune": prune, "quantisation": "int16 logarithmic, 6 decades", "city_pop": cfg.CityPop,
 			"clusters": ccfg, "temperature": m.temp},
 		TrainSeconds:   time.Since(start).Seconds(),
 		TrainedAt:      time.Now().UTC().Format(time.RFC3339),

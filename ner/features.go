@@ -105,6 +105,11 @@ type token struct {
 // collapsing runs longer than two: "McDonald" → "XxXx", "1996-08-22" →
 // "dd-dd-dd", "U.S." → "X.X.".
 func shapeOf(w string) string {
+	var buf [32]byte
+	return string(appendShape(buf[:0], w))
+}
+
+func appendShape(dst []byte, w string) []byte {
 	var b [32]byte
 	n := 0
 	var last byte
@@ -137,7 +142,20 @@ func shapeOf(w string) string {
 			n++
 		}
 	}
-	return string(b[:n])
+	return append(dst, b[:n]...)
+}
+
+// internShape returns shapeOf(w), reusing the strings of shapes already
+// seen in the document.
+func internShape(shapes map[string]string, w string) string {
+	var buf [32]byte
+	b := appendShape(buf[:0], w)
+	if s, ok := shapes[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	shapes[s] = s
+	return s
 }
 
 // plainWord normalises typographic variants to the ASCII forms of the
@@ -219,6 +237,7 @@ func (m *Model) docTokens(sents [][]string) [][]token {
 	out := make([][]token, len(sents))
 	capSeen := map[string]bool{}
 	lowSeen := map[string]bool{}
+	shapes := map[string]string{} // interned: a document has few shapes
 	for si, ws := range sents {
 		toks := make([]token, len(ws))
 		depth := 0
@@ -227,7 +246,7 @@ func (m *Model) docTokens(sents [][]string) [][]token {
 			t := &toks[i]
 			t.word = w
 			t.lower = strings.ToLower(w)
-			t.shape = shapeOf(w)
+			t.shape = internShape(shapes, w)
 			t.clus = m.clusterOf(w, t.lower)
 			t.inParen = depth > 0
 			switch w {

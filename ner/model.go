@@ -67,6 +67,18 @@ var allowed = func() (a [nLabels + 1][nLabels]bool) {
 	return a
 }()
 
+// predecessors[c] lists the labels that may precede label c.
+var predecessors = func() (ps [nLabels][]int8) {
+	for c := 0; c < nLabels; c++ {
+		for p := 0; p < nLabels; p++ {
+			if allowed[p][c] {
+				ps[c] = append(ps[c], int8(p))
+			}
+		}
+	}
+	return ps
+}()
+
 // canEnd says whether a sentence may end with label l.
 func canEnd(l int) bool { return l == 0 || labelPos(l) == pL || labelPos(l) == pU }
 
@@ -99,8 +111,13 @@ type Model struct {
 	index map[uint32]int32 // feature hash → row of w (training and saving)
 	fast  *fmap            // the same, for tagging
 	nfeat int              // number of weight rows
-	w     []float32        // rows of nLabels weights
-	trans [(nLabels + 1) * nLabels]float32
+	// w holds one row per feature: nLabels weights, and for a two-pass
+	// model nLabels more, the first-pass model's (stride 2·nLabels), so
+	// one lookup per feature scores both passes.
+	w      []float32
+	stride int
+	trans  [(nLabels + 1) * nLabels]float32
+	trans1 [(nLabels + 1) * nLabels]float32 // first pass, two-pass models
 	// temp is the softmax temperature that turns score differences into
 	// confidences, fitted on the development set.
 	temp float32
@@ -116,7 +133,7 @@ type Model struct {
 }
 
 func (m *Model) clusterOf(w, lower string) [3]uint16 {
-	if c, ok := m.clusters[w]; ok {
+	if c, ok := m.clusters[w]; ok || w == lower {
 		return c
 	}
 	return m.clusters[lower]
@@ -127,20 +144,20 @@ func (m *Model) markGazetteer(toks []token) {
 	if len(m.gaz) == 0 {
 		return
 	}
-	var b strings.Builder
+	var b []byte
 	for i := 0; i < len(toks); {
 		if !isCap(toks[i].word) {
 			i++
 			continue
 		}
 		best, typ := 0, ""
-		b.Reset()
+		b = b[:0]
 		for n := 1; n <= m.gazMax && i+n <= len(toks); n++ {
 			if n > 1 {
-				b.WriteByte(' ')
+				b = append(b, ' ')
 			}
-			b.WriteString(toks[i+n-1].lower)
-			if t, ok := m.gaz[b.String()]; ok {
+			b = append(b, toks[i+n-1].lower...)
+			if t, ok := m.gaz[string(b)]; ok { // no allocation for the lookup
 				best, typ = n, t
 			}
 		}
@@ -159,10 +176,11 @@ func (m *Model) markGazetteer(toks []token) {
 
 // buffers reused across calls to keep tagging allocation-light.
 type buffers struct {
-	feats []uint32
-	score []float32
-	best  []float32
-	back  []int8
+	feats  []uint32
+	score  []float32
+	score1 []float32 // first-pass scores of a two-pass model
+	best   []float32
+	back   []int8
 }
 
 func (m *Model) getBuf() *buffers {
@@ -172,23 +190,49 @@ func (m *Model) getBuf() *buffers {
 	return &buffers{}
 }
 
-// emissions fills b.score with n×nLabels emission scores.
+// emissions fills b.score with n×nLabels emission scores (and b.score1
+// with the first pass's, for a two-pass model).
 func (m *Model) emissions(b *buffers, toks []token) {
 	n := len(toks)
+	two := m.stride == 2*nLabels
 	if cap(b.score) < n*nLabels {
 		b.score = make([]float32, n*nLabels)
 	}
 	b.score = b.score[:n*nLabels]
 	clear(b.score)
+	if two {
+		if cap(b.score1) < n*nLabels {
+			b.score1 = make([]float32, n*nLabels)
+		}
+		b.score1 = b.score1[:n*nLabels]
+		clear(b.score1)
+	}
 	caps := sentenceMostlyCaps(toks)
 	for i := range toks {
 		b.feats = features(b.feats[:0], toks, i, caps)
 		row := b.score[i*nLabels : (i+1)*nLabels : (i+1)*nLabels]
+		if !two {
+			for _, f := range b.feats {
+				if k, ok := m.fast.get(f); ok {
+					w := m.w[int(k)*nLabels : int(k)*nLabels+nLabels : int(k)*nLabels+nLabels]
+					for l := range row {
+						row[l] += w[l]
+					}
+				}
+			}
+			continue
+		}
+		row1 := b.score1[i*nLabels : (i+1)*nLabels : (i+1)*nLabels]
 		for _, f := range b.feats {
 			if k, ok := m.fast.get(f); ok {
-				w := m.w[int(k)*nLabels : int(k)*nLabels+nLabels : int(k)*nLabels+nLabels]
+				base := int(k) * 2 * nLabels
+				w := m.w[base : base+nLabels : base+nLabels]
 				for l := range row {
 					row[l] += w[l]
+				}
+				w1 := m.w[base+nLabels : base+2*nLabels : base+2*nLabels]
+				for l := range row1 {
+					row1[l] += w1[l]
 				}
 			}
 		}
@@ -215,12 +259,12 @@ func viterbi(b *buffers, trans *[(nLabels + 1) * nLabels]float32, n int, out []i
 		prev := best[(i-1)*nLabels : i*nLabels]
 		for c := 0; c < nLabels; c++ {
 			bv, bp := negInf, 0
-			for p := 0; p < nLabels; p++ {
-				if !allowed[p][c] || prev[p] == negInf {
+			for _, p := range predecessors[c] {
+				if prev[p] == negInf {
 					continue
 				}
-				if v := prev[p] + trans[p*nLabels+c]; v > bv {
-					bv, bp = v, p
+				if v := prev[p] + trans[int(p)*nLabels+c]; v > bv {
+					bv, bp = v, int(p)
 				}
 			}
 			if bv == negInf {
@@ -297,22 +341,58 @@ func (m *Model) TagDoc(sents [][]string) [][]Span {
 	b := m.getBuf()
 	defer m.pool.Put(b)
 	out := make([][]Span, len(sents))
-	if m.twoPass {
-		setDocMajority(toks, m.tagAll(b, toks, nil))
+	if !m.twoPass {
+		m.tagAll(b, toks, out, nil)
+		return out
 	}
-	m.tagAll(b, toks, out)
-	return out
-}
-
-// tagAll labels every sentence; with out non-nil it also decodes the
-// spans with their confidences (while the scores are at hand).
-func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span) [][]int {
-	labels := make([][]int, len(toks))
+	// a two-pass model scores both passes with one feature lookup: the
+	// first pass (its own weights) gives the document-majority labels, the
+	// second adds that feature's weights to the scores kept from the lookup
+	cache := make([][]float32, len(toks))
+	first := make([][]int, len(toks))
 	for si, ts := range toks {
 		if len(ts) == 0 {
 			continue
 		}
 		m.emissions(b, ts)
+		cache[si] = append([]float32(nil), b.score...)
+		first[si] = make([]int, len(ts))
+		b.score, b.score1 = b.score1, b.score
+		viterbi(b, &m.trans1, len(ts), first[si])
+		b.score, b.score1 = b.score1, b.score
+	}
+	setDocMajority(toks, first)
+	m.tagAll(b, toks, out, cache)
+	return out
+}
+
+// tagAll labels every sentence; with out non-nil it also decodes the
+// spans with their confidences (while the scores are at hand). With cache
+// non-nil, the sentence's second-pass scores are taken from it, adding only
+// the document-majority feature.
+func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span, cache [][]float32) [][]int {
+	labels := make([][]int, len(toks))
+	for si, ts := range toks {
+		if len(ts) == 0 {
+			continue
+		}
+		if cache == nil {
+			m.emissions(b, ts)
+		} else {
+			b.score = append(b.score[:0], cache[si]...)
+			for i := range ts {
+				if ts[i].docMaj == "" {
+					continue
+				}
+				if k, ok := m.fast.get(h1(fDocMaj, ts[i].docMaj)); ok {
+					row := b.score[i*nLabels : (i+1)*nLabels]
+					base := int(k) * m.stride
+					for l, v := range m.w[base : base+nLabels] {
+						row[l] += v
+					}
+				}
+			}
+		}
 		labels[si] = make([]int, len(ts))
 		viterbi(b, &m.trans, len(ts), labels[si])
 		if out == nil {
@@ -385,14 +465,49 @@ func setDocMajority(toks [][]token, labels [][]int) {
 //	"NLNER1" magic
 //	flags byte (bit 0: two-pass)
 //	temp float32
-//	transitions (nLabels+1)*nLabels float32
-//	scale float32; features uvarint count, then per feature (sorted by hash):
-//	  hash delta uvarint, nonzero count byte, (label byte, int16 weight)*
+//	transitions (nLabels+1)*nLabels float32, twice for a two-pass model
+//	  (second pass, then first)
+//	max float32; features uvarint count, then per feature (sorted by hash):
+//	  hash delta uvarint, nonzero count byte, (column byte, int16 weight)*
+//	  (columns 0..16 the labels' weights, 17..33 the first pass's)
+//	  where a weight q is sign(q)·max·exp((|q|-32767)·logStep): a
+//	  logarithmic scale keeps the many small averaged weights that a
+//	  linear int16 scale rounds to zero (which cost 0.003 dev F1)
 //	clusters uvarint count, then (word string, 3 uint16)*
 //	gazetteer uvarint count, then (name string, type string)*
 //
 // Strings are uvarint length + bytes; numbers are little-endian.
-const magic = "NLNER1"
+const magic = "NLNER2"
+
+// logStep spreads int16 levels over six decades below the largest weight.
+var logStep = math.Log(1e6) / 32766
+
+func quantise(v, maxw float32) int16 {
+	a := abs32(v)
+	if a == 0 || maxw == 0 {
+		return 0
+	}
+	k := math.Round(math.Log(float64(a/maxw))/logStep) + 32767
+	if k < 1 {
+		return 0
+	}
+	if v < 0 {
+		return int16(-k)
+	}
+	return int16(k)
+}
+
+func dequantise(q int16, maxw float32) float32 {
+	if q == 0 {
+		return 0
+	}
+	k := float64(q)
+	sign := float32(1)
+	if k < 0 {
+		k, sign = -k, -1
+	}
+	return sign * maxw * float32(math.Exp((k-32767)*logStep))
+}
 
 // Save writes the model in its compact form: weights below prune (as a
 // fraction of the largest weight) are dropped and the rest quantised to 16
@@ -411,13 +526,13 @@ func (m *Model) Save(w io.Writer, prune float64) error {
 	bw.WriteByte(flags)
 	binary.Write(bw, binary.LittleEndian, m.temp)
 	binary.Write(bw, binary.LittleEndian, m.trans[:])
+	if m.twoPass {
+		binary.Write(bw, binary.LittleEndian, m.trans1[:])
+	}
+	stride := m.rowStride()
 	var maxw float32
 	for _, v := range m.w {
 		maxw = max(maxw, abs32(v))
-	}
-	scale := maxw / 32767
-	if scale == 0 {
-		scale = 1
 	}
 	cut := float32(prune) * maxw
 	type feat struct {
@@ -426,10 +541,10 @@ func (m *Model) Save(w io.Writer, prune float64) error {
 	}
 	var fs []feat
 	for h, r := range m.index {
-		row := m.w[int(r)*nLabels : int(r)*nLabels+nLabels]
+		row := m.w[int(r)*stride : int(r)*stride+stride]
 		keep := false
 		for _, v := range row {
-			if abs32(v) > cut && int16(math.Round(float64(v/scale))) != 0 {
+			if abs32(v) > cut && quantise(v, maxw) != 0 {
 				keep = true
 				break
 			}
@@ -439,16 +554,16 @@ func (m *Model) Save(w io.Writer, prune float64) error {
 		}
 	}
 	sort.Slice(fs, func(i, j int) bool { return fs[i].h < fs[j].h })
-	binary.Write(bw, binary.LittleEndian, scale)
+	binary.Write(bw, binary.LittleEndian, maxw)
 	putUvarint(bw, uint64(len(fs)))
 	var last uint32
 	for _, f := range fs {
 		putUvarint(bw, uint64(f.h-last))
 		last = f.h
-		row := m.w[int(f.row)*nLabels : int(f.row)*nLabels+nLabels]
+		row := m.w[int(f.row)*stride : int(f.row)*stride+stride]
 		var nz []byte
 		for l, v := range row {
-			q := int16(math.Round(float64(v / scale)))
+			q := quantise(v, maxw)
 			if abs32(v) > cut && q != 0 {
 				nz = append(nz, byte(l), byte(uint16(q)), byte(uint16(q)>>8))
 			}
@@ -506,6 +621,13 @@ func Load(r io.Reader) (*Model, error) {
 	if err := binary.Read(br, binary.LittleEndian, m.trans[:]); err != nil {
 		return nil, fmt.Errorf("ner model transitions: %w", err)
 	}
+	m.stride = nLabels
+	if m.twoPass {
+		if err := binary.Read(br, binary.LittleEndian, m.trans1[:]); err != nil {
+			return nil, fmt.Errorf("ner model transitions: %w", err)
+		}
+		m.stride = 2 * nLabels
+	}
 	var scale float32
 	if err := binary.Read(br, binary.LittleEndian, &scale); err != nil {
 		return nil, fmt.Errorf("ner model: %w", err)
@@ -516,7 +638,7 @@ func Load(r io.Reader) (*Model, error) {
 	}
 	m.fast = newFmap(int(n))
 	m.nfeat = int(n)
-	m.w = make([]float32, int(n)*nLabels)
+	m.w = make([]float32, int(n)*m.stride)
 	var h uint32
 	for i := 0; i < int(n); i++ {
 		d, err := binary.ReadUvarint(br)
@@ -534,10 +656,10 @@ func Load(r io.Reader) (*Model, error) {
 			if _, err := io.ReadFull(br, buf[:]); err != nil {
 				return nil, fmt.Errorf("ner model feature %d: %w", i, err)
 			}
-			if int(buf[0]) >= nLabels {
+			if int(buf[0]) >= m.stride {
 				return nil, fmt.Errorf("ner model feature %d: label %d out of range", i, buf[0])
 			}
-			m.w[i*nLabels+int(buf[0])] = float32(int16(uint16(buf[1])|uint16(buf[2])<<8)) * scale
+			m.w[i*m.stride+int(buf[0])] = dequantise(int16(uint16(buf[1])|uint16(buf[2])<<8), scale)
 		}
 	}
 	nc, err := binary.ReadUvarint(br)
@@ -574,6 +696,13 @@ func Load(r io.Reader) (*Model, error) {
 		m.gazMax = max(m.gazMax, strings.Count(name, " ")+1)
 	}
 	return m, nil
+}
+
+func (m *Model) rowStride() int {
+	if m.stride == 0 {
+		return nLabels
+	}
+	return m.stride
 }
 
 // buildFast builds the tagging index from m.index.

@@ -204,3 +204,15 @@ func cpuSeconds() float64 {
 	}
 	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
+
+func TestQuantise(t *testing.T) {
+	for _, v := range []float32{1000, 1, -1, 0.5, -0.0031, 0.001, 1e-3 * 1000} {
+		got := dequantise(quantise(v, 1000), 1000)
+		if d := abs32(got-v) / abs32(v); d > 1e-3 {
+			t.Errorf("dequantise(quantise(%v)) = %v", v, got)
+		}
+	}
+	if quantise(1e-5, 1000) != 0 || quantise(0, 1000) != 0 {
+		t.Error("weights below the floor must quantise to 0")
+	}
+}

@@ -110,7 +110,33 @@ func Train(ctx context.Context, cfg TrainConfig) (*Model, TrainReport, error) {
 		rep.Seconds = rep2.Seconds
 		return m, rep, nil
 	}
-	return m2, rep2, nil
+	return combine(m, m2), rep2, nil
+}
+
+// combine makes a two-pass model from the first- and second-pass models:
+// rows over the union of their features, the second pass's weights first.
+func combine(m1, m2 *Model) *Model {
+	m := &Model{index: map[uint32]int32{}, stride: 2 * nLabels, trans: m2.trans, trans1: m1.trans,
+		clusters: m2.clusters, gaz: m2.gaz, gazMax: m2.gazMax, twoPass: true, temp: m2.temp}
+	for h := range m2.index {
+		m.index[h] = int32(len(m.index))
+	}
+	for h := range m1.index {
+		if _, ok := m.index[h]; !ok {
+			m.index[h] = int32(len(m.index))
+		}
+	}
+	m.w = make([]float32, len(m.index)*m.stride)
+	for h, r := range m.index {
+		if k, ok := m2.index[h]; ok {
+			copy(m.w[int(r)*m.stride:], m2.w[int(k)*nLabels:int(k)*nLabels+nLabels])
+		}
+		if k, ok := m1.index[h]; ok {
+			copy(m.w[int(r)*m.stride+nLabels:], m1.w[int(k)*nLabels:int(k)*nLabels+nLabels])
+		}
+	}
+	m.buildFast()
+	return m
 }
 
 // labelDoc returns first-pass labels of a gold document's sentences.
@@ -121,7 +147,7 @@ func (m *Model) labelDoc(d Doc) [][]int {
 	}
 	toks := m.docTokens(sents)
 	b := &buffers{}
-	return m.tagAll(b, toks, nil)
+	return m.tagAll(b, toks, nil, nil)
 }
 
 func trainPass(ctx context.Context, cfg TrainConfig, base *Model, trainMaj, devMaj [][][]int) (*Model, TrainReport, error) {
@@ -300,7 +326,7 @@ func trainLoop(ctx context.Context, cfg TrainConfig, base *Model, index map[uint
 		}
 	}
 	m := &Model{index: index, w: bestW, trans: bestTrans, clusters: base.clusters, gaz: base.gaz,
-		gazMax: base.gazMax, twoPass: base.twoPass, temp: 1}
+		gazMax: base.gazMax, twoPass: false, stride: nLabels, temp: 1}
 	m.buildFast()
 	m.temp = fitTemperature(m, dev, b, score)
 	return m, best, nil

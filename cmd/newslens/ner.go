@@ -23,6 +23,7 @@ func runTrainNER(ctx context.Context, e env) error {
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed")
 	fs.BoolVar(&cfg.OnePass, "one-pass", false, "skip the document-consistency second pass")
 	fs.BoolVar(&cfg.NoClusters, "no-clusters", false, "skip word clusters")
+	fs.StringVar(&cfg.ClustersCache, "clusters-cache", "", "read word clusters from this file if it exists, else learn and write them there")
 	fs.IntVar(&cfg.CityPop, "city-pop", 0, "add GeoNames cities of at least this population to the gazetteer")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
