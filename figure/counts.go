@@ -35,7 +35,8 @@ var typeWords = map[string]string{
 	"arrested": Arrested, "detained": Arrested, "jailed": Arrested, "imprisoned": Arrested,
 	"apprehended": Arrested, "rounded": Arrested, "held": Arrested,
 	"kidnapped": Kidnapped, "abducted": Kidnapped, "kidnaped": Kidnapped, "seized": Kidnapped,
-	"evacuated": Evacuated, "rescued": Evacuated, "relocated": Evacuated,
+	"evacuated": Evacuated, "rescued": Evacuated, "relocated": Evacuated, "evacuate": Evacuated,
+	"flee":      Displaced,
 	"protested": Protesting, "protesting": Protesting, "marched": Protesting, "rallied": Protesting,
 	"demonstrated": Protesting, "demonstrating": Protesting,
 	"affected": Affected,
@@ -92,13 +93,16 @@ var objectNouns = map[string]string{
 	"doctors": "", "nurses": "", "teachers": "", "pupils": "", "relatives": "", "youths": "",
 	"teens": "", "death": Killed, "lives": Killed, "veterans": "", "resident": "", "officer": "",
 	"policeman": "", "worker": "", "student": "", "journalist": "", "passenger": "", "boy": "",
-	"girl": "", "baby": "", "patient": Sick, "pilgrim": "", "tourist": "", "fighter": "", "militant": "",
+	"girl": "", "baby": "", "patient": Sick, "activists": "", "suspects": "", "schoolgirls": "",
+	"schoolboys": "", "schoolchildren": "", "opponents": "", "dissidents": "", "bystanders": "",
+	"shoppers": "", "motorists": "", "drivers": "", "peacekeepers": "", "medics": "", "firefighters": "",
+	"rescuers": "", "hikers": "", "climbers": "", "fans": "", "spectators": "", "settlers": "", "pilgrim": "", "tourist": "", "fighter": "", "militant": "",
 }
 
 // eventNouns name the event itself, so they fix the count's type.
 var eventNouns = map[string]bool{
 	"deaths": true, "death": true, "fatalities": true, "bodies": true, "casualties": true, "injuries": true,
-	"cases": true, "infections": true, "arrests": true, "lives": true,
+	"cases": true, "infections": true, "arrests": true, "lives": true, "dead": true,
 }
 
 // auxWords may stand between the object and its type word:
@@ -285,8 +289,15 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 	if wide {
 		limit = p + 10
 	}
+	far := false // the type word was found across non-auxiliary words
 	for k := p; k < n && k < limit; k++ {
 		w := s.low[k]
+		// "... people and injured thousands more": a new predicate
+		if w == "and" && k+1 < n {
+			if _, ok := verbsBefore[s.low[k+1]]; ok {
+				break
+			}
+		}
 		// "remain in critical condition", "are recovering in hospital",
 		// "under treatment": sick in a sentence about disease, else wounded
 		if end := s.carePhrase(k); end > k {
@@ -297,7 +308,7 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 			if w == "held" && !(k+1 < n && (s.low[k+1] == "hostage" || s.low[k+1] == "captive")) && obj < 0 {
 				break
 			}
-			if w == "fled" || w == "rescued" || w == "seized" || w == "held" {
+			if w == "fled" || w == "flee" || w == "evacuate" || w == "rescued" || w == "seized" || w == "held" {
 				if obj < 0 {
 					break
 				}
@@ -360,6 +371,7 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 		if !wide || clauseBreak[w] {
 			break
 		}
+		far = true
 		if w == "," || isDigitsToken(w) {
 			// a list of subjects continues: "birds, sheep and goats were
 			// slaughtered"; anything else after a comma is a new clause
@@ -379,7 +391,9 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 	} else if k >= 0 {
 		first = k
 	}
-	if typ == "" {
+	if typ == "" || far && !eventNouns[s.low[obj]] {
+		// a verb right before the number beats a type word found far after
+		// the object: "killed 2,000 people in the city, which was flooded"
 		k := first - 1
 		for k >= 0 && (s.low[k] == "the" || s.low[k] == "a" || s.low[k] == "an" || s.low[k] == "some" || s.low[k] == "another") {
 			k--
@@ -391,6 +405,9 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 			bare := obj < 0 && (num.end >= n || phraseEnd[s.low[num.end]])
 			if t, ok := verbsBefore[v]; ok && (obj >= 0 || bare || num.end < n && s.low[num.end] == "of") {
 				typ = t
+				if far {
+					last = obj
+				}
 			} else if v == "shot" && k > 0 && s.low[k-1] == "fatally" && (obj >= 0 || bare) {
 				typ = Killed
 			} else if v == "of" && k > 0 {
@@ -561,7 +578,7 @@ var phraseEnd = map[string]bool{
 	"near": true, "across": true, "during": true, "since": true, "when": true, "after": true,
 	"before": true, "while": true, "as": true, "including": true, "last": true, "this": true,
 	"yesterday": true, "today": true, "-": true, ")": true, "(": true, "inside": true, "outside": true,
-	"around": true, "over": true, "from": true, "with": true, "\"": true, "'": true, "so": true,
+	"around": true, "over": true, "from": true, "with": true, "\"": true, "'": true, "so": true, "more": true,
 }
 
 // clauseBreak ends the search for a count's type word.
