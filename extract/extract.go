@@ -17,15 +17,21 @@ import (
 
 // Options configures extraction. The zero value is ready to use and is the
 // configuration measured best on the AEB benchmark (see BENCHMARKS.md):
-// trafilatura alone, favouring recall, no deduplication, tables kept.
+// trafilatura without its fallback, a recall pass checked against a
+// precision pass, no deduplication, tables kept.
 type Options struct {
 	// Fallback enables trafilatura's readability / DOM distiller fallback.
 	// It is slower and measured slightly worse on AEB (F1 0.963 against
 	// 0.966), so it is off by default.
 	Fallback bool
-	// Focus is trafilatura's extraction focus: "" or "recall" (the
-	// default: more text when unsure), "balanced" or "precision".
+	// Focus forces one trafilatura extraction focus: "recall",
+	// "balanced" or "precision". Empty (the default) runs trafilatura
+	// twice, favouring recall and then precision, and keeps the precision
+	// text when it holds most of the recall text (see precisionKeep).
 	Focus string
+	// Single, with an empty Focus, runs only the recall pass: about twice
+	// as fast, AEB F1 0.966 instead of 0.970.
+	Single bool
 	// Deduplicate drops repeated segments within a page (trafilatura).
 	Deduplicate bool
 	// ExcludeTables leaves <table> content out of the text.
