@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"stats":     {"corpus aggregations: volume, outlets x techniques, speakers, citations, places, counts", runStats},
 		"export":    {"export the corpus as jsonl, csv or gkg (GDELT GKG 2.1)", runExport},
 		"reanalyze": {"refresh annotations made by older analyzer versions", runReanalyze},
+		"bench":     {"whole-pipeline benchmark on the Scrapinghub, PTC and PolNeAR articles", runBench},
 	}
 }
 
