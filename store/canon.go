@@ -3,7 +3,6 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"hash/fnv"
 	"math/bits"
 	"net/url"
 	"sort"
@@ -99,43 +98,48 @@ const NearDuplicateDistance = 3
 // fingerprint; shorter texts are never clustered with others.
 const minShingles = 12
 
-// SimHash returns a 64-bit SimHash of the text's lower-cased word
-// 3-shingles, and false when the text is too short to fingerprint.
+// SimHash returns a 64-bit SimHash of the text's lower-cased words and
+// word pairs, and false when the text is too short to fingerprint.
 func SimHash(text string) (uint64, bool) {
-	var words []string
-	start := -1
-	for i, r := range text {
-		word := unicode.IsLetter(r) || unicode.IsDigit(r)
-		if word && start < 0 {
-			start = i
+	// Hash each word once (FNV-1a over its lower-cased runes) and combine
+	// three word hashes per shingle, so no string is allocated per word.
+	words := make([]uint64, 0, len(text)/5)
+	const offset, prime = 14695981039346656037, 1099511628211
+	h, in := uint64(offset), false
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			r = unicode.ToLower(r)
+			for ; r > 0; r >>= 8 {
+				h ^= uint64(r & 0xff)
+				h *= prime
+			}
+			in = true
+			continue
 		}
-		if !word && start >= 0 {
-			words = append(words, strings.ToLower(text[start:i]))
-			start = -1
+		if in {
+			words = append(words, h)
+			h, in = offset, false
 		}
 	}
-	if start >= 0 {
-		words = append(words, strings.ToLower(text[start:]))
+	if in {
+		words = append(words, h)
 	}
 	if len(words) < minShingles+2 {
 		return 0, false
 	}
-	var v [64]int
-	h := fnv.New64a()
-	for i := 0; i+3 <= len(words); i++ {
-		h.Reset()
-		h.Write([]byte(words[i]))
-		h.Write([]byte{' '})
-		h.Write([]byte(words[i+1]))
-		h.Write([]byte{' '})
-		h.Write([]byte(words[i+2]))
-		x := h.Sum64()
+	// Features are words and word pairs: words keep the fingerprint stable
+	// under small edits (a byline, one changed word), pairs keep unrelated
+	// texts on the same topic apart.
+	var v [64]int32
+	add := func(x uint64, w int32) {
 		for b := 0; b < 64; b++ {
-			if x&(1<<uint(b)) != 0 {
-				v[b]++
-			} else {
-				v[b]--
-			}
+			v[b] += (int32(x>>uint(b)&1)*2 - 1) * w
+		}
+	}
+	for i, w := range words {
+		add(mix64(w), 4)
+		if i+1 < len(words) {
+			add(mix64(w*31^mix64(words[i+1])), 1)
 		}
 	}
 	var out uint64
@@ -145,6 +149,17 @@ func SimHash(text string) (uint64, bool) {
 		}
 	}
 	return out, true
+}
+
+// mix64 is the SplitMix64 finaliser: it spreads every input bit over the
+// output, so shingle fingerprints are uniform.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
 }
 
 // Bands splits a SimHash into SimHashBands 16-bit bands.

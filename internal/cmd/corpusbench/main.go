@@ -325,7 +325,7 @@ func measure(ctx context.Context, s store.Store, arts []article, nq int, rng *ra
 	var lat []time.Duration
 	for i := 0; i < 50; i++ {
 		from := time.Date(2015+rng.IntN(9), time.Month(1+rng.IntN(12)), 1, 0, 0, 0, 0, time.UTC)
-		f := store.Filter{Query: qs[i], Outlets: []string{outlets[rng.IntN(len(outlets))]}, From: from, To: from.AddDate(1, 0, 0)}
+		f := store.Filter{Query: qs[i%len(qs)], Outlets: []string{outlets[rng.IntN(len(outlets))]}, From: from, To: from.AddDate(1, 0, 0)}
 		t := time.Now()
 		if _, err := s.Search(ctx, f, store.Page{Limit: 20, Sort: store.SortDate}); err != nil {
 			log.Fatal(err)

@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newslens/newslens/document"
@@ -194,8 +196,9 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 		return nil, fmt.Errorf("put: %w", err)
 	}
 	defer st.close()
-	for _, doc := range docs {
-		r, err := s.putOne(ctx, tx, st, doc, now, &rows)
+	pre := precompute(docs)
+	for i, doc := range docs {
+		r, err := s.putOne(ctx, tx, st, doc, pre[i], now, &rows)
 		if err != nil {
 			return nil, fmt.Errorf("put %s: %w", docName(doc), err)
 		}
@@ -269,13 +272,56 @@ func (st *putStmts) close() {
 	}
 }
 
-func (s *DB) putOne(ctx context.Context, tx *sql.Tx, st *putStmts, doc *document.Document, now int64, rows *rowSet) (store.PutResult, error) {
-	if doc.Text == "" {
-		return store.PutResult{}, errors.New("document has no text")
+// prepared is the CPU-heavy part of storing a document, computed for a
+// whole batch in parallel before the (single-writer) transaction runs.
+type prepared struct {
+	canon, hash, id, outlet string
+	simhash                 uint64
+	fingerprinted           bool
+	body                    []byte
+	err                     error
+}
+
+func precompute(docs []*document.Document) []prepared {
+	out := make([]prepared, len(docs))
+	workers := min(runtime.GOMAXPROCS(0), len(docs))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(docs); i += workers {
+				d, p := docs[i], &out[i]
+				if d.Text == "" {
+					p.err = errors.New("document has no text")
+					continue
+				}
+				p.canon = store.CanonicalURL(d.URL)
+				p.hash = store.TextHash(d.Text)
+				p.id = document.NewID(p.canon, d.Text)
+				p.simhash, p.fingerprinted = store.SimHash(d.Text)
+				p.outlet = d.Outlet
+				if p.outlet == "" {
+					p.outlet = store.Outlet(d.URL)
+				}
+				// The body is encoded as it will be stored: with its id and outlet.
+				id, outlet := d.ID, d.Outlet
+				d.ID, d.Outlet = p.id, p.outlet
+				p.body, p.err = encodeBody(d)
+				d.ID, d.Outlet = id, outlet
+			}
+		}(w)
 	}
-	canon := store.CanonicalURL(doc.URL)
-	th := store.TextHash(doc.Text)
-	doc.ID = document.NewID(canon, doc.Text)
+	wg.Wait()
+	return out
+}
+
+func (s *DB) putOne(ctx context.Context, tx *sql.Tx, st *putStmts, doc *document.Document, pre prepared, now int64, rows *rowSet) (store.PutResult, error) {
+	if pre.err != nil {
+		return store.PutResult{}, pre.err
+	}
+	canon, th := pre.canon, pre.hash
+	doc.ID = pre.id
 	var r store.PutResult
 	err := st.identity.QueryRowContext(ctx, canon, th).Scan(&r.ID, &r.Version, &r.ClusterID)
 	if err == nil {
@@ -303,7 +349,7 @@ func (s *DB) putOne(ctx context.Context, tx *sql.Tx, st *putStmts, doc *document
 	// Near-duplicate clustering: join the cluster of the closest earlier
 	// document within NearDuplicateDistance bits.
 	r.ClusterID = r.ID
-	sh, ok := store.SimHash(doc.Text)
+	sh, ok := pre.simhash, pre.fingerprinted
 	var bands [store.SimHashBands]any
 	if ok {
 		b := store.Bands(sh)
@@ -331,15 +377,9 @@ func (s *DB) putOne(ctx context.Context, tx *sql.Tx, st *putStmts, doc *document
 			return r, err
 		}
 	}
-	outlet := doc.Outlet
-	if outlet == "" {
-		outlet = store.Outlet(doc.URL)
-	}
+	outlet := pre.outlet
 	doc.Outlet = outlet
-	body, err := encodeBody(doc)
-	if err != nil {
-		return r, err
-	}
+	body := pre.body
 	var pub, day any
 	if doc.Published != nil {
 		pub = doc.Published.Unix()
