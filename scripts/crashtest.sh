@@ -45,8 +45,17 @@ ingest() { exec "$work/newslens" ingest --db "$db" --only "$only" --batch 50 --p
 for i in $(seq 1 "$kills"); do
   ingest > "$work/reported.$i" 2> "$work/log.$i" &
   pid=$!
-  # a random point 2.0 to 24.9 s in: from model loading to late batches
-  sleep "$(( RANDOM % 23 + 2 )).$(( RANDOM % 10 ))"
+  # a random point while documents are being written: wait for the first
+  # durable batch (analyzers load first), then 0.1 to 15.9 s more. Kill 1
+  # strikes at a random moment of start-up instead.
+  if [ "$i" -gt 1 ]; then
+    for _ in $(seq 1 600); do
+      [ -s "$work/reported.$i" ] && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+  fi
+  sleep "$(( RANDOM % 16 )).$(( RANDOM % 10 + 1 ))"
   if kill -9 "$pid" 2>/dev/null; then
     wait "$pid" 2>/dev/null || true
     echo "crashtest: kill $i: killed ingest after $(wc -l < "$work/reported.$i") reported documents"
