@@ -74,11 +74,18 @@ func (s *scan) findAmounts() []document.Annotation {
 		var end int
 		var ok bool
 		raw := s.raw(i)
-		if cur, isSym := currencySymbols[raw]; isSym || currencyCodes[raw] {
-			if !isSym {
+		if cur, isSym := currencySymbols[raw]; isSym || currencyCodes[raw] || raw == "Rs" {
+			k := i + 1
+			switch {
+			case raw == "Rs": // "Rs 5,000", "Rs. 5,000"
+				cur = "INR"
+				if k < n && s.low[k] == "." {
+					k++
+				}
+			case !isSym:
 				cur = raw
 			}
-			a, end, ok = s.money(i, i+1, cur)
+			a, end, ok = s.money(i, k, cur)
 		} else if isDigitsToken(s.low[i]) || s.low[i] == "a" || s.low[i] == "an" || smallNumbers[s.low[i]] > 0 || vagueNumbers[s.low[i]] > 0 {
 			a, end, ok = s.numberAmount(i)
 			if !ok {
@@ -183,6 +190,11 @@ func (s *scan) numberAmount(i int) (document.Annotation, int, bool) {
 	}
 	if u, ok := units[next]; ok && num.digits {
 		end := num.end + 1
+		// "150 km/h"
+		if end+1 < n && s.low[end] == "/" && s.low[end+1] == "h" && (u == "km" || u == "m") {
+			u += "/h"
+			end += 2
+		}
 		// "square kilometres" is one unit
 		return s.quantity(first, num, end, u, approx), end, true
 	}

@@ -159,6 +159,10 @@ func (s *scan) findDates() []dateFig {
 				f.relation = r
 			}
 		}
+		// "Elections will be held on 5 November": the next one
+		if f.kind == dYearless && s.futureNear(i) {
+			f.future = true
+		}
 		// "by the end of March" in a sentence about what will or would
 		// happen is the next March
 		if f.kind == dYearless && (f.relation == "by" || f.relation == "until" || s.deadlineBefore(i)) && s.modalContext() {
@@ -383,6 +387,10 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 					return dateFig{span: sp(i + 2), kind: dOffset, unit: "day", off: off, res: "day", conf: 0.85}, i + 2, true
 				}
 			}
+			if u == "weekend" && w != "past" {
+				off := map[string]int{"last": -1, "next": 1, "this": 0}[w]
+				return dateFig{span: sp(i + 2), kind: dOffset, unit: "week", off: off, res: "week", conf: 0.8}, i + 2, true
+			}
 			switch u {
 			case "week", "month", "year":
 				if w == "past" {
@@ -404,7 +412,7 @@ func (s *scan) dateAt(i int) (dateFig, int, bool) {
 	}
 	if wd, ok := weekdays[w]; ok && s.isCap(i) {
 		f := dateFig{span: sp(i + 1), kind: dWeekday, wd: wd, res: "day", conf: 0.8}
-		f.future = s.futureContext()
+		f.future = s.futureNear(i)
 		// "Sunday, 3 September 2017", "Monday November 1" are one date:
 		// the written day wins
 		k := i + 1
@@ -891,4 +899,20 @@ func (s *scan) timeAt(i int) (string, int, bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// futureNear reports a future marker in the six tokens before token i, in
+// the same clause: "will be held on 5 November", "is scheduled for Friday".
+// A marker further away usually governs another verb ("will expand by 1.6
+// percent, less than forecast in July").
+func (s *scan) futureNear(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-6; k-- {
+		switch s.low[k] {
+		case "will", "'ll", "shall", "upcoming", "scheduled", "expected", "expect", "expects", "due", "planned", "plans", "set":
+			return true
+		case ",", ";", ".", "but", "than":
+			return false
+		}
+	}
+	return false
 }
