@@ -99,6 +99,9 @@ type token struct {
 	docCap, docLower   bool
 	docMaj             string // majority type of this word in the first pass (second pass only)
 	inParen            bool
+	// local is the row of Model.localW holding the summed weights of this
+	// word's localFeatures, or -1 (then they are looked up one by one).
+	local int32
 }
 
 // shapeOf maps letters to X/x, digits to d and keeps other characters,
@@ -248,6 +251,10 @@ func (m *Model) docTokens(sents [][]string) [][]token {
 			t.lower = strings.ToLower(w)
 			t.shape = internShape(shapes, w)
 			t.clus = m.clusterOf(w, t.lower)
+			t.local = -1
+			if k, ok := m.local[w]; ok {
+				t.local = k
+			}
 			t.inParen = depth > 0
 			switch w {
 			case "(":
@@ -291,7 +298,32 @@ func sentenceMostlyCaps(toks []token) bool {
 	return letters >= 2 && caps*10 >= letters*8
 }
 
-var clusNames = [...]string{"0", "1", "2"}
+// localFeatures appends the features that depend on the word form alone
+// (so their weights can be summed once per word; see Model.local).
+func localFeatures(dst []uint32, t *token) []uint32 {
+	dst = append(dst, hStart(fBias), h1(fWord, t.word), h1(fLower, t.lower), h1(fShape, t.shape))
+	for n, tp := range [4]byte{fPre1, fPre2, fPre3, fPre4} {
+		if p, ok := prefix(t.lower, n+1); ok && len(p) < len(t.lower) {
+			dst = append(dst, h1(tp, p))
+		}
+	}
+	for n, tp := range [4]byte{fSuf1, fSuf2, fSuf3, fSuf4} {
+		if s, ok := suffix(t.lower, n+1); ok && len(s) < len(t.lower) {
+			dst = append(dst, h1(tp, s))
+		}
+	}
+	ln := len(t.word)
+	if ln > 10 {
+		ln = 10
+	}
+	dst = append(dst, hInt(fLen, ln))
+	for k, tp := range [3]byte{fClus0, fClus1, fClus2} {
+		if t.clus[k] != 0 {
+			dst = append(dst, hInt(tp, int(t.clus[k])))
+		}
+	}
+	return dst
+}
 
 // features appends the feature hashes of token i to dst.
 func features(dst []uint32, toks []token, i int, capsSent bool) []uint32 {
@@ -320,11 +352,10 @@ func features(dst []uint32, toks []token, i int, capsSent bool) []uint32 {
 		}
 		return toks[j].shape
 	}
+	if t.local < 0 {
+		dst = localFeatures(dst, t)
+	}
 	dst = append(dst,
-		hStart(fBias),
-		h1(fWord, t.word),
-		h1(fLower, t.lower),
-		h1(fShape, t.shape),
 		h1(fPrevLower, lw(i-1)),
 		h1(fNextLower, lw(i+1)),
 		h1(fPrev2Lower, lw(i-2)),
@@ -337,31 +368,11 @@ func features(dst []uint32, toks []token, i int, capsSent bool) []uint32 {
 		h2(fPrevLowerShape, lw(i-1), t.shape),
 		h2(fShapeNextLower, t.shape, lw(i+1)),
 	)
-	for n, tp := range [4]byte{fPre1, fPre2, fPre3, fPre4} {
-		if p, ok := prefix(t.lower, n+1); ok && len(p) < len(t.lower) {
-			dst = append(dst, h1(tp, p))
-		}
-	}
-	for n, tp := range [4]byte{fSuf1, fSuf2, fSuf3, fSuf4} {
-		if s, ok := suffix(t.lower, n+1); ok && len(s) < len(t.lower) {
-			dst = append(dst, h1(tp, s))
-		}
-	}
-	ln := len(t.word)
-	if ln > 10 {
-		ln = 10
-	}
-	dst = append(dst, hInt(fLen, ln))
 	if i == 0 {
 		dst = append(dst, h1(fInitial, t.shape))
 	}
 	if capsSent {
 		dst = append(dst, h1(fCapsSent, t.shape))
-	}
-	for k, tp := range [3]byte{fClus0, fClus1, fClus2} {
-		if t.clus[k] != 0 {
-			dst = append(dst, hInt(tp, int(t.clus[k])))
-		}
 	}
 	if p := get(i - 1); p != nil && p.clus[1] != 0 {
 		dst = append(dst, hInt(fClusPrev, int(p.clus[1])))

@@ -123,6 +123,11 @@ type Model struct {
 	temp float32
 
 	clusters map[string][3]uint16
+	// local and localW cache, for every word of the cluster table, the sum
+	// of its localFeatures' weight rows: most running words are in the
+	// table, and one lookup then replaces ~16 (built by buildLocal).
+	local  map[string]int32
+	localW []float32
 	gaz      map[string]string // lower-case word sequence → type
 	gazMax   int               // longest gazetteer entry in words
 
@@ -212,6 +217,11 @@ func (m *Model) emissions(b *buffers, toks []token) {
 		b.feats = features(b.feats[:0], toks, i, caps)
 		row := b.score[i*nLabels : (i+1)*nLabels : (i+1)*nLabels]
 		if !two {
+			if lk := toks[i].local; lk >= 0 {
+				for l, v := range m.localW[int(lk)*nLabels : int(lk)*nLabels+nLabels] {
+					row[l] += v
+				}
+			}
 			for _, f := range b.feats {
 				if k, ok := m.fast.get(f); ok {
 					w := m.w[int(k)*nLabels : int(k)*nLabels+nLabels : int(k)*nLabels+nLabels]
@@ -223,6 +233,15 @@ func (m *Model) emissions(b *buffers, toks []token) {
 			continue
 		}
 		row1 := b.score1[i*nLabels : (i+1)*nLabels : (i+1)*nLabels]
+		if lk := toks[i].local; lk >= 0 {
+			base := int(lk) * 2 * nLabels
+			for l, v := range m.localW[base : base+nLabels] {
+				row[l] += v
+			}
+			for l, v := range m.localW[base+nLabels : base+2*nLabels] {
+				row1[l] += v
+			}
+		}
 		for _, f := range b.feats {
 			if k, ok := m.fast.get(f); ok {
 				base := int(k) * 2 * nLabels
@@ -682,6 +701,7 @@ func Load(r io.Reader) (*Model, error) {
 	if err != nil || ng > 1<<24 {
 		return nil, fmt.Errorf("ner model gazetteer count: %v", err)
 	}
+	m.buildLocal()
 	m.gaz = make(map[string]string, ng)
 	for i := 0; i < int(ng); i++ {
 		name, err := getString(br)
@@ -703,6 +723,31 @@ func (m *Model) rowStride() int {
 		return nLabels
 	}
 	return m.stride
+}
+
+// buildLocal fills the per-word local weight cache (see Model.local).
+func (m *Model) buildLocal() {
+	stride := m.rowStride()
+	m.local = make(map[string]int32, len(m.clusters))
+	m.localW = make([]float32, 0, len(m.clusters)*stride)
+	var feats []uint32
+	for w, c := range m.clusters {
+		t := token{word: w, lower: strings.ToLower(w), shape: shapeOf(w), clus: c}
+		if plainWord(w) != w {
+			continue
+		}
+		feats = localFeatures(feats[:0], &t)
+		row := len(m.localW)
+		m.localW = append(m.localW, make([]float32, stride)...)
+		for _, f := range feats {
+			if k, ok := m.fast.get(f); ok {
+				for l, v := range m.w[int(k)*stride : int(k)*stride+stride] {
+					m.localW[row+l] += v
+				}
+			}
+		}
+		m.local[w] = int32(row / stride)
+	}
 }
 
 // buildFast builds the tagging index from m.index.
