@@ -2,6 +2,8 @@ package tone
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,4 +192,73 @@ func cpuSeconds() float64 {
 		return 0
 	}
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// TestNewsMTSCReference scores sentence tone against NewsMTSC dev-mt, whose
+// labels are the sentiment toward a person in the sentence (2 negative, 4
+// neutral, 6 positive). Lexicon tone is not target-dependent, so this is a
+// reference point, not a task the analyzer solves; it must beat the
+// majority-class macro-F1 (about 0.2).
+func TestNewsMTSCReference(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "shared", "data", "portrayal", "newsmtsc", "dev_mt.jsonl"))
+	if err != nil {
+		t.Skip("NewsMTSC not found")
+	}
+	defer f.Close()
+	a := newAnalyzer(t)
+	var conf [3][3]float64 // [gold][pred]: 0 neg, 1 neutral, 2 pos
+	dec := json.NewDecoder(f)
+	for {
+		var rec struct {
+			Sentence string `json:"sentence_normalized"`
+			Targets  []struct {
+				Polarity float64 `json:"polarity"`
+			} `json:"targets"`
+		}
+		if err := dec.Decode(&rec); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Targets) == 0 {
+			continue
+		}
+		g := 1
+		switch {
+		case rec.Targets[0].Polarity < 4:
+			g = 0
+		case rec.Targets[0].Polarity > 4:
+			g = 2
+		}
+		s := score(t, a, rec.Sentence)
+		p := 1
+		switch {
+		case s.Score <= -0.05:
+			p = 0
+		case s.Score >= 0.05:
+			p = 2
+		}
+		conf[g][p]++
+	}
+	var f1s, correct, total float64
+	for c := 0; c < 3; c++ {
+		tp, fp, fn := conf[c][c], 0.0, 0.0
+		for o := 0; o < 3; o++ {
+			if o != c {
+				fp += conf[o][c]
+				fn += conf[c][o]
+			}
+			total += conf[c][o]
+		}
+		correct += tp
+		if tp > 0 {
+			p, r := tp/(tp+fp), tp/(tp+fn)
+			f1s += 2 * p * r / (p + r)
+		}
+	}
+	macro := f1s / 3
+	t.Logf("NewsMTSC dev-mt: %v sentences, accuracy %.3f, macro-F1 %.3f, confusion %v", total, correct/total, macro, conf)
+	if macro < 0.3 {
+		t.Errorf("macro-F1 %.3f", macro)
+	}
 }
