@@ -128,8 +128,8 @@ type Model struct {
 	// table, and one lookup then replaces ~16 (built by buildLocal).
 	local  map[string]int32
 	localW []float32
-	gaz      map[string]string // lower-case word sequence → type
-	gazMax   int               // longest gazetteer entry in words
+	gaz    map[string]string // lower-case word sequence → type
+	gazMax int               // longest gazetteer entry in words
 
 	// TwoPass adds the document-majority feature from a first pass.
 	twoPass bool
