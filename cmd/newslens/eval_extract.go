@@ -22,13 +22,14 @@ func runEvalExtract(ctx context.Context, e env) error {
 	pages := fs.Bool("pages", false, "include per-page scores (with --json)")
 	workers := fs.Int("workers", 0, "pages extracted at once (default: number of CPUs)")
 	fallback := fs.Bool("fallback", false, "enable trafilatura's readability/domdistiller fallback")
-	focus := fs.String("focus", "", "trafilatura focus: recall (default), balanced or precision")
+	focus := fs.String("focus", "", "force one trafilatura focus: recall, balanced or precision (default: recall checked against precision)")
+	single := fs.Bool("single", false, "one trafilatura pass (recall) instead of two")
 	dedup := fs.Bool("dedup", false, "trafilatura deduplication")
 	noTables := fs.Bool("exclude-tables", false, "leave tables out")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	x := extract.New(extract.Options{Fallback: *fallback, Focus: *focus, Deduplicate: *dedup, ExcludeTables: *noTables})
+	x := extract.New(extract.Options{Fallback: *fallback, Focus: *focus, Single: *single, Deduplicate: *dedup, ExcludeTables: *noTables})
 	fn := func(ctx context.Context, id, url string, html []byte) (string, error) {
 		doc, err := x.Extract(ctx, input.Record{Name: id, URL: url, Format: input.FormatHTML, Content: html})
 		if err != nil {
