@@ -31,6 +31,7 @@ type serveConfig struct {
 	tokenFile string
 	logLevel  string
 	workers   int
+	index     string
 }
 
 func runServe(ctx context.Context, e env) error {
@@ -43,6 +44,7 @@ func runServe(ctx context.Context, e env) error {
 	fs.StringVar(&c.tokenFile, "token-file", "", "file holding the bearer token that enables writes (or set $NEWSLENS_TOKEN)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&c.workers, "workers", 0, "documents analysed at once (default: number of CPUs)")
+	fs.StringVar(&c.index, "index", "memory", "read path: memory (an index loaded from the store at start) or store (query the store)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: newslens serve [flags]")
 		fs.PrintDefaults()
@@ -75,7 +77,10 @@ func runServe(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	corpus, closeCorpus, err := openCorpus(ctx, c.db, c.demo)
+	if c.index != "memory" && c.index != "store" {
+		return fmt.Errorf("%w: --index must be memory or store", errUsage)
+	}
+	corpus, load, closeCorpus, err := openCorpus(ctx, c.db, c.demo, c.index)
 	if err != nil {
 		return err
 	}
@@ -93,17 +98,21 @@ func runServe(ctx context.Context, e env) error {
 
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
+	// Not ready until the index is loaded and the demo (if asked) stored.
 	loaded := make(chan error, 1)
-	if c.demo {
-		srv.SetReady(false)
-		go func() {
-			err := loadDemo(loadCtx, p, corpus, log)
-			srv.SetReady(true)
-			loaded <- err
-		}()
-	} else {
-		loaded <- nil
-	}
+	srv.SetReady(false)
+	go func() {
+		start := time.Now()
+		n, err := load(loadCtx)
+		if err == nil {
+			log.Info("index loaded", "documents", n, "seconds", time.Since(start).Seconds())
+			if c.demo {
+				err = loadDemo(loadCtx, p, corpus, log)
+			}
+		}
+		srv.SetReady(err == nil)
+		loaded <- err
+	}()
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -134,13 +143,15 @@ func runServe(ctx context.Context, e env) error {
 	return nil
 }
 
-// openCorpus opens the configured corpus: ":memory:" keeps it in memory,
-// anything else goes to store/dial (a SQLite path or a postgres:// URL). With
-// --demo and no --db, the demo gets its own SQLite file in the user's cache
-// directory, so it is analysed once and reused.
-func openCorpus(ctx context.Context, db string, isDemo bool) (server.Corpus, func(), error) {
+// openCorpus opens the configured corpus: ":memory:" keeps it in memory
+// only; anything else goes to store/dial (a SQLite path or a postgres://
+// URL). With --demo and no --db, the demo gets its own SQLite file in the
+// user's cache directory, so it is analysed once and reused. load fills the
+// read index, if there is one.
+func openCorpus(ctx context.Context, db string, isDemo bool, index string) (server.Corpus, func(context.Context) (int, error), func(), error) {
+	noLoad := func(context.Context) (int, error) { return 0, nil }
 	if db == ":memory:" {
-		return memcorpus.New(), func() {}, nil
+		return memcorpus.New(), noLoad, func() {}, nil
 	}
 	if db == "" && isDemo {
 		dir, err := os.UserCacheDir()
@@ -149,15 +160,19 @@ func openCorpus(ctx context.Context, db string, isDemo bool) (server.Corpus, fun
 		}
 		dir = filepath.Join(dir, "newslens")
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, nil, fmt.Errorf("demo store directory: %w", err)
+			return nil, nil, nil, fmt.Errorf("demo store directory: %w", err)
 		}
 		db = filepath.Join(dir, "demo.db")
 	}
 	st, err := dial.Open(ctx, db)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return storecorpus.New(st, 0), func() { st.Close() }, nil
+	if index == "store" {
+		return storecorpus.New(st, 0), noLoad, func() { st.Close() }, nil
+	}
+	idx := storecorpus.NewIndexed(st)
+	return idx, idx.Load, func() { st.Close() }, nil
 }
 
 // loadDemo analyses and stores the demo corpus unless the corpus already

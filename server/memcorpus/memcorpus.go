@@ -30,17 +30,86 @@ var _ server.Corpus = (*Corpus)(nil)
 type Corpus struct {
 	mu    sync.RWMutex
 	docs  map[string]*entry
-	order []*entry            // newest first; rebuilt lazily
-	index map[string][]*entry // folded word -> documents containing it
+	order []*entry             // newest first; rebuilt lazily
+	index map[string][]posting // folded word -> documents containing it
 	dirty bool
-	stats *server.Stats // cached until the next write
+	// Facet values are interned to small ints so counting facets over
+	// thousands of matches is array increments, not map updates.
+	fx [nFacets]*interner
+	// Cached until the next write.
+	stats    *server.Stats
+	entities []server.EntitySummary
+	places   []server.PlaceSummary
+}
+
+// Facets, in the order of server.FacetNames.
+const (
+	fOutlet = iota
+	fEntity
+	fPlace
+	fSpeaker
+	fTechnique
+	fDate
+	nFacets
+)
+
+// interner maps the values of one facet to ids, with each value's display
+// label and the documents that have it (its posting list).
+type interner struct {
+	ids    map[string]int32
+	vals   []string
+	labels []string
+	post   [][]*entry
+}
+
+func newInterner() *interner { return &interner{ids: map[string]int32{}} }
+
+func (in *interner) add(v, label string, e *entry) int32 {
+	id, ok := in.ids[v]
+	if !ok {
+		id = int32(len(in.vals))
+		in.ids[v] = id
+		in.vals = append(in.vals, v)
+		in.labels = append(in.labels, label)
+		in.post = append(in.post, nil)
+	}
+	in.post[id] = append(in.post[id], e)
+	return id
+}
+
+func (in *interner) remove(id int32, e *entry) {
+	list := in.post[id]
+	for i, x := range list {
+		if x == e {
+			in.post[id] = append(list[:i:i], list[i+1:]...)
+			return
+		}
+	}
+}
+
+// posting returns the documents with facet value v.
+func (in *interner) posting(v string) []*entry {
+	id, ok := in.ids[v]
+	if !ok {
+		return nil
+	}
+	return in.post[id]
 }
 
 type entry struct {
 	doc   *document.Document
 	sum   server.DocSummary
 	facts facts
-	words map[string]int // folded word -> frequency
+	terms []string // the document's distinct folded words, to unindex it
+	fv    [nFacets][]int32
+}
+
+// posting is a document containing a word, with the word's frequency in it.
+// Keeping frequencies here rather than a map per document keeps the heap
+// small, which keeps garbage collection cheap on large corpora.
+type posting struct {
+	e  *entry
+	tf int32
 }
 
 // facts are the facet values of one document.
@@ -60,7 +129,39 @@ type facts struct {
 
 // New returns an empty corpus.
 func New() *Corpus {
-	return &Corpus{docs: map[string]*entry{}, index: map[string][]*entry{}}
+	c := &Corpus{docs: map[string]*entry{}, index: map[string][]posting{}}
+	for i := range c.fx {
+		c.fx[i] = newInterner()
+	}
+	return c
+}
+
+// internFacets records e's facet values; c.mu must be held for writing.
+func (c *Corpus) internFacets(e *entry) {
+	f := &e.facts
+	if e.doc.Outlet != "" {
+		e.fv[fOutlet] = []int32{c.fx[fOutlet].add(e.doc.Outlet, e.doc.Outlet, e)}
+	}
+	if f.month != "" {
+		e.fv[fDate] = []int32{c.fx[fDate].add(f.month, f.month, e)}
+	}
+	for id := range f.entities {
+		e.fv[fEntity] = append(e.fv[fEntity], c.fx[fEntity].add(id, f.entityInfo[id].Name, e))
+	}
+	for id := range f.places {
+		e.fv[fPlace] = append(e.fv[fPlace], c.fx[fPlace].add(id, f.placeInfo[id].Name, e))
+	}
+	for sp := range f.speakers {
+		e.fv[fSpeaker] = append(e.fv[fSpeaker], c.fx[fSpeaker].add(sp, sp, e))
+	}
+	for t := range f.techniques {
+		e.fv[fTechnique] = append(e.fv[fTechnique], c.fx[fTechnique].add(t, t, e))
+	}
+}
+
+func (c *Corpus) invalidate() {
+	c.dirty = true
+	c.stats, c.entities, c.places = nil, nil, nil
 }
 
 // Get implements server.Corpus.
@@ -80,27 +181,37 @@ func (c *Corpus) Put(ctx context.Context, doc *document.Document) error {
 	if doc.ID == "" {
 		doc.ID = document.NewID(doc.URL, doc.Text)
 	}
-	e := &entry{doc: doc, facts: extractFacts(doc), words: wordCounts(doc)}
+	e := &entry{doc: doc, facts: extractFacts(doc)}
 	e.sum = summary(doc)
+	counts := wordCounts(doc)
+	e.terms = make([]string, 0, len(counts))
+	for w := range counts {
+		e.terms = append(e.terms, w)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.docs[doc.ID]; ok {
 		c.unindex(old)
 	}
 	c.docs[doc.ID] = e
-	for w := range e.words {
-		c.index[w] = append(c.index[w], e)
+	for w, n := range counts {
+		c.index[w] = append(c.index[w], posting{e, int32(n)})
 	}
-	c.dirty = true
-	c.stats = nil
+	c.internFacets(e)
+	c.invalidate()
 	return nil
 }
 
 func (c *Corpus) unindex(e *entry) {
-	for w := range e.words {
+	for f, ids := range e.fv {
+		for _, id := range ids {
+			c.fx[f].remove(id, e)
+		}
+	}
+	for _, w := range e.terms {
 		list := c.index[w]
 		for i, x := range list {
-			if x == e {
+			if x.e == e {
 				list = append(list[:i:i], list[i+1:]...)
 				break
 			}
@@ -123,8 +234,7 @@ func (c *Corpus) Delete(ctx context.Context, id string) error {
 	}
 	c.unindex(e)
 	delete(c.docs, id)
-	c.dirty = true
-	c.stats = nil
+	c.invalidate()
 	return nil
 }
 
@@ -240,75 +350,101 @@ func nextCursor(off, limit, n int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(off+limit)))
 }
 
+type scored struct {
+	e *entry
+	s float64
+}
+
 // Search implements server.Corpus.
 func (c *Corpus) Search(ctx context.Context, q server.SearchRequest) (*server.SearchResult, error) {
 	terms := queryTerms(q.Query)
-	var cands []*entry
-	scores := map[*entry]float64{}
+	var cands []scored
+	byDate := q.Sort == "date" || len(terms) == 0
+	all := c.sorted()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	if len(terms) == 0 {
-		cands = c.sorted()
+		// Start from the smallest posting list of the filter, if any.
+		var from []*entry
+		narrowed := false
+		for f, v := range map[int]string{fOutlet: q.Outlet, fEntity: q.Entity, fPlace: q.Place, fSpeaker: q.Speaker, fTechnique: q.Technique} {
+			if v == "" {
+				continue
+			}
+			p := c.fx[f].posting(v)
+			if !narrowed || len(p) < len(from) {
+				from, narrowed = p, true
+			}
+		}
+		if !narrowed {
+			from = all
+			byDate = false // already newest first
+		}
+		cands = make([]scored, 0, len(from))
+		for _, e := range from {
+			cands = append(cands, scored{e: e})
+		}
 	} else {
-		c.mu.RLock()
 		n := float64(len(c.docs))
-		// Intersect, starting from the rarest term.
-		lists := make([][]*entry, len(terms))
+		// Intersect, starting from the rarest term; tfs[i] holds each
+		// candidate's frequency of term i.
+		order := make([]int, len(terms))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(a, b int) bool { return len(c.index[terms[order[a]]]) < len(c.index[terms[order[b]]]) })
+		first := c.index[terms[order[0]]]
+		tfs := make([]map[*entry]int32, len(terms))
+		for _, i := range order[1:] {
+			m := make(map[*entry]int32, len(c.index[terms[i]]))
+			for _, p := range c.index[terms[i]] {
+				m[p.e] = p.tf
+			}
+			tfs[i] = m
+		}
+		idf := make([]float64, len(terms))
 		for i, t := range terms {
-			lists[i] = c.index[t]
+			idf[i] = math.Log(1 + n/float64(max(1, len(c.index[t]))))
 		}
-		sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
-		if len(lists[0]) > 0 {
-			set := map[*entry]bool{}
-			for _, e := range lists[0] {
-				set[e] = true
-			}
-			for _, l := range lists[1:] {
-				next := map[*entry]bool{}
-				for _, e := range l {
-					if set[e] {
-						next[e] = true
-					}
+		cands = make([]scored, 0, len(first))
+	next:
+		for _, p := range first {
+			sc := idf[order[0]] * (1 + math.Log(float64(p.tf)))
+			for _, i := range order[1:] {
+				tf, ok := tfs[i][p.e]
+				if !ok {
+					continue next
 				}
-				set = next
+				sc += idf[i] * (1 + math.Log(float64(tf)))
 			}
-			for e := range set {
-				var s float64
-				for _, t := range terms {
-					idf := math.Log(1 + n/float64(len(c.index[t])))
-					s += idf * (1 + math.Log(float64(e.words[t])))
-				}
-				// Normalise by length so long articles do not win by size.
-				s /= math.Sqrt(float64(1 + len(e.doc.Text)/1000))
-				scores[e] = s
-				cands = append(cands, e)
-			}
-		}
-		c.mu.RUnlock()
-	}
-	var matched []*entry
-	for _, e := range cands {
-		if match(e, q.Filter) {
-			matched = append(matched, e)
+			// Normalise by length so long articles do not win by size.
+			sc /= math.Sqrt(float64(1 + len(p.e.doc.Text)/1000))
+			cands = append(cands, scored{p.e, sc})
 		}
 	}
-	if len(terms) > 0 {
-		if q.Sort == "date" {
-			sort.Slice(matched, func(i, j int) bool { return newer(matched[i], matched[j]) })
-		} else {
-			sort.Slice(matched, func(i, j int) bool {
-				if scores[matched[i]] != scores[matched[j]] {
-					return scores[matched[i]] > scores[matched[j]]
-				}
-				return newer(matched[i], matched[j])
-			})
+	matched := cands[:0]
+	for _, x := range cands {
+		if match(x.e, q.Filter) {
+			matched = append(matched, x)
 		}
+	}
+	if byDate {
+		sort.Slice(matched, func(i, j int) bool { return newer(matched[i].e, matched[j].e) })
+	} else if len(terms) > 0 {
+		sort.Slice(matched, func(i, j int) bool {
+			if matched[i].s != matched[j].s {
+				return matched[i].s > matched[j].s
+			}
+			return newer(matched[i].e, matched[j].e)
+		})
 	}
 	off, limit, err := window(q.PageRequest, len(matched))
 	if err != nil {
 		return nil, err
 	}
-	res := &server.SearchResult{Total: len(matched), Facets: facets(matched)}
-	for _, e := range matched[off:min(off+limit, len(matched))] {
-		res.Hits = append(res.Hits, server.Hit{DocSummary: e.sum, Score: scores[e], Snippets: snippets(e.doc.Text, terms, 2)})
+	res := &server.SearchResult{Total: len(matched), Facets: c.facets(matched)}
+	for _, x := range matched[off:min(off+limit, len(matched))] {
+		res.Hits = append(res.Hits, server.Hit{DocSummary: x.e.sum, Score: x.s, Snippets: snippets(x.e.doc.Text, terms, 2)})
 	}
 	res.Next = nextCursor(off, limit, len(matched))
 	return res, nil
@@ -347,49 +483,44 @@ func match(e *entry, f server.Filter) bool {
 
 const facetLimit = 10
 
-func facets(es []*entry) map[string][]server.FacetCount {
-	counts := map[string]map[string]int{}
-	labels := map[string]string{}
-	for _, n := range server.FacetNames {
-		counts[n] = map[string]int{}
-	}
-	for _, e := range es {
-		if e.doc.Outlet != "" {
-			counts[server.FacetOutlet][e.doc.Outlet]++
-		}
-		if e.facts.month != "" {
-			counts[server.FacetDate][e.facts.month]++
-		}
-		for id := range e.facts.entities {
-			counts[server.FacetEntity][id]++
-			labels["e:"+id] = e.facts.entityInfo[id].Name
-		}
-		for id := range e.facts.places {
-			counts[server.FacetPlace][id]++
-			labels["p:"+id] = e.facts.placeInfo[id].Name
-		}
-		for s := range e.facts.speakers {
-			counts[server.FacetSpeaker][s]++
-		}
-		for t := range e.facts.techniques {
-			counts[server.FacetTechnique][t]++
-		}
-	}
+// facets counts the documents per facet value over es; c.mu must be held.
+func (c *Corpus) facets(es []scored) map[string][]server.FacetCount {
 	out := map[string][]server.FacetCount{}
-	for name, m := range counts {
-		fc := top(m, facetLimit)
-		for i := range fc {
-			switch name {
-			case server.FacetEntity:
-				fc[i].Label = labels["e:"+fc[i].Value]
-			case server.FacetPlace:
-				fc[i].Label = labels["p:"+fc[i].Value]
+	for f := 0; f < nFacets; f++ {
+		in := c.fx[f]
+		counts := make([]int32, len(in.vals))
+		for _, x := range es {
+			for _, id := range x.e.fv[f] {
+				counts[id]++
 			}
 		}
-		if name == server.FacetDate {
+		var fc []server.FacetCount
+		for id, n := range counts {
+			if n > 0 {
+				fc = append(fc, server.FacetCount{Value: in.vals[id], Count: int(n)})
+			}
+		}
+		sort.Slice(fc, func(i, j int) bool {
+			if fc[i].Count != fc[j].Count {
+				return fc[i].Count > fc[j].Count
+			}
+			return fc[i].Value < fc[j].Value
+		})
+		if len(fc) > facetLimit {
+			fc = fc[:facetLimit]
+		}
+		for i := range fc {
+			if f == fEntity || f == fPlace {
+				fc[i].Label = in.labels[in.ids[fc[i].Value]]
+			}
+		}
+		if f == fDate {
 			sort.Slice(fc, func(i, j int) bool { return fc[i].Value < fc[j].Value })
 		}
-		out[name] = fc
+		if fc == nil {
+			fc = []server.FacetCount{}
+		}
+		out[server.FacetNames[f]] = fc
 	}
 	return out
 }
@@ -502,59 +633,83 @@ func (c *Corpus) Stats(ctx context.Context) (*server.Stats, error) {
 	return st, nil
 }
 
+// entityList returns every entity, most mentioned first, cached until the
+// next write.
 func (c *Corpus) entityList() []server.EntitySummary {
-	m := map[string]*server.EntitySummary{}
-	for _, e := range c.sorted() {
-		for id, n := range e.facts.entities {
-			s, ok := m[id]
-			if !ok {
-				info := e.facts.entityInfo[id]
-				s = &server.EntitySummary{ID: id, Name: info.Name, Type: info.Type}
-				m[id] = s
-			}
-			s.Mentions += n
-			s.Documents++
+	c.mu.RLock()
+	if l := c.entities; l != nil {
+		c.mu.RUnlock()
+		return l
+	}
+	in := c.fx[fEntity]
+	out := make([]server.EntitySummary, 0, len(in.vals))
+	for id, v := range in.vals {
+		docs := in.post[id]
+		if len(docs) == 0 {
+			continue
 		}
+		s := server.EntitySummary{ID: v, Name: in.labels[id], Type: docs[0].facts.entityInfo[v].Type, Documents: len(docs)}
+		for _, e := range docs {
+			s.Mentions += e.facts.entities[v]
+		}
+		out = append(out, s)
 	}
-	out := make([]server.EntitySummary, 0, len(m))
-	for _, s := range m {
-		out = append(out, *s)
-	}
+	c.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Mentions != out[j].Mentions {
 			return out[i].Mentions > out[j].Mentions
 		}
 		return out[i].ID < out[j].ID
 	})
+	c.mu.Lock()
+	c.entities = out
+	c.mu.Unlock()
 	return out
 }
 
+// placeList returns every place, most mentioned first, cached until the
+// next write.
 func (c *Corpus) placeList() []server.PlaceSummary {
-	m := map[string]*server.PlaceSummary{}
-	for _, e := range c.sorted() {
-		for id, n := range e.facts.places {
-			s, ok := m[id]
-			if !ok {
-				info := e.facts.placeInfo[id]
-				s = &info
-				s.Mentions, s.Documents = 0, 0
-				m[id] = s
-			}
-			s.Mentions += n
-			s.Documents++
+	c.mu.RLock()
+	if l := c.places; l != nil {
+		c.mu.RUnlock()
+		return l
+	}
+	in := c.fx[fPlace]
+	out := make([]server.PlaceSummary, 0, len(in.vals))
+	for id, v := range in.vals {
+		docs := in.post[id]
+		if len(docs) == 0 {
+			continue
 		}
+		s := docs[0].facts.placeInfo[v]
+		s.Mentions, s.Documents = 0, len(docs)
+		for _, e := range docs {
+			s.Mentions += e.facts.places[v]
+		}
+		out = append(out, s)
 	}
-	out := make([]server.PlaceSummary, 0, len(m))
-	for _, s := range m {
-		out = append(out, *s)
-	}
+	c.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Mentions != out[j].Mentions {
 			return out[i].Mentions > out[j].Mentions
 		}
 		return out[i].ID < out[j].ID
 	})
+	c.mu.Lock()
+	c.places = out
+	c.mu.Unlock()
 	return out
+}
+
+// postingByDate returns a copy of the documents with a facet value, newest
+// first.
+func (c *Corpus) postingByDate(f int, v string) []*entry {
+	c.mu.RLock()
+	list := append([]*entry(nil), c.fx[f].posting(v)...)
+	c.mu.RUnlock()
+	sort.Slice(list, func(i, j int) bool { return newer(list[i], list[j]) })
+	return list
 }
 
 func page[T any](all []T, p server.PageRequest) (server.Page[T], error) {
@@ -579,11 +734,13 @@ func (c *Corpus) Places(ctx context.Context, p server.PageRequest) (server.Page[
 // Outlets implements server.Corpus, largest first.
 func (c *Corpus) Outlets(ctx context.Context, p server.PageRequest) (server.Page[server.OutletSummary], error) {
 	m := map[string]int{}
-	for _, e := range c.sorted() {
-		if e.doc.Outlet != "" {
-			m[e.doc.Outlet]++
+	c.mu.RLock()
+	for id, v := range c.fx[fOutlet].vals {
+		if n := len(c.fx[fOutlet].post[id]); n > 0 {
+			m[v] = n
 		}
 	}
+	c.mu.RUnlock()
 	var out []server.OutletSummary
 	for _, fc := range top(m, 0) {
 		out = append(out, server.OutletSummary{Name: fc.Value, Documents: fc.Count})
@@ -599,17 +756,8 @@ func (c *Corpus) Entity(ctx context.Context, id string) (*server.EntityDetail, e
 	timeline, outlets, co := map[string]int{}, map[string]int{}, map[string]int{}
 	names := map[string]string{}
 	aliases := map[string]bool{}
-	for _, e := range c.sorted() {
+	for _, e := range c.postingByDate(fEntity, id) {
 		n := e.facts.entities[id]
-		speaks := false
-		for _, q := range e.facts.quotes {
-			if e.facts.speakerIDs[q.Speaker] == id {
-				speaks = true
-			}
-		}
-		if n == 0 && !speaks {
-			continue
-		}
 		if d.ID == "" {
 			info := e.facts.entityInfo[id]
 			d.EntitySummary = server.EntitySummary{ID: id, Name: info.Name, Type: info.Type}
@@ -679,11 +827,8 @@ func (c *Corpus) Place(ctx context.Context, id string) (*server.PlaceDetail, err
 	timeline, outlets, co := map[string]int{}, map[string]int{}, map[string]int{}
 	names := map[string]string{}
 	aliases := map[string]bool{}
-	for _, e := range c.sorted() {
+	for _, e := range c.postingByDate(fPlace, id) {
 		n := e.facts.places[id]
-		if n == 0 {
-			continue
-		}
 		if d.ID == "" {
 			d.PlaceSummary = e.facts.placeInfo[id]
 			d.Mentions, d.PlaceSummary.Documents = 0, 0
@@ -731,10 +876,7 @@ func (c *Corpus) Place(ctx context.Context, id string) (*server.PlaceDetail, err
 func (c *Corpus) Outlet(ctx context.Context, name string) (*server.OutletDetail, error) {
 	d := &server.OutletDetail{OutletSummary: server.OutletSummary{Name: name}}
 	volume, tech, speakers, cites := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-	for _, e := range c.sorted() {
-		if e.doc.Outlet != name {
-			continue
-		}
+	for _, e := range c.postingByDate(fOutlet, name) {
 		d.OutletSummary.Documents++
 		if e.facts.month != "" {
 			volume[e.facts.month]++

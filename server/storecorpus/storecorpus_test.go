@@ -115,3 +115,31 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("delete: %v", err)
 	}
 }
+
+func TestIndexed(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "i.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c := storecorpus.NewIndexed(st)
+	for _, d := range servertest.Docs() {
+		if err := c.Put(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A second index over the same store loads what the first wrote.
+	c2 := storecorpus.NewIndexed(st)
+	n, err := c2.Load(ctx)
+	if err != nil || n != 4 {
+		t.Fatalf("loaded %d documents, %v", n, err)
+	}
+	res, err := c2.Search(ctx, server.SearchRequest{Query: "minister"})
+	if err != nil || res.Total != 2 {
+		t.Fatalf("search after load: %+v %v", res, err)
+	}
+	if _, err := c2.Place(ctx, "170794"); err != nil {
+		t.Error(err)
+	}
+}
