@@ -74,3 +74,7 @@ func TestConformance(t *testing.T) {
 	testDSN(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func BenchmarkPut(b *testing.B) {
+	storetest.BenchPut(b, openTemp(b))
+}

@@ -43,3 +43,12 @@ func TestReopen(t *testing.T) {
 		t.Errorf("after reopen Count = %d, %v", n, err)
 	}
 }
+
+func BenchmarkPut(b *testing.B) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchPut(b, s)
+}

@@ -593,3 +593,28 @@ func testConcurrentPut(t *testing.T, s store.Store) {
 		t.Errorf("Count = %d after concurrent identical puts, want 10", n)
 	}
 }
+
+// BenchPut measures Put throughput in documents per second: batches of
+// 100 analysed documents (the suite's three articles with their
+// annotations, each under its own URL, so nothing deduplicates).
+func BenchPut(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	base := corpus()
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		batch := make([]*document.Document, 100)
+		for j := range batch {
+			d := *base[n%len(base)]
+			d.URL = fmt.Sprintf("https://bench.example/%d/%d", i, j)
+			d.ID = ""
+			batch[j] = &d
+			n++
+		}
+		if _, err := s.Put(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "docs/s")
+}
