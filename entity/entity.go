@@ -14,8 +14,9 @@
 //   - are a person's short form and full name ("Johnson" and "Boris
 //     Johnson"; with several people sharing a surname, the nearest preceding
 //     full name wins, so context keeps them apart), or
-//   - are spelling variants of one another by [names.Key] and
-//     [names.Close].
+//   - have the same [names.Key] (whatever type the tagger gave each
+//     mention: the entity takes the confidence-weighted majority type), or
+//     are spelling variants of one another of the same type (similar keys).
 //
 // Titles and roles next to a person ("President Assad", "Staffan de
 // Mistura, UN special envoy to Syria") become the entity's "titles"
@@ -514,7 +515,10 @@ func (a *Analyzer) merge(doc *document.Document, ms []*mention) [][]int {
 		if m.key == "" {
 			continue
 		}
-		k := m.typ + "\x00" + m.key
+		// the same name is one entity even where the tagger typed its
+		// mentions differently ("Deir Ezzor" as LOC, then ORG); the
+		// entity's type is their confidence-weighted vote
+		k := m.key
 		if j, ok := byKey[k]; ok {
 			union(ms, i, j)
 		} else {

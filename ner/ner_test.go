@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -215,4 +216,21 @@ func TestQuantise(t *testing.T) {
 	if quantise(1e-5, 1000) != 0 || quantise(0, 1000) != 0 {
 		t.Error("weights below the floor must quantise to 0")
 	}
+}
+
+// BenchmarkLoad measures loading the embedded model and the heap it keeps.
+func BenchmarkLoad(b *testing.B) {
+	var before, after runtime.MemStats
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		m, err := LoadFS(ModelFS(), "model/ner.bin.gz")
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(m)
+	}
+	b.ReportMetric(float64(after.HeapAlloc)-float64(before.HeapAlloc), "heap-bytes")
 }
