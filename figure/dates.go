@@ -177,10 +177,44 @@ func (s *scan) findDates() []dateFig {
 	return out
 }
 
+// dateWords start relative dates or times.
+var dateWords = map[string]bool{
+	"yesterday": true, "today": true, "tonight": true, "tomorrow": true, "last": true, "next": true,
+	"this": true, "past": true, "noon": true, "midday": true, "midnight": true,
+}
+
+// dateCandidate is a cheap test run on every token before dateAt's
+// patterns: most tokens cannot start a date.
+func dateCandidate(w string) bool {
+	if w == "" {
+		return false
+	}
+	if c := w[0]; c >= '0' && c <= '9' {
+		return true
+	}
+	if _, ok := monthNames[w]; ok {
+		return true
+	}
+	if _, ok := weekdays[w]; ok {
+		return true
+	}
+	if dateWords[w] || smallNumbers[w] > 0 {
+		return true
+	}
+	if a, _, ok := strings.Cut(w, "-"); ok {
+		_, month := monthNames[a]
+		return month || a == "mid" || a == "early" || a == "late"
+	}
+	return false
+}
+
 // dateAt reads one date expression at token i.
 func (s *scan) dateAt(i int) (dateFig, int, bool) {
 	n := len(s.toks)
 	w := s.low[i]
+	if !dateCandidate(w) {
+		return dateFig{}, 0, false
+	}
 	sp := func(j int) document.Span { return s.span(i, j) }
 	// times of day: "8:30 p.m.", "5 p.m.", "10am", "14:30", "at noon"
 	if hm, end, ok := s.timeAt(i); ok {
