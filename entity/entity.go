@@ -67,6 +67,11 @@ type Options struct {
 type Analyzer struct {
 	model   *ner.Model
 	aliases *Aliases
+	// places maps names.Key of the tagger's gazetteer names (countries,
+	// capitals, first-level divisions) to their type, to settle an
+	// entity's type when the tagger disagrees with itself ("Deir Ezzor"
+	// tagged PER, ORG and LOC: the gazetteer's "Deir ez-Zor" says LOC).
+	places map[string]string
 }
 
 var _ pipeline.Analyzer = (*Analyzer)(nil)
@@ -90,6 +95,13 @@ func New(opts Options) (*Analyzer, error) {
 		return nil, err
 	}
 	a.aliases = al
+	a.places = map[string]string{}
+	a.model.Gazetteer(func(name, typ string) bool {
+		if k := names.Key(name); k != "" {
+			a.places[k] = typ
+		}
+		return true
+	})
 	return a, nil
 }
 
@@ -700,6 +712,13 @@ func (a *Analyzer) emit(doc *document.Document, ms []*mention, groups [][]int) e
 			}
 			e.Attrs["alias_id"] = actor.ID
 		} else {
+			// a gazetteer name wins when the tagger also saw it as that type
+			for _, i := range idx {
+				if t, ok := a.places[ms[i].key]; ok && votes[t] > 0 {
+					votes[t] += 1000
+					break
+				}
+			}
 			bt, bv := "", -1.0
 			for _, t := range ner.Types {
 				if votes[t] > bv {

@@ -725,6 +725,16 @@ func (m *Model) rowStride() int {
 	return m.stride
 }
 
+// Gazetteer calls yield with each gazetteer entry (lower-case words) and
+// its type, until yield returns false.
+func (m *Model) Gazetteer(yield func(name, typ string) bool) {
+	for n, t := range m.gaz {
+		if !yield(n, t) {
+			return
+		}
+	}
+}
+
 // buildLocal fills the per-word local weight cache (see Model.local).
 func (m *Model) buildLocal() {
 	stride := m.rowStride()
