@@ -16,6 +16,7 @@ import (
 	"github.com/newslens/newslens/input"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/quote"
+	"github.com/newslens/newslens/technique"
 	"github.com/newslens/newslens/tone"
 )
 
@@ -51,6 +52,11 @@ func Analyzers() ([]pipeline.Analyzer, error) {
 		return nil, err
 	}
 	as = append(as, qa)
+	ta, err := technique.New()
+	if err != nil {
+		return nil, err
+	}
+	as = append(as, ta)
 	return as, nil
 }
 

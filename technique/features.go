@@ -101,6 +101,10 @@ type sent struct {
 type prepared struct {
 	toks  []tok
 	sents []sent
+	// sentProb is the sentence classifier's probability per sentence, and
+	// docProb their mean; nil when there is no sentence model.
+	sentProb []float32
+	docProb  float32
 }
 
 // maxDocTokens bounds the work on one document: beyond it, tokens are not
@@ -351,6 +355,15 @@ func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
 	}
 	if t.hyphen {
 		buf = append(buf, mix(fHyphen, 1))
+	}
+	if p.sentProb != nil {
+		sb := uint64(p.sentProb[s.index] * 10)
+		buf = append(buf,
+			mix(fSentProb, sb),
+			mix(fSentProbPos, mix(sb, rel)),
+			mix(fDocProb, uint64(p.docProb*20)),
+			mix(fSentProbW0Pol, mix(sb, pol(i))),
+		)
 	}
 	return buf
 }

@@ -9,16 +9,18 @@ import (
 	"io/fs"
 	"math"
 	"sort"
+	"strings"
 )
 
 // Model is the trained pair of models (SI tagger, TC classifier) with the
 // sentiment lexicon their features read and the calibration fitted on
 // cross-validation folds.
 type Model struct {
-	si  *siModel
-	tc  *tcModel
-	lex *lexicon
-	cal Calibration
+	sent *tcModel // nil without stacking
+	si   *siModel
+	tc   *tcModel
+	lex  *lexicon
+	cal  Calibration
 }
 
 // Calibration maps raw scores to probabilities with Platt's sigmoid
@@ -98,6 +100,11 @@ type modelFile struct {
 	TCW     []int16
 	TCScale float32
 
+	SentBits  uint
+	SentRows  []uint32
+	SentW     []int16
+	SentScale float32
+
 	Lexicon string
 	Cal     Calibration
 }
@@ -166,6 +173,10 @@ func (m *Model) Encode(w io.Writer) error {
 		TCBits: m.tc.Bits, Labels: m.tc.Labels, Lexicon: m.lex.encode(), Cal: m.cal}
 	f.SIRows, f.SIW, f.SIScale = sparsify(m.si.W, nTags, pruneSI)
 	f.TCRows, f.TCW, f.TCScale = sparsify(m.tc.W, len(m.tc.Labels), pruneTC)
+	if m.sent != nil {
+		f.SentBits = m.sent.Bits
+		f.SentRows, f.SentW, f.SentScale = sparsify(m.sent.W, len(sentLabels), pruneTC)
+	}
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
 		return err
@@ -197,6 +208,12 @@ func Decode(r io.Reader) (*Model, error) {
 	m.tc = &tcModel{Bits: f.TCBits, Labels: f.Labels}
 	if m.tc.W, err = densify((1<<f.TCBits)*len(f.Labels), len(f.Labels), f.TCRows, f.TCW, f.TCScale); err != nil {
 		return nil, err
+	}
+	if f.SentBits > 0 && f.SentBits <= 22 {
+		m.sent = &tcModel{Bits: f.SentBits, Labels: sentLabels}
+		if m.sent.W, err = densify((1<<f.SentBits)*len(sentLabels), len(sentLabels), f.SentRows, f.SentW, f.SentScale); err != nil {
+			return nil, err
+		}
 	}
 	if m.lex, err = decodeLexicon(f.Lexicon); err != nil {
 		return nil, fmt.Errorf("technique model: %w", err)
@@ -248,13 +265,20 @@ type biases struct{ O, B float32 }
 // emissions scores every token of every sentence.
 func (m *Model) emissions(p *prepared, stop func() bool) [][][nTags]float32 {
 	out := make([][][nTags]float32, 0, len(p.sents))
+	// one backing array for every sentence's scores
+	n := 0
+	for i := range p.sents {
+		n += p.sents[i].end - p.sents[i].first
+	}
+	all := make([][nTags]float32, n)
 	var buf []uint64
 	for si := range p.sents {
 		if si%64 == 0 && stop != nil && stop() {
 			break
 		}
 		s := &p.sents[si]
-		em := make([][nTags]float32, s.end-s.first)
+		em := all[: s.end-s.first : s.end-s.first]
+		all = all[s.end-s.first:]
 		for i := s.first; i < s.end; i++ {
 			buf = p.siFeatures(buf[:0], s, i)
 			m.si.emit(buf, &em[i-s.first])
@@ -286,11 +310,18 @@ func (m *Model) decodeSpans(p *prepared, ems [][][nTags]float32, bs biases) []sp
 			for j < n && tags[j] == tagI {
 				j++
 			}
+			// gold spans rarely end on a comma or full stop: trim them
+			for j-1 > i && strings.IndexByte(",.;:", p.toks[s.first+j-1].punct) >= 0 && p.toks[s.first+j-1].punct != 0 {
+				j--
+			}
 			sc := 0.0
 			for k := i; k < j; k++ {
 				sc += float64(em[k][tags[k]] - em[k][tagO])
 			}
 			out = append(out, spanPred{a: s.first + i, b: s.first + j, score: sc / float64(j-i)})
+			for j < n && tags[j] == tagI {
+				j++ // skip what was trimmed
+			}
 			i = j
 		}
 	}
@@ -307,8 +338,8 @@ func spanCounts(p *prepared, spans [][2]int) map[string]int {
 }
 
 // classify returns the technique probabilities of tokens [a,b).
-func (m *Model) classify(p *prepared, a, b, count int, buf []uint64, out []float64) []uint64 {
-	buf = p.tcFeatures(buf[:0], a, b, count)
+func (m *Model) classify(p *prepared, a, b, count int, nest uint64, buf []uint64, out []float64) []uint64 {
+	buf = p.tcFeatures(buf[:0], a, b, count, nest)
 	m.tc.probs(buf, out)
 	return buf
 }

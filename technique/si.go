@@ -29,6 +29,8 @@ type siModel struct {
 	// BBias joins fragments into longer spans. Both are chosen by
 	// cross-validation.
 	OBias, BBias float32
+	// epochs is how many passes training completed (the budget can cut it).
+	epochs int
 }
 
 func newSIModel(bits uint) *siModel {
@@ -129,6 +131,7 @@ func trainSI(ex []siExample, bits uint, epochs int, seed int64, stop func() bool
 			break
 		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		m.epochs++
 		for _, k := range order {
 			e := &ex[k]
 			n := len(e.gold)

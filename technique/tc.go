@@ -59,6 +59,10 @@ func trainTC(ex []tcExample, labels []string, bits uint, epochs int, l2, lr floa
 	p := make([]float64, k)
 	rng := rand.New(rand.NewSource(seed))
 	order := rng.Perm(len(ex))
+	// the weights are averaged over the epochs of the second half (Polyak
+	// averaging): steadier than the last iterate, at no cost at inference.
+	avg := make([]float32, len(m.W))
+	navg := 0
 	for ep := 0; ep < epochs; ep++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, n := range order {
@@ -77,6 +81,15 @@ func trainTC(ex []tcExample, labels []string, bits uint, epochs int, l2, lr floa
 				}
 			}
 		}
+		if ep >= epochs/2 {
+			for i, w := range m.W {
+				avg[i] += w
+			}
+			navg++
+		}
+	}
+	for i := range avg {
+		m.W[i] = avg[i] / float32(navg)
 	}
 	return m
 }

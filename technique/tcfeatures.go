@@ -2,6 +2,8 @@ package technique
 
 import (
 	"strings"
+
+	"github.com/newslens/newslens/document"
 )
 
 // Template ids of the TC features (distinct from the SI ones; the two
@@ -40,6 +42,9 @@ const (
 	gNextPunct
 	gWordCount
 	gNgramDoc
+	gNested
+	gFirstOcc
+	gSuffix
 )
 
 // spanText returns the lower-cased words of tokens [a,b) joined by spaces:
@@ -96,9 +101,11 @@ func (p *prepared) sentOf(i int) *sent {
 
 // tcFeatures appends the features of the span over tokens [a,b). spanCount
 // is how many spans of the document (given or predicted) have the same
-// text: the Repetition class is about phrases said again and again.
-func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int) []uint64 {
-	buf = append(buf, mix(gBias, 0))
+// text: the Repetition class is about phrases said again and again. nest
+// says whether the span lies inside another given span (1), holds one (2)
+// or both (3): a short span inside a long one is often Loaded_Language.
+func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int, nest uint64) []uint64 {
+	buf = append(buf, mix(gBias, 0), mix(gNested, nest))
 	if a >= b {
 		return buf
 	}
@@ -109,7 +116,7 @@ func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int) []uint64 {
 	prev := startWord
 	for i := a; i < b && i-a < 64; i++ {
 		t := &p.toks[i]
-		buf = append(buf, mix(gWord, t.word), mix(gBigram, mix(prev, t.word)))
+		buf = append(buf, mix(gWord, t.word), mix(gBigram, mix(prev, t.word)), mix(gSuffix, t.suf))
 		prev = t.word
 		if t.punct == 0 {
 			words++
@@ -166,7 +173,11 @@ func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int) []uint64 {
 	}
 	buf = append(buf, mix(gRepSpan, bucket(spanCount, 1, 2, 3, 5)))
 	if n <= 8 {
-		buf = append(buf, mix(gNgramDoc, mix(bucket(p.occurrences(a, b), 1, 2, 3, 5), bucket(n, 1, 2, 4))))
+		occ, before := p.occurrences(a, b)
+		buf = append(buf, mix(gNgramDoc, mix(bucket(occ, 1, 2, 3, 5), bucket(n, 1, 2, 4))))
+		if occ > 1 {
+			buf = append(buf, mix(gFirstOcc, bucket(before, 0, 1, 2)))
+		}
 	}
 	maxRep := 0
 	for i := a; i < b && i-a < 64; i++ {
@@ -198,10 +209,10 @@ func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int) []uint64 {
 	return buf
 }
 
-// occurrences counts where the token sequence [a,b) occurs in the document.
-func (p *prepared) occurrences(a, b int) int {
+// occurrences counts where the token sequence [a,b) occurs in the
+// document, and how many of those come before a.
+func (p *prepared) occurrences(a, b int) (c, before int) {
 	n := b - a
-	c := 0
 	for i := 0; i+n <= len(p.toks); i++ {
 		if p.toks[i].word != p.toks[a].word {
 			continue
@@ -212,7 +223,26 @@ func (p *prepared) occurrences(a, b int) int {
 		}
 		if k == n {
 			c++
+			if i < a {
+				before++
+			}
 		}
 	}
-	return c
+	return c, before
+}
+
+// nesting returns the nest value of span x among spans (see tcFeatures).
+func nesting(spans []document.Span, x document.Span) uint64 {
+	var v uint64
+	for _, o := range spans {
+		if o == x {
+			continue
+		}
+		if o.Contains(x) {
+			v |= 1
+		} else if x.Contains(o) {
+			v |= 2
+		}
+	}
+	return v
 }

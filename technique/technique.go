@@ -132,7 +132,7 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // Predict finds the technique spans of a segmented document, in text order.
 // It stops early, returning what it has, when ctx is done.
 func (m *Model) Predict(ctx context.Context, doc *document.Document) []Prediction {
-	p := prepare(doc, m.lex)
+	p := m.prepare(doc)
 	stop := func() bool { return ctx.Err() != nil }
 	ems := m.emissions(p, stop)
 	spans := m.decodeSpans(p, ems, biases{m.si.OBias, m.si.BBias})
@@ -148,7 +148,7 @@ func (m *Model) Predict(ctx context.Context, doc *document.Document) []Predictio
 		if ctx.Err() != nil {
 			break
 		}
-		buf = m.classify(p, s.a, s.b, counts[p.spanText(s.a, s.b)], buf, probs)
+		buf = m.classify(p, s.a, s.b, counts[p.spanText(s.a, s.b)], 0, buf, probs)
 		r := ranked(m.tc.Labels, probs)
 		pr := Prediction{
 			Start: p.toks[s.a].start, End: p.toks[s.b-1].end,
@@ -171,14 +171,14 @@ func (m *Model) Predict(ctx context.Context, doc *document.Document) []Predictio
 // ClassifySpans labels given byte spans of a segmented document (the TC
 // task): each span gets its techniques ranked by probability.
 func (m *Model) ClassifySpans(doc *document.Document, spans []document.Span) [][]Alternative {
-	p := prepare(doc, m.lex)
+	p := m.prepare(doc)
 	counts := goldSpanCounts(p, spans)
 	probs := make([]float64, len(m.tc.Labels))
 	var buf []uint64
 	out := make([][]Alternative, len(spans))
 	for i, s := range spans {
 		a, b := p.tokenRange(s.Start, s.End)
-		buf = m.classify(p, a, b, counts[p.spanText(a, b)], buf, probs)
+		buf = m.classify(p, a, b, counts[p.spanText(a, b)], nesting(spans, s), buf, probs)
 		for _, j := range ranked(m.tc.Labels, probs) {
 			out[i] = append(out[i], Alternative{m.tc.Labels[j], probs[j]})
 		}

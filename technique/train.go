@@ -25,6 +25,9 @@ type Options struct {
 	OBiases, BBiases []float32
 	Folds            int
 	Seed             int64
+	// SentBits sizes the sentence classifier; NoStack turns it off.
+	SentBits uint
+	NoStack  bool
 	// Budget bounds a training run's wall time; passes stop early past it.
 	Budget time.Duration
 }
@@ -32,28 +35,31 @@ type Options struct {
 // EnsureDefaults fills zero fields.
 func (o *Options) EnsureDefaults() {
 	if o.SIBits == 0 {
-		o.SIBits = 20
+		o.SIBits = 18
 	}
 	if o.TCBits == 0 {
 		o.TCBits = 17
 	}
 	if o.SIEpochs == 0 {
-		o.SIEpochs = 8
+		o.SIEpochs = 22
+	}
+	if o.SentBits == 0 {
+		o.SentBits = 18
 	}
 	if o.TCEpochs == 0 {
-		o.TCEpochs = 12
+		o.TCEpochs = 20
 	}
 	if o.TCL2 == 0 {
-		o.TCL2 = 1e-4
+		o.TCL2 = 1e-5
 	}
 	if o.TCRate == 0 {
-		o.TCRate = 0.2
+		o.TCRate = 0.02
 	}
 	if len(o.OBiases) == 0 {
-		o.OBiases = []float32{-80, -120, -160, -220}
+		o.OBiases = []float32{-180, -220, -260, -300}
 	}
 	if len(o.BBiases) == 0 {
-		o.BBiases = []float32{0, -50, -100, -200}
+		o.BBiases = []float32{-50, -100, -150}
 	}
 	if o.Folds == 0 {
 		o.Folds = 5
@@ -62,7 +68,7 @@ func (o *Options) EnsureDefaults() {
 		o.Seed = 1
 	}
 	if o.Budget == 0 {
-		o.Budget = 4 * time.Minute
+		o.Budget = 10 * time.Minute
 	}
 }
 
@@ -99,9 +105,7 @@ func goldTags(p *prepared, spans []document.Span) []uint8 {
 	return tags
 }
 
-func siExamples(a *Article, lex *lexicon) []siExample {
-	p := prepare(a.Doc, lex)
-	tags := goldTags(p, a.SI)
+func siExamples(p *prepared, tags []uint8) []siExample {
 	var out []siExample
 	var buf []uint64
 	for si := range p.sents {
@@ -121,8 +125,7 @@ func siExamples(a *Article, lex *lexicon) []siExample {
 	return out
 }
 
-func tcExamples(a *Article, lex *lexicon) []tcExample {
-	p := prepare(a.Doc, lex)
+func tcExamples(a *Article, p *prepared) []tcExample {
 	counts := goldSpanCounts(p, a.SI)
 	var out []tcExample
 	for _, l := range a.TC {
@@ -131,7 +134,7 @@ func tcExamples(a *Article, lex *lexicon) []tcExample {
 			continue
 		}
 		ta, tb := p.tokenRange(l.Start, l.End)
-		f := p.tcFeatures(nil, ta, tb, counts[p.spanText(ta, tb)])
+		f := p.tcFeatures(nil, ta, tb, counts[p.spanText(ta, tb)], nesting(a.SI, l.Span))
 		out = append(out, tcExample{feats: f, label: k})
 	}
 	return out
@@ -151,17 +154,46 @@ func deadline(ctx context.Context, budget time.Duration) func() bool {
 	return func() bool { return ctx.Err() != nil || time.Now().After(end) }
 }
 
-// Train trains both models on arts.
+// Train trains the sentence, SI and TC models on arts.
 func Train(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*Model, error) {
 	opts.EnsureDefaults()
 	stop := deadline(ctx, opts.Budget)
-	var si []siExample
-	var tc []tcExample
-	for _, a := range arts {
-		si = append(si, siExamples(a, lex)...)
-		tc = append(tc, tcExamples(a, lex)...)
+	preps := make([]*prepared, len(arts))
+	tags := make([][]uint8, len(arts))
+	sentEx := make([][]tcExample, len(arts))
+	var allSent []tcExample
+	for i, a := range arts {
+		preps[i] = prepare(a.Doc, lex)
+		tags[i] = goldTags(preps[i], a.SI)
+		sentEx[i] = sentExamples(preps[i], tags[i])
+		allSent = append(allSent, sentEx[i]...)
 	}
 	m := &Model{lex: lex}
+	if !opts.NoStack {
+		// out-of-fold sentence probabilities for the tagger's training data
+		const k = 4
+		for f := 0; f < k; f++ {
+			var ex []tcExample
+			for i := range arts {
+				if i%k != f {
+					ex = append(ex, sentEx[i]...)
+				}
+			}
+			sm := trainSent(ex, opts.SentBits, opts.Seed+int64(f))
+			for i := range arts {
+				if i%k == f {
+					preps[i].setSentProbs(sm)
+				}
+			}
+		}
+		m.sent = trainSent(allSent, opts.SentBits, opts.Seed)
+	}
+	var si []siExample
+	var tc []tcExample
+	for i, a := range arts {
+		si = append(si, siExamples(preps[i], tags[i])...)
+		tc = append(tc, tcExamples(a, preps[i])...)
+	}
 	m.si = trainSI(si, opts.SIBits, opts.SIEpochs, opts.Seed, stop)
 	m.tc = trainTC(tc, Techniques, opts.TCBits, opts.TCEpochs, opts.TCL2, opts.TCRate, opts.Seed)
 	if err := ctx.Err(); err != nil {
@@ -170,12 +202,24 @@ func Train(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*M
 	return m, nil
 }
 
+// prepare readies doc for the model's features.
+func (m *Model) prepare(doc *document.Document) *prepared {
+	p := prepare(doc, m.lex)
+	if m.sent != nil {
+		p.setSentProbs(m.sent)
+	}
+	return p
+}
+
 // CVResult is what cross-validation measured.
 type CVResult struct {
 	eval.TechniquesResult
 	// OBias is the chosen O offset and SIByBias the SI F1 of each tried.
-	OBias    float32             `json:"o_bias"`
-	BBias    float32             `json:"b_bias"`
+	OBias float32 `json:"o_bias"`
+	BBias float32 `json:"b_bias"`
+	// SIEpochs is the fewest perceptron passes a fold completed within
+	// the time budget.
+	SIEpochs int                 `json:"si_epochs_min"`
 	SIByBias map[string]float64  `json:"si_f1_by_o_bias"`
 	Cal      Calibration         `json:"calibration"`
 	Reliab   []ReliabilityBucket `json:"reliability"`
@@ -228,6 +272,7 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 	}
 	siCal := make([][]scored, len(grid))
 	var tcCal []scored
+	minEpochs := 0
 	for f := 0; f < k; f++ {
 		var train, test []*Article
 		for i, a := range arts {
@@ -243,10 +288,13 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 		if err != nil {
 			return nil, err
 		}
+		if f == 0 || m.si.epochs < minEpochs {
+			minEpochs = m.si.epochs
+		}
 		probs := make([]float64, len(Techniques))
 		var buf []uint64
 		for _, a := range test {
-			p := prepare(a.Doc, lex)
+			p := m.prepare(a.Doc)
 			gold := mergeByteSpans(a.SI)
 			for _, s := range a.SI {
 				st, en := a.ToRunes(s)
@@ -276,7 +324,7 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 			}
 			for _, s := range order {
 				ta, tb := p.tokenRange(s.Start, s.End)
-				buf = m.classify(p, ta, tb, counts[p.spanText(ta, tb)], buf, probs)
+				buf = m.classify(p, ta, tb, counts[p.spanText(ta, tb)], nesting(a.SI, s), buf, probs)
 				r := ranked(Techniques, probs)
 				st, en := a.ToRunes(s)
 				for j := range group[s] {
@@ -308,7 +356,7 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 		return nil, fmt.Errorf("cross-validation: %w", err)
 	}
 	res.TCMicroF1, res.PerTechnique, res.TCInstances = micro, per, len(goldTC)
-	res.Articles, res.Folds = len(arts), k
+	res.Articles, res.Folds, res.SIEpochs = len(arts), k, minEpochs
 	xs, ys := make([]float64, 0), make([]bool, 0)
 	for _, s := range siCal[best] {
 		xs, ys = append(xs, s.x), append(ys, s.y)

@@ -12,10 +12,12 @@ import (
 // one JSON object when given --json.
 func evals() map[string]command {
 	return map[string]command{
-		"geo":     {"toponym recognition and resolution: --format lgl|gwn|geovirus FILE [--json]", runEvalGeo},
-		"figures": {"counts, amounts and dates on a hand-annotated gold set: [--gold FILE] [--errors] [--json]", runEvalFigures},
-		"quotes":  {"PolNeAR attribution spans (source, cue, content) and attribution F1: [--data DIR] [--json]", runEvalQuotes},
-		"extract": {"HTML extraction on AEB or WCXB dev: --data aeb|wcxb [--dir PATH] [--json]", runEvalExtract},
+		"geo":        {"toponym recognition and resolution: --format lgl|gwn|geovirus FILE [--json]", runEvalGeo},
+		"ner":        {"entity-level P/R/F1 of the tagger on a CoNLL/IOB2 file (--data, --pred, --json)", runEvalNER},
+		"techniques": {"SemEval-2020 Task 11 SI and TC: [--articles DIR] [--labels DIR|FILE] [--tc-labels FILE] [--json]", runEvalTechniques},
+		"quotes":     {"PolNeAR attribution spans (source, cue, content) and attribution F1: [--data DIR] [--json]", runEvalQuotes},
+		"figures":    {"counts, amounts and dates on a hand-annotated gold set: [--gold FILE] [--errors] [--json]", runEvalFigures},
+		"extract":    {"HTML extraction on AEB or WCXB dev: --data aeb|wcxb [--dir PATH] [--json]", runEvalExtract},
 	}
 }
 

@@ -9,9 +9,10 @@ import (
 // embedded model from ../shared/data.
 func trainers() map[string]command {
 	return map[string]command{
-		"ner":    {"entity tagger from CoNLL-2003 train, chosen on valid: [--epochs N] [--out DIR]", runTrainNER},
-		"tone":   {"merge the AFINN, VADER and Pattern lexicons into tone/lexicon.tsv.gz", runTrainTone},
-		"quotes": {"attribution tagger from PolNeAR train: [--data DIR] [--out FILE]", runTrainQuotes},
+		"techniques": {"SI tagger and TC classifier from PTC train: [--data DIR] [--out DIR] [--cv N]", runTrainTechniques},
+		"quotes":     {"attribution tagger from PolNeAR train: [--data DIR] [--out FILE]", runTrainQuotes},
+		"tone":       {"merge the AFINN, VADER and Pattern lexicons into tone/lexicon.tsv.gz", runTrainTone},
+		"ner":        {"entity tagger from CoNLL-2003 train, chosen on valid: [--epochs N] [--out DIR]", runTrainNER},
 	}
 }
 
