@@ -321,11 +321,18 @@ func (s *Server) chartCSV(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return Errorf(ErrNotFound, "charts are served as .csv")
 	}
+	var rows [][]string
+	if r.URL.Query().Has("id") {
+		var err error
+		if rows, err = s.detailCSV(r, name); err != nil {
+			return err
+		}
+		return writeCSV(w, name, rows)
+	}
 	st, err := s.corpus.Stats(r.Context())
 	if err != nil {
 		return err
 	}
-	var rows [][]string
 	fc := func(h1 string, data []FacetCount, withLabel bool) {
 		if withLabel {
 			rows = append(rows, []string{h1, "label", "count"})
@@ -366,6 +373,49 @@ func (s *Server) chartCSV(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return Errorf(ErrNotFound, "no chart %q", name)
 	}
+	return writeCSV(w, name, rows)
+}
+
+// detailCSV serves the charts of the entity, place and outlet pages, named
+// by the page's id or name in the id query parameter.
+func (s *Server) detailCSV(r *http.Request, name string) ([][]string, error) {
+	id := r.URL.Query().Get("id")
+	ctx := r.Context()
+	var data []FacetCount
+	head := "value"
+	switch name {
+	case "entity-timeline", "entity-outlets", "entity-cooccurring":
+		d, err := s.corpus.Entity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		data, head = map[string][]FacetCount{"entity-timeline": d.Timeline, "entity-outlets": d.Outlets, "entity-cooccurring": d.CoOccurring}[name],
+			map[string]string{"entity-timeline": "month", "entity-outlets": "outlet", "entity-cooccurring": "entity_id"}[name]
+	case "place-timeline", "place-outlets", "place-cooccurring":
+		d, err := s.corpus.Place(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		data, head = map[string][]FacetCount{"place-timeline": d.Timeline, "place-outlets": d.Outlets, "place-cooccurring": d.CoOccurring}[name],
+			map[string]string{"place-timeline": "month", "place-outlets": "outlet", "place-cooccurring": "geonameid"}[name]
+	case "outlet-volume", "outlet-techniques", "outlet-speakers", "outlet-cites":
+		d, err := s.corpus.Outlet(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		data, head = map[string][]FacetCount{"outlet-volume": d.Volume, "outlet-techniques": d.Techniques, "outlet-speakers": d.Speakers, "outlet-cites": d.Cites}[name],
+			map[string]string{"outlet-volume": "month", "outlet-techniques": "technique", "outlet-speakers": "speaker", "outlet-cites": "cited_outlet"}[name]
+	default:
+		return nil, Errorf(ErrNotFound, "no chart %q", name)
+	}
+	rows := [][]string{{head, "label", "count"}}
+	for _, d := range data {
+		rows = append(rows, []string{d.Value, d.Label, strconv.Itoa(d.Count)})
+	}
+	return rows, nil
+}
+
+func writeCSV(w http.ResponseWriter, name string, rows [][]string) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	cw := csv.NewWriter(w)

@@ -504,9 +504,9 @@ func (s *Server) entity(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := entityPage{
 		E:        d,
-		Timeline: columnChart("Mentions over time (documents per month)", d.Timeline, ""),
-		Outlets:  barChart("Outlets", d.Outlets, func(v string) string { return "/outlet/" + url.PathEscape(v) }),
-		CoOcc:    barChart("Co-occurring entities (documents)", d.CoOccurring, func(v string) string { return "/entity/" + url.PathEscape(v) }),
+		Timeline: columnChart("Mentions over time (documents per month)", d.Timeline, csvFor("entity-timeline", d.ID)),
+		Outlets:  barChart("Outlets", d.Outlets, func(v string) string { return "/outlet/" + url.PathEscape(v) }, csvFor("entity-outlets", d.ID)),
+		CoOcc:    barChart("Co-occurring entities (documents)", d.CoOccurring, func(v string) string { return "/entity/" + url.PathEscape(v) }, csvFor("entity-cooccurring", d.ID)),
 	}
 	return s.render(w, r, "entity.html", d.Name, p)
 }
@@ -527,9 +527,9 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) error {
 	p := placePage{
 		P:        d,
 		Map:      mapChart([]PlaceSummary{d.PlaceSummary}, d.ID),
-		Timeline: columnChart("Mentions over time (documents per month)", d.Timeline, ""),
-		Outlets:  barChart("Outlets", d.Outlets, func(v string) string { return "/outlet/" + url.PathEscape(v) }),
-		CoOcc:    barChart("Places mentioned with it (documents)", d.CoOccurring, func(v string) string { return "/place/" + url.PathEscape(v) }),
+		Timeline: columnChart("Mentions over time (documents per month)", d.Timeline, csvFor("place-timeline", d.ID)),
+		Outlets:  barChart("Outlets", d.Outlets, func(v string) string { return "/outlet/" + url.PathEscape(v) }, csvFor("place-outlets", d.ID)),
+		CoOcc:    barChart("Places mentioned with it (documents)", d.CoOccurring, func(v string) string { return "/place/" + url.PathEscape(v) }, csvFor("place-cooccurring", d.ID)),
 	}
 	return s.render(w, r, "place.html", d.Name, p)
 }
@@ -549,14 +549,18 @@ func (s *Server) outlet(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := outletPage{
 		O:      d,
-		Volume: columnChart("Documents per month", d.Volume, ""),
+		Volume: columnChart("Documents per month", d.Volume, csvFor("outlet-volume", d.Name)),
 		Techniques: barChart("Technique profile (annotations)", d.Techniques, func(v string) string {
 			return "/search?outlet=" + url.QueryEscape(d.Name) + "&technique=" + url.QueryEscape(v)
-		}),
+		}, csvFor("outlet-techniques", d.Name)),
 		Speakers: barChart("Who it quotes (quotes)", d.Speakers, func(v string) string {
 			return "/search?outlet=" + url.QueryEscape(d.Name) + "&speaker=" + url.QueryEscape(v)
-		}),
-		Cites: barChart("Whom it cites (citations)", d.Cites, func(v string) string { return "/outlet/" + url.PathEscape(v) }),
+		}, csvFor("outlet-speakers", d.Name)),
+		Cites: barChart("Whom it cites (citations)", d.Cites, func(v string) string { return "/outlet/" + url.PathEscape(v) }, csvFor("outlet-cites", d.Name)),
 	}
 	return s.render(w, r, "outlet.html", d.Name, p)
+}
+
+func csvFor(chart, id string) string {
+	return "/chart/" + chart + ".csv?id=" + url.QueryEscape(id)
 }

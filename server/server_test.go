@@ -98,6 +98,7 @@ func TestPages(t *testing.T) {
 		)},
 		{"/outlet/Syria%20Times", 200, All(
 			In("#outlet-name", HasExactText("Syria Times")),
+			In(`a.csv[href="/chart/outlet-techniques.csv?id=Syria+Times"]`),
 			In("svg.bars", HasText("Loaded Language: 1")),
 		)},
 		{"/entities", 200, In("table.list td a", HasAttr("href", "^/entity/"))},
@@ -178,6 +179,16 @@ func TestChartCSV(t *testing.T) {
 		if len(lines) < 2 {
 			t.Errorf("%s: only %d lines:\n%s", name, len(lines), w.Body.String())
 		}
+	}
+	for _, u := range []string{"/chart/entity-timeline.csv?id=per:bashar-al-assad", "/chart/entity-outlets.csv?id=per:bashar-al-assad",
+		"/chart/place-outlets.csv?id=170794", "/chart/outlet-techniques.csv?id=Syria+Times", "/chart/outlet-cites.csv?id=Syria+Times"} {
+		w := get(t, h, u)
+		if lines := strings.Split(strings.TrimSpace(w.Body.String()), "\n"); w.Code != 200 || len(lines) < 2 {
+			t.Errorf("%s: %d\n%s", u, w.Code, w.Body)
+		}
+	}
+	if w := get(t, h, "/chart/entity-timeline.csv?id=nobody"); w.Code != 404 {
+		t.Errorf("detail chart of a missing entity: %d", w.Code)
 	}
 	if w := get(t, h, "/chart/places.csv"); !strings.Contains(w.Body.String(), "170794,Deir ez-Zor,SY,35.3360,40.1400,2,2") {
 		t.Errorf("places.csv:\n%s", w.Body.String())
