@@ -443,6 +443,10 @@ func (s *scan) count(num number) (document.Annotation, bool) {
 			}
 		}
 	}
+	// "the number of people killed in the region has risen to 19"
+	if typ == "" && obj < 0 {
+		typ = s.numberOfSubject(first)
+	}
 	if typ == "" {
 		return document.Annotation{}, false
 	}
@@ -720,4 +724,53 @@ func healthContext(low []string) bool {
 		}
 	}
 	return d > v
+}
+
+// numberOfSubject types a number that is the predicate of "the number of
+// ..." or "the total of ...": "the number of people that have been killed
+// ... has now increased to 19", "the number of inpatients taken into
+// hospitals was 95". The number must follow a linking verb or "to"/"at".
+func (s *scan) numberOfSubject(first int) string {
+	if first == 0 {
+		return ""
+	}
+	switch s.low[first-1] {
+	case "was", "is", "were", "to", "at", "reached", "reaches", "hit", "hits", "stood", "stands", "of":
+	default:
+		return ""
+	}
+	start := -1
+	for k := first - 2; k > 0 && k >= first-25; k-- {
+		if s.low[k] == "." || s.low[k] == ";" {
+			break
+		}
+		if s.low[k] == "of" && (s.low[k-1] == "number" || s.low[k-1] == "total" || s.low[k-1] == "tally") {
+			start = k + 1
+			break
+		}
+	}
+	if start < 0 {
+		return ""
+	}
+	for k := start; k < first-1; k++ {
+		w := s.low[k]
+		if end := s.carePhrase(k); end > k {
+			return s.careType()
+		}
+		if w == "admitted" || w == "taken" {
+			if k+2 < len(s.low) && (s.low[k+1] == "to" || s.low[k+1] == "into") && strings.HasPrefix(s.low[k+2], "hospital") {
+				return s.careType()
+			}
+		}
+		if t, ok := typeWords[w]; ok && w != "held" && w != "seized" {
+			return t
+		}
+		if t := objectNouns[w]; t != "" {
+			return t
+		}
+		if w == "," || w == "whereas" || w == "while" {
+			return ""
+		}
+	}
+	return ""
 }
