@@ -128,14 +128,33 @@ func (e *Extractor) trafilatura(root *html.Node, pageURL string, cut bool) (*tra
 		method = "trafilatura+fallback"
 	}
 	res, err := trafilatura.ExtractDocument(root, opts)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: trafilatura: %v", errNoContent, err)
-	}
-	if res.ContentNode == nil {
-		return nil, "", errNoContent
+	if err == nil && res.ContentNode == nil {
+		err = errNoContent
 	}
 	if e.opts.Single || e.opts.Focus != "" || cut {
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: trafilatura: %v", errNoContent, err)
+		}
 		return res, method, nil
+	}
+	// Rescue: when trafilatura alone finds no text or less than shortText,
+	// it has usually missed the article; its readability / DOM distiller
+	// fallback is taken if it finds at least twice as much.
+	lr := 0
+	if err == nil {
+		lr = bodyLen(res.ContentNode)
+	}
+	if !opts.EnableFallback && lr < shortText {
+		fopts := opts
+		fopts.EnableFallback = true
+		if fres, ferr := trafilatura.ExtractDocument(root, fopts); ferr == nil && fres.ContentNode != nil {
+			if lf := bodyLen(fres.ContentNode); lf > 0 && lf >= 2*lr {
+				return fres, "trafilatura+fallback", nil
+			}
+		}
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: trafilatura: %v", errNoContent, err)
 	}
 	// Second opinion: trafilatura favouring precision. When it keeps most
 	// of what the recall pass found, the difference is usually page
@@ -148,7 +167,7 @@ func (e *Extractor) trafilatura(root *html.Node, pageURL string, cut bool) (*tra
 	if err != nil || pres.ContentNode == nil {
 		return res, method, nil
 	}
-	lr, lp := bodyLen(res.ContentNode), bodyLen(pres.ContentNode)
+	lp := bodyLen(pres.ContentNode)
 	if lr > 0 && float64(lp) >= precisionKeep*float64(lr) && lp <= lr {
 		pres.Metadata = res.Metadata
 		return pres, method + "+precision", nil
@@ -168,6 +187,13 @@ func bodyLen(n *html.Node) int {
 	}
 	return utf8.RuneCountInString(t)
 }
+
+// shortText is the body length (in runes) under which the recall pass is
+// taken to have missed the article. On WCXB dev, rescuing such pages with
+// the fallback raises mean page F1 from 0.778 to 0.791 (articles 0.926 to
+// 0.930); on AEB it changes nothing up to 400 (one AEB article is a 419-
+// character post, which a higher threshold would replace by its comments).
+const shortText = 400
 
 // precisionKeep is the share of the recall pass's text the precision pass
 // must keep to be preferred. On AEB, choosing by this share gives F1 0.970
