@@ -49,5 +49,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return &Store{DB: s}, nil
 }
 
+// Analyze refreshes the planner statistics; run it after a bulk load
+// (autovacuum does it eventually) so searches use the GIN index.
+func (s *Store) Analyze(ctx context.Context) error {
+	_, err := s.SQL().ExecContext(ctx, `ANALYZE`)
+	return err
+}
+
 // the pgx database/sql driver registers itself as "pgx" on import.
 var _ = stdlib.GetDefaultDriver

@@ -145,32 +145,37 @@ func (s *DB) Search(ctx context.Context, f store.Filter, p store.Page) (*store.R
 	if total == 0 || p.Offset >= total {
 		return res, nil
 	}
-	var q string
+	// The inner query picks the page's rows from narrow columns only; the
+	// outer one then reads the (TOASTed, in PostgreSQL) text of just those
+	// rows for snippets, instead of every match before the sort.
+	var inner, outerOrder string
 	var args []any
 	_, _, fts := s.where(f, false)
 	switch {
 	case sortBy == store.SortRelevance && fts != "" && s.d.Postgres:
 		w, wargs, _ := s.where(f, true)
-		// The query is bound twice (rank and match) so the planner sees a
-		// plain tsvector @@ tsquery condition it can serve from the GIN index.
-		q = `SELECT ` + docCols + `, d.text, ts_rank_cd(d.tsv, websearch_to_tsquery('english', ?)) AS score FROM documents d WHERE ` + w +
+		inner = `SELECT d.seq, ts_rank_cd(d.tsv, websearch_to_tsquery('english', ?)) AS score FROM documents d WHERE ` + w +
 			` ORDER BY score DESC, d.seq DESC LIMIT ? OFFSET ?`
 		args = append(append([]any{fts}, wargs...), p.Limit, p.Offset)
+		outerOrder = `t.score DESC, d.seq DESC`
 	case sortBy == store.SortRelevance && fts != "":
 		w, wargs, _ := s.where(f, false)
 		// bm25 is lower-is-better; title matches weigh 5x body matches.
-		q = `SELECT ` + docCols + `, d.text, -bm25(documents_fts, 5.0, 1.0) AS score FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid
+		inner = `SELECT d.seq, -bm25(documents_fts, 5.0, 1.0) AS score FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid
 			WHERE documents_fts MATCH ? AND ` + w + ` ORDER BY bm25(documents_fts, 5.0, 1.0), d.seq DESC LIMIT ? OFFSET ?`
 		args = append(append([]any{fts}, wargs...), p.Limit, p.Offset)
+		outerOrder = `t.score DESC, d.seq DESC`
 	default:
 		w, wargs, _ := s.where(f, true)
 		order := `d.published DESC NULLS LAST, d.seq DESC`
 		if sortBy == store.SortDateAsc {
 			order = `d.published ASC NULLS LAST, d.seq ASC`
 		}
-		q = `SELECT ` + docCols + `, d.text, 0.0 FROM documents d WHERE ` + w + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+		inner = `SELECT d.seq, 0.0 AS score FROM documents d WHERE ` + w + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 		args = append(wargs, p.Limit, p.Offset)
+		outerOrder = order
 	}
+	q := `SELECT ` + docCols + `, d.text, t.score FROM (` + inner + `) t JOIN documents d ON d.seq = t.seq ORDER BY ` + outerOrder
 	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
