@@ -101,6 +101,7 @@ type entry struct {
 	sum   server.DocSummary
 	facts facts
 	terms []string // the document's distinct folded words, to unindex it
+	rank  int32    // position in the newest-first order, set by sorted()
 	fv    [nFacets][]int32
 }
 
@@ -285,6 +286,9 @@ func (c *Corpus) sorted() []*entry {
 			o = append(o, e)
 		}
 		sort.Slice(o, func(i, j int) bool { return newer(o[i], o[j]) })
+		for i, e := range o {
+			e.rank = int32(i)
+		}
 		c.order = o
 		c.dirty = false
 	}
@@ -429,13 +433,13 @@ func (c *Corpus) Search(ctx context.Context, q server.SearchRequest) (*server.Se
 		}
 	}
 	if byDate {
-		sort.Slice(matched, func(i, j int) bool { return newer(matched[i].e, matched[j].e) })
+		sort.Slice(matched, func(i, j int) bool { return matched[i].e.rank < matched[j].e.rank })
 	} else if len(terms) > 0 {
 		sort.Slice(matched, func(i, j int) bool {
 			if matched[i].s != matched[j].s {
 				return matched[i].s > matched[j].s
 			}
-			return newer(matched[i].e, matched[j].e)
+			return matched[i].e.rank < matched[j].e.rank
 		})
 	}
 	off, limit, err := window(q.PageRequest, len(matched))
@@ -705,10 +709,11 @@ func (c *Corpus) placeList() []server.PlaceSummary {
 // postingByDate returns a copy of the documents with a facet value, newest
 // first.
 func (c *Corpus) postingByDate(f int, v string) []*entry {
+	c.sorted() // refresh ranks
 	c.mu.RLock()
 	list := append([]*entry(nil), c.fx[f].posting(v)...)
 	c.mu.RUnlock()
-	sort.Slice(list, func(i, j int) bool { return newer(list[i], list[j]) })
+	sort.Slice(list, func(i, j int) bool { return list[i].rank < list[j].rank })
 	return list
 }
 
@@ -753,65 +758,87 @@ const recentDocs = 20
 // Entity implements server.Corpus.
 func (c *Corpus) Entity(ctx context.Context, id string) (*server.EntityDetail, error) {
 	d := &server.EntityDetail{}
-	timeline, outlets, co := map[string]int{}, map[string]int{}, map[string]int{}
-	names := map[string]string{}
+	docs := c.postingByDate(fEntity, id)
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("entity %q: %w", id, server.ErrNotFound)
+	}
+	info := docs[0].facts.entityInfo[id]
+	d.EntitySummary = server.EntitySummary{ID: id, Name: info.Name, Type: info.Type, Documents: len(docs)}
 	aliases := map[string]bool{}
-	for _, e := range c.postingByDate(fEntity, id) {
-		n := e.facts.entities[id]
-		if d.ID == "" {
-			info := e.facts.entityInfo[id]
-			d.EntitySummary = server.EntitySummary{ID: id, Name: info.Name, Type: info.Type}
-		}
-		d.EntitySummary.Mentions += n
-		d.EntitySummary.Documents++
-		if e.facts.month != "" {
-			timeline[e.facts.month]++
-		}
-		if e.doc.Outlet != "" {
-			outlets[e.doc.Outlet]++
-		}
-		for other := range e.facts.entities {
-			if other != id {
-				co[other]++
-				names[other] = e.facts.entityInfo[other].Name
-			}
-		}
-		for _, ent := range e.doc.Entities {
-			if ent.ID == id {
-				for _, a := range ent.Aliases {
-					aliases[a] = true
+	for i, e := range docs {
+		d.EntitySummary.Mentions += e.facts.entities[id]
+		// Aliases and quotes come from the newest documents only, which
+		// bounds the work for entities mentioned everywhere.
+		if i < 200 {
+			for _, ent := range e.doc.Entities {
+				if ent.ID == id {
+					for _, a := range ent.Aliases {
+						aliases[a] = true
+					}
 				}
 			}
-		}
-		name := e.facts.entityInfo[id].Name
-		for _, q := range e.facts.quotes {
-			switch {
-			case e.facts.speakerIDs[q.Speaker] == id || (name != "" && q.Speaker == name):
-				d.QuotesBy = append(d.QuotesBy, q)
-			case name != "" && strings.Contains(q.Text, name):
-				d.QuotesAbout = append(d.QuotesAbout, q)
+			for _, q := range e.facts.quotes {
+				switch {
+				case e.facts.speakerIDs[q.Speaker] == id || (info.Name != "" && q.Speaker == info.Name):
+					d.QuotesBy = append(d.QuotesBy, q)
+				case info.Name != "" && strings.Contains(q.Text, info.Name):
+					d.QuotesAbout = append(d.QuotesAbout, q)
+				}
 			}
 		}
 		if len(d.Documents) < recentDocs {
 			d.Documents = append(d.Documents, e.sum)
 		}
 	}
-	if d.ID == "" {
-		return nil, fmt.Errorf("entity %q: %w", id, server.ErrNotFound)
-	}
 	for a := range aliases {
 		d.Aliases = append(d.Aliases, a)
 	}
 	sort.Strings(d.Aliases)
-	d.Timeline = byValue(timeline)
-	d.Outlets = top(outlets, 20)
-	d.CoOccurring = top(co, 20)
-	for i := range d.CoOccurring {
-		d.CoOccurring[i].Label = names[d.CoOccurring[i].Value]
-	}
+	c.mu.RLock()
+	d.Timeline = c.countFacet(docs, fDate, "", 0)
+	sort.Slice(d.Timeline, func(i, j int) bool { return d.Timeline[i].Value < d.Timeline[j].Value })
+	d.Outlets = c.countFacet(docs, fOutlet, "", 20)
+	d.CoOccurring = c.countFacet(docs, fEntity, id, 20)
+	c.mu.RUnlock()
 	d.QuotesBy = capQuotes(d.QuotesBy)
 	d.QuotesAbout = capQuotes(d.QuotesAbout)
 	return d, nil
+}
+
+// countFacet counts the documents of docs per value of facet f, skipping
+// the value skip, largest first, with labels; n <= 0 means all. c.mu must
+// be held.
+func (c *Corpus) countFacet(docs []*entry, f int, skip string, n int) []server.FacetCount {
+	in := c.fx[f]
+	counts := make([]int32, len(in.vals))
+	for _, e := range docs {
+		for _, v := range e.fv[f] {
+			if int(v) < len(counts) {
+				counts[v]++
+			}
+		}
+	}
+	out := []server.FacetCount{}
+	for v, k := range counts {
+		if k > 0 && in.vals[v] != skip {
+			out = append(out, server.FacetCount{Value: in.vals[v], Label: in.labels[v], Count: int(k)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	if f != fEntity && f != fPlace {
+		for i := range out {
+			out[i].Label = ""
+		}
+	}
+	return out
 }
 
 func capQuotes(q []server.QuoteRef) []server.QuoteRef {
@@ -824,51 +851,36 @@ func capQuotes(q []server.QuoteRef) []server.QuoteRef {
 // Place implements server.Corpus.
 func (c *Corpus) Place(ctx context.Context, id string) (*server.PlaceDetail, error) {
 	d := &server.PlaceDetail{}
-	timeline, outlets, co := map[string]int{}, map[string]int{}, map[string]int{}
-	names := map[string]string{}
+	docs := c.postingByDate(fPlace, id)
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("place %q: %w", id, server.ErrNotFound)
+	}
+	d.PlaceSummary = docs[0].facts.placeInfo[id]
+	d.Mentions, d.PlaceSummary.Documents = 0, len(docs)
 	aliases := map[string]bool{}
-	for _, e := range c.postingByDate(fPlace, id) {
-		n := e.facts.places[id]
-		if d.ID == "" {
-			d.PlaceSummary = e.facts.placeInfo[id]
-			d.Mentions, d.PlaceSummary.Documents = 0, 0
-		}
-		d.Mentions += n
-		d.PlaceSummary.Documents++
-		if e.facts.month != "" {
-			timeline[e.facts.month]++
-		}
-		if e.doc.Outlet != "" {
-			outlets[e.doc.Outlet]++
-		}
-		for other := range e.facts.places {
-			if other != id {
-				co[other]++
-				names[other] = e.facts.placeInfo[other].Name
-			}
-		}
-		for _, a := range e.doc.Annotations {
-			if a.Kind == "place" && attrID(a.Attrs, "geonameid") == id {
-				aliases[a.Text] = true
+	for i, e := range docs {
+		d.Mentions += e.facts.places[id]
+		if i < 200 {
+			for _, a := range e.doc.Annotations {
+				if a.Kind == "place" && attrID(a.Attrs, "geonameid") == id {
+					aliases[a.Text] = true
+				}
 			}
 		}
 		if len(d.Documents) < recentDocs {
 			d.Documents = append(d.Documents, e.sum)
 		}
 	}
-	if d.ID == "" {
-		return nil, fmt.Errorf("place %q: %w", id, server.ErrNotFound)
-	}
 	for a := range aliases {
 		d.Aliases = append(d.Aliases, a)
 	}
 	sort.Strings(d.Aliases)
-	d.Timeline = byValue(timeline)
-	d.Outlets = top(outlets, 20)
-	d.CoOccurring = top(co, 20)
-	for i := range d.CoOccurring {
-		d.CoOccurring[i].Label = names[d.CoOccurring[i].Value]
-	}
+	c.mu.RLock()
+	d.Timeline = c.countFacet(docs, fDate, "", 0)
+	sort.Slice(d.Timeline, func(i, j int) bool { return d.Timeline[i].Value < d.Timeline[j].Value })
+	d.Outlets = c.countFacet(docs, fOutlet, "", 20)
+	d.CoOccurring = c.countFacet(docs, fPlace, id, 20)
+	c.mu.RUnlock()
 	return d, nil
 }
 
