@@ -48,12 +48,24 @@ var verbalPatterns = []struct {
 	{[]string{"report", "in"}, true},
 }
 
+// verbalFirst holds the first words of verbalPatterns, to skip other tokens fast.
+var verbalFirst = map[string]bool{}
+
+func init() {
+	for _, p := range verbalPatterns {
+		verbalFirst[p.words[0]] = true
+	}
+}
+
 // verbalCitations finds "reported by the Guardian", "according to Reuters",
 // "told RT" and "X reported".
 func verbalCitations(s string, toks []document.Token, known map[string]string) []citation {
 	var out []citation
-	lw := func(i int) string { return strings.ToLower(s[toks[i].Start:toks[i].End]) }
+	lw := func(i int) string { return lowerWord(s[toks[i].Start:toks[i].End]) }
 	for i := 0; i < len(toks) && len(out) < maxCitations; i++ {
+		if toks[i].Kind != document.TokWord || !verbalFirst[lw(i)] {
+			continue
+		}
 		for _, p := range verbalPatterns {
 			n := len(p.words)
 			if i+n >= len(toks) {

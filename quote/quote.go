@@ -114,6 +114,12 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	subjectSources(s, toks, sentIndex(toks, sents), ments, attrs)
 	resolveSpeakers(s, toks, attrs, ments)
 	cits := findCitations(doc, s, toks, attrs)
+	cutAtCitations(s, cits, attrs)
+	for i := range attrs {
+		if attrs[i].c2 < 0 && attrs[i].label == "mixed" {
+			attrs[i].label = labelOf(s, qs, attrs[i].content)
+		}
+	}
 	linkCitations(s, attrs, cits)
 	for i := range cits {
 		c := &cits[i]
@@ -201,6 +207,7 @@ type chunk struct {
 func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, sents []document.Sentence, qs []qspan) ([]attribution, error) {
 	inq := inQuoteTokens(s, toks, qs)
 	sentOf := sentIndex(toks, sents)
+	var scratch decodeScratch
 	var out []attribution
 	last := -1 // the last attribution with a speaker source, for continuations
 	lastPara := -10
@@ -214,7 +221,7 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 			break
 		}
 		sq := prepare(s, toks[p[0]:p[1]], inq[p[0]:p[1]], a.m.cues)
-		tags := a.m.decode(sq)
+		tags := a.m.decodeBuf(sq, &scratch)
 		var chunks []chunk
 		for i, t := range tags {
 			role := tagRole(t)

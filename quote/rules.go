@@ -264,8 +264,8 @@ func anonymousSources(s string, toks []document.Token, sentOf []int, as []attrib
 		return false
 	}
 	for k := 1; k+1 < len(toks); k++ {
-		w := strings.ToLower(s[toks[k].Start:toks[k].End])
-		if !anonHeads[w] || strings.ToLower(s[toks[k+1].Start:toks[k+1].End]) != "that" {
+		w := lowerWord(s[toks[k].Start:toks[k].End])
+		if !anonHeads[w] || lowerWord(s[toks[k+1].Start:toks[k+1].End]) != "that" {
 			continue
 		}
 		// back over modifiers to a determiner
@@ -309,7 +309,7 @@ func anonymousSources(s string, toks []document.Token, sentOf []int, as []attrib
 // when the tagger has not covered them.
 func accordingTo(s string, toks []document.Token, sentOf []int, as []attribution) []attribution {
 	var add []attribution
-	lw := func(i int) string { return strings.ToLower(s[toks[i].Start:toks[i].End]) }
+	lw := func(i int) string { return lowerWord(s[toks[i].Start:toks[i].End]) }
 	covered := func(i int) bool {
 		for _, q := range as {
 			if q.hasCue && q.cue.Start <= toks[i].Start && toks[i].Start < q.cue.End || q.hasSource && q.source.Start <= toks[i].Start && toks[i].Start < q.source.End {
@@ -396,8 +396,16 @@ func colonQuotes(s string, toks []document.Token, qs []qspan, cues map[string]fl
 			continue
 		}
 		q := &as[cover]
-		if q.content.Start >= colon.Start || q.c2 >= 0 {
-			continue // already the quotation alone
+		if q.c2 >= 0 {
+			continue
+		}
+		if q.content.Start >= colon.Start {
+			// already the quotation alone; keep its cue unless it is a
+			// phrase the training data never saw as a cue
+			if !q.hasCue || weakCue(s, toks, cues, q.cue) {
+				q.cue, q.hasCue, q.hasSource, q.inherited = cue, true, false, -1
+			}
+			continue
 		}
 		q.content = document.Span{Start: a, End: max(b, q.content.End)}
 		if !q.hasCue || q.cue.Start > colon.Start {
@@ -409,4 +417,36 @@ func colonQuotes(s string, toks []document.Token, qs []qspan, cues map[string]fl
 		}
 	}
 	return insertSorted(as, add)
+}
+
+// weakCue reports whether no word of the cue is a reporting word or a
+// frequent cue in the learned lexicon.
+func weakCue(s string, toks []document.Token, cues map[string]float32, cue document.Span) bool {
+	for _, t := range toksIn(toks, cue) {
+		w := lowerWord(s[t.Start:t.End])
+		if reporting[w] || cues[w] >= 0.3 {
+			return false
+		}
+	}
+	return true
+}
+
+// cutAtCitations ends content before a parenthetical citation that starts
+// inside it: "“…” (‘Title’, RT, 1 September 2017)" quotes the words, not the
+// reference.
+func cutAtCitations(s string, cits []citation, as []attribution) {
+	for i := range as {
+		q := &as[i]
+		for _, c := range cits {
+			if c.label != "parenthetical" || c.span.Start <= q.content.Start || c.span.Start >= q.content.End {
+				continue
+			}
+			_, e := trimSpan(s, q.content.Start, c.span.Start)
+			q.content.End = e
+			if q.c2 >= 0 && q.content2.Start >= e {
+				q.c2 = -1
+			}
+			break
+		}
+	}
 }

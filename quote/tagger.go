@@ -46,14 +46,19 @@ func allowed(a, b int) bool {
 	return true
 }
 
-const hashBits = 20
+const hashBits = 18
 
 const numBuckets = 1 << hashBits
 
 // model holds the tagger's weights.
 type model struct {
-	w     []float32 // numBuckets*numTags
-	trans [numTags + 1][numTags]float32
+	w []float32 // numBuckets*numTags, while training
+	// q holds the loaded weights as int8, 8 per bucket (numTags used), so a
+	// feature's weights sit in one cache line and the table is a quarter of
+	// the float size; qscale converts them back.
+	q      []int8
+	qscale float32
+	trans  [numTags + 1][numTags]float32
 	// cues is the cue lexicon learned from the training data: lower-cased
 	// words and how often they were (part of) a cue, as a rate.
 	cues map[string]float32
@@ -95,33 +100,47 @@ func init() {
 func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]float32) *seq {
 	n := len(toks)
 	sq := &seq{toks: toks, words: make([]string, n), feats: make([][]uint32, n)}
-	shapes := make([]string, n)
+	// per-token hashes and codes, computed once: features combine them
+	// with an integer mix rather than hashing strings again.
+	wh := make([]uint64, n+6)   // word hash, shifted by 3 for the window
+	sh := make([]uint64, n+6)   // shape hash
+	rate := make([]uint64, n+6) // cue-rate bucket
+	for k := range wh {
+		wh[k], sh[k] = 1, 1
+	}
+	cue := make([]bool, n)
+	var suf []uint64 = make([]uint64, n)
 	for i, t := range toks {
 		w := s[t.Start:t.End]
-		sq.words[i] = lowerWord(w)
-		shapes[i] = shape(w)
+		lw := lowerWord(w)
+		sq.words[i] = lw
+		wh[i+3] = strHash(lw)
+		sh[i+3] = shapeHash(w)
+		suf[i] = strHash(suffix(lw, 3))
+		r := cues[lw]
+		rate[i+3] = uint64(rateCode(r))
+		cue[i] = reporting[lw] || r >= 0.2
 	}
-	// distance to the nearest reporting word on either side, within the
-	// paragraph, and the sentence-ish boundaries (., ?, !)
+	W := func(k int) uint64 { return wh[k+3] }
+	// distance to the nearest cue word on either side within the
+	// paragraph, and the same within the sentence with whether a comma,
+	// colon or quote mark lies between
 	left := make([]int, n)
 	right := make([]int, n)
-	isCue := func(w string) bool { return reporting[w] || cues[w] >= 0.2 }
 	last := -1000
 	for i := 0; i < n; i++ {
 		left[i] = i - last
-		if isCue(sq.words[i]) {
+		if cue[i] {
 			last = i
 		}
 	}
 	last = 1000000
 	for i := n - 1; i >= 0; i-- {
 		right[i] = last - i
-		if isCue(sq.words[i]) {
+		if cue[i] {
 			last = i
 		}
 	}
-	// the same within the sentence, and whether a comma or colon lies
-	// between the token and that cue
 	sent := make([]int, n)
 	for i, k := 1, 0; i < n; i++ {
 		if w := sq.words[i-1]; w == "." || w == "?" || w == "!" {
@@ -129,123 +148,116 @@ func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]fl
 		}
 		sent[i] = k
 	}
-	leftS := make([]string, n)
-	rightS := make([]string, n)
+	isP := func(w string) bool { return w == "," || w == ":" || w == "\"" || w == "'" }
+	leftS := make([]uint64, n)
+	rightS := make([]uint64, n)
 	lastCue, lastPunct := -1, -1
 	for i := 0; i < n; i++ {
+		leftS[i] = 99
 		if lastCue >= 0 && sent[lastCue] == sent[i] {
-			leftS[i] = bucket(i-lastCue) + map[bool]string{true: "p", false: ""}[lastPunct > lastCue]
-		} else {
-			leftS[i] = "none"
+			leftS[i] = uint64(bucketCode(i - lastCue))
+			if lastPunct > lastCue {
+				leftS[i] += 16
+			}
 		}
-		if isCue(sq.words[i]) {
+		if cue[i] {
 			lastCue = i
 		}
-		if w := sq.words[i]; w == "," || w == ":" || w == "\"" || w == "'" {
+		if isP(sq.words[i]) {
 			lastPunct = i
 		}
 	}
 	lastCue, lastPunct = -1, -1
 	for i := n - 1; i >= 0; i-- {
+		rightS[i] = 99
 		if lastCue >= 0 && sent[lastCue] == sent[i] {
-			rightS[i] = bucket(lastCue-i) + map[bool]string{true: "p", false: ""}[lastPunct >= 0 && lastPunct < lastCue]
-		} else {
-			rightS[i] = "none"
+			rightS[i] = uint64(bucketCode(lastCue - i))
+			if lastPunct >= 0 && lastPunct < lastCue {
+				rightS[i] += 16
+			}
 		}
-		if isCue(sq.words[i]) {
+		if cue[i] {
 			lastCue = i
 			lastPunct = -1
 		}
-		if w := sq.words[i]; (w == "," || w == ":" || w == "\"" || w == "'") && lastPunct < 0 {
+		if isP(sq.words[i]) && lastPunct < 0 {
 			lastPunct = i
 		}
 	}
 	// distance to the nearest quote boundary (a change of in-quote state)
-	qbL := make([]string, n)
-	qbR := make([]string, n)
+	qbL := make([]uint64, n)
+	qbR := make([]uint64, n)
 	lb := -100
 	for i := 0; i < n; i++ {
 		if inQuote != nil && i > 0 && inQuote[i] != inQuote[i-1] {
 			lb = i
 		}
-		qbL[i] = bucket(i - lb + 1)
+		qbL[i] = uint64(bucketCode(i - lb + 1))
 	}
 	rb := n + 100
 	for i := n - 1; i >= 0; i-- {
 		if inQuote != nil && i+1 < n && inQuote[i] != inQuote[i+1] {
 			rb = i
 		}
-		qbR[i] = bucket(rb - i + 1)
+		qbR[i] = uint64(bucketCode(rb - i + 1))
+	}
+	inq := func(k int) uint64 {
+		if inQuote != nil && k >= 0 && k < n && inQuote[k] {
+			return 1
+		}
+		return 0
 	}
 	sentPos := 0
-	buf := make([]uint32, 0, 64)
+	// one backing array for every token's features
+	flat := make([]uint32, 0, n*30)
 	for i := 0; i < n; i++ {
-		w := sq.words[i]
-		get := func(k int) string {
-			if k < 0 {
-				return "<s>"
+		w := W(i)
+		q := inq(i)
+		qq := q<<2 | inq(i-1)<<1 | inq(i+1)
+		lc, rc := uint64(bucketCode(left[i])), uint64(bucketCode(right[i]))
+		from := len(flat)
+		f := func(tmpl uint64, vals ...uint64) {
+			h := tmpl * 0x9E3779B97F4A7C15
+			for _, v := range vals {
+				h = mix64(h ^ v)
 			}
-			if k >= n {
-				return "</s>"
-			}
-			return sq.words[k]
+			flat = append(flat, uint32(h)&(numBuckets-1))
 		}
-		q := "0"
-		if inQuote != nil && inQuote[i] {
-			q = "1"
-		}
-		qp, qn := "0", "0"
-		if inQuote != nil && i > 0 && inQuote[i-1] {
-			qp = "1"
-		}
-		if inQuote != nil && i+1 < n && inQuote[i+1] {
-			qn = "1"
-		}
-		buf = buf[:0]
-		add := func(parts ...string) { buf = append(buf, hashStr(parts...)) }
-		add("b")
-		add("w", w)
-		add("w-1", get(i-1))
-		add("w+1", get(i+1))
-		add("w-2", get(i-2))
-		add("w+2", get(i+2))
-		add("w-1w", get(i-1), w)
-		add("ww+1", w, get(i+1))
-		add("sh", shapes[i])
-		add("sh-1", shapeAt(shapes, i-1), shapes[i])
-		add("sh+1", shapes[i], shapeAt(shapes, i+1))
-		add("suf", suffix(w, 3))
-		add("q", q, qp, qn)
-		add("qw", q, w)
-		add("lc", bucket(left[i]))
-		add("rc", bucket(right[i]))
-		add("lcw", bucket(left[i]), w)
-		add("rcw", bucket(right[i]), w)
-		add("lr", bucket(left[i]), bucket(right[i]), q)
-		add("sp", bucket(sentPos))
-		add("ls", leftS[i])
-		add("rs", rightS[i])
-		add("lsrs", leftS[i], rightS[i], q)
-		add("lsw", leftS[i], w)
-		add("rsw", rightS[i], w)
-		add("cr", rateBucket(cues[w]))
-		add("cr-1", rateBucket(cues[get(i-1)]), rateBucket(cues[w]))
-		add("cr+1", rateBucket(cues[w]), rateBucket(cues[get(i+1)]))
-		add("w+3", get(i+3))
-		add("w-2w-1", get(i-2), get(i-1))
-		add("w+1w+2", get(i+1), get(i+2))
-		add("sh5", shapeAt(shapes, i-2), shapeAt(shapes, i-1), shapes[i], shapeAt(shapes, i+1), shapeAt(shapes, i+2))
-		add("qb", qbL[i], qbR[i])
-		add("qbw", qbL[i], qbR[i], w)
-		add("w-3", get(i-3))
+		f(1)
+		f(2, w)
+		f(3, W(i-1))
+		f(4, W(i+1))
+		f(5, W(i-2))
+		f(6, W(i+2))
+		f(7, W(i-1), w)
+		f(8, w, W(i+1))
+		f(9, sh[i+3])
+		f(10, sh[i+2], sh[i+3])
+		f(11, sh[i+3], sh[i+4])
+		f(12, suf[i])
+		f(13, qq)
+		f(14, q, w)
+		f(15, lc)
+		f(16, rc)
+		f(17, lc, rc, q)
+		f(18, uint64(bucketCode(sentPos)))
+		f(19, leftS[i])
+		f(20, rightS[i])
+		f(21, leftS[i], rightS[i], q)
+		f(22, leftS[i], w)
+		f(23, rightS[i], w)
+		f(24, rate[i+3])
+		f(25, rate[i+2], rate[i+3])
+		f(26, rate[i+3], rate[i+4])
+		f(27, qbL[i], qbR[i])
 		if left[i] <= 12 && i-left[i] >= 0 {
-			add("lcv", sq.words[i-left[i]], bucket(left[i]))
+			f(28, W(i-left[i]), lc)
 		}
 		if right[i] <= 12 && i+right[i] < n {
-			add("rcv", sq.words[i+right[i]], bucket(right[i]))
+			f(29, W(i+right[i]), rc)
 		}
-		sq.feats[i] = append([]uint32(nil), buf...)
-		if w == "." || w == "?" || w == "!" {
+		sq.feats[i] = flat[from:len(flat):len(flat)]
+		if w := sq.words[i]; w == "." || w == "?" || w == "!" {
 			sentPos = 0
 		} else {
 			sentPos++
@@ -254,43 +266,73 @@ func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]fl
 	return sq
 }
 
-func rateBucket(r float32) string {
-	switch {
-	case r <= 0:
-		return "0"
-	case r < 0.05:
-		return "a"
-	case r < 0.2:
-		return "b"
-	case r < 0.5:
-		return "c"
-	case r < 0.8:
-		return "d"
-	}
-	return "e"
+// mix64 is the SplitMix64 finaliser.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
 }
 
-func shapeAt(sh []string, i int) string {
-	if i < 0 || i >= len(sh) {
-		return "_"
+// shapeHash is strHash(shape(w)) without building the string.
+func shapeHash(w string) uint64 {
+	r, _ := utf8.DecodeRuneInString(w)
+	if unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsDigit(r) {
+		return strHash(shape(w))
 	}
-	return sh[i]
+	h := uint64(14695981039346656037)
+	h ^= 'p'
+	h *= 1099511628211
+	nw := normWord(w)
+	for i := 0; i < len(nw); i++ {
+		h ^= uint64(nw[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
-func bucket(d int) string {
+// strHash is 64-bit FNV-1a.
+func strHash(w string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		h ^= uint64(w[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+func bucketCode(d int) int {
 	switch {
 	case d <= 0:
-		return "0"
+		return 0
 	case d <= 3:
-		return string(rune('0' + d))
+		return d
 	case d <= 6:
-		return "4-6"
+		return 4
 	case d <= 12:
-		return "7-12"
+		return 5
 	case d <= 25:
-		return "13-25"
+		return 6
 	}
-	return "far"
+	return 7
+}
+
+func rateCode(r float32) int {
+	switch {
+	case r <= 0:
+		return 0
+	case r < 0.05:
+		return 1
+	case r < 0.2:
+		return 2
+	case r < 0.5:
+		return 3
+	case r < 0.8:
+		return 4
+	}
+	return 5
 }
 
 func lowerWord(w string) string {
@@ -351,29 +393,49 @@ func shape(w string) string {
 	return "p" + normWord(w)
 }
 
-// hashStr is FNV-1a over the parts, separated by a unit separator.
-func hashStr(parts ...string) uint32 {
-	h := uint32(2166136261)
-	for _, p := range parts {
-		for i := 0; i < len(p); i++ {
-			h ^= uint32(p[i])
-			h *= 16777619
-		}
-		h ^= 0x1f
-		h *= 16777619
-	}
-	return h & (numBuckets - 1)
+// decode runs Viterbi over sq and returns the best tags.
+func (m *model) decode(sq *seq) []int { return m.decodeBuf(sq, &decodeScratch{}) }
+
+// decodeScratch holds buffers reused across the paragraphs of a document.
+type decodeScratch struct {
+	score []float32
+	back  []int8
+	tags  []int
 }
 
-// decode runs Viterbi over sq and returns the best tags.
-func (m *model) decode(sq *seq) []int {
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+// decodeBuf is decode with caller-owned buffers; the returned tags live in
+// buf until the next call.
+func (m *model) decodeBuf(sq *seq, buf *decodeScratch) []int {
 	n := len(sq.feats)
 	if n == 0 {
 		return nil
 	}
-	score := make([]float32, n*numTags)
+	buf.score = grow(buf.score, n*numTags)
+	score := buf.score
 	for i, fs := range sq.feats {
 		row := score[i*numTags : (i+1)*numTags]
+		if m.q != nil {
+			var acc [numTags]int32
+			for _, f := range fs {
+				ws := m.q[int(f)*8 : int(f)*8+numTags]
+				for t := range acc {
+					acc[t] += int32(ws[t])
+				}
+			}
+			for t := range acc {
+				row[t] = float32(acc[t]) * m.qscale
+			}
+			continue
+		}
 		for _, f := range fs {
 			ws := m.w[int(f)*numTags : int(f)*numTags+numTags]
 			for t := 0; t < numTags; t++ {
@@ -381,40 +443,49 @@ func (m *model) decode(sq *seq) []int {
 			}
 		}
 	}
-	back := make([]int8, n*numTags)
-	prev := make([]float32, numTags)
-	cur := make([]float32, numTags)
+	buf.back = grow(buf.back, n*numTags)
+	back := buf.back
+	// transitions with disallowed moves at -Inf, so the inner loop has no
+	// branch but the max
+	ninf := float32(math.Inf(-1))
+	var tr [numTags][numTags]float32
+	for p := 0; p < numTags; p++ {
+		for t := 0; t < numTags; t++ {
+			tr[p][t] = m.trans[p][t]
+			if !allowed(p, t) {
+				tr[p][t] = ninf
+			}
+		}
+	}
+	var prev, cur [numTags]float32
 	for t := 0; t < numTags; t++ {
-		if allowed(tagO, t) {
-			prev[t] = m.trans[numTags][t] + score[t]
-		} else {
-			prev[t] = float32(math.Inf(-1))
+		prev[t] = m.trans[numTags][t] + score[t]
+		if !allowed(tagO, t) {
+			prev[t] = ninf
 		}
 	}
 	for i := 1; i < n; i++ {
+		row := score[i*numTags : i*numTags+numTags]
 		for t := 0; t < numTags; t++ {
-			best, arg := float32(math.Inf(-1)), 0
-			for p := 0; p < numTags; p++ {
-				if !allowed(p, t) {
-					continue
-				}
-				v := prev[p] + m.trans[p][t]
-				if v > best {
+			best, arg := prev[0]+tr[0][t], 0
+			for p := 1; p < numTags; p++ {
+				if v := prev[p] + tr[p][t]; v > best {
 					best, arg = v, p
 				}
 			}
-			cur[t] = best + score[i*numTags+t]
+			cur[t] = best + row[t]
 			back[i*numTags+t] = int8(arg)
 		}
-		prev, cur = cur, prev
+		prev = cur
 	}
-	best, arg := float32(math.Inf(-1)), 0
+	best, arg := ninf, 0
 	for t := 0; t < numTags; t++ {
 		if prev[t] > best {
 			best, arg = prev[t], t
 		}
 	}
-	tags := make([]int, n)
+	buf.tags = grow(buf.tags, n)
+	tags := buf.tags
 	for i := n - 1; i >= 0; i-- {
 		tags[i] = arg
 		arg = int(back[i*numTags+arg])
@@ -424,7 +495,7 @@ func (m *model) decode(sq *seq) []int {
 
 // Model file format (gzip): magic "NLQT1", uint32 hashBits, float32 scale,
 // (numTags+1)*numTags float32 transitions, then numBuckets*numTags int8.
-const modelMagic = "NLQT1"
+const modelMagic = "NLQT2"
 
 func (m *model) write(w io.Writer) error {
 	var maxAbs float32
@@ -494,18 +565,18 @@ func readModel(fsys fs.FS, name string) (*model, error) {
 	if err := binary.Read(br, binary.LittleEndian, &scale); err != nil {
 		return nil, fmt.Errorf("model %s: %w", name, err)
 	}
-	m := &model{w: make([]float32, numBuckets*numTags)}
+	m := &model{q: make([]int8, numBuckets*8), qscale: scale}
 	for i := range m.trans {
 		if err := binary.Read(br, binary.LittleEndian, m.trans[i][:]); err != nil {
 			return nil, fmt.Errorf("model %s: %w", name, err)
 		}
 	}
-	q := make([]byte, len(m.w))
+	q := make([]byte, numBuckets*numTags)
 	if _, err := io.ReadFull(br, q); err != nil {
 		return nil, fmt.Errorf("model %s: weights: %w", name, err)
 	}
 	for i, b := range q {
-		m.w[i] = float32(int8(b)) * scale
+		m.q[i/numTags*8+i%numTags] = int8(b)
 	}
 	var nc uint32
 	if err := binary.Read(br, binary.LittleEndian, &nc); err != nil || nc > 1<<20 {
