@@ -13,6 +13,7 @@ import (
 	"github.com/newslens/newslens/entity"
 	"github.com/newslens/newslens/extract"
 	"github.com/newslens/newslens/figure"
+	"github.com/newslens/newslens/geo"
 	"github.com/newslens/newslens/input"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/quote"
@@ -47,6 +48,7 @@ func Analyzers() ([]pipeline.Analyzer, error) {
 		return nil, err
 	}
 	as = append(as, ents)
+	as = append(as, geo.New(geo.Options{})) // loads its gazetteer on first use
 	qa, err := quote.New()
 	if err != nil {
 		return nil, err

@@ -243,7 +243,9 @@ func keepAltName(s string) bool {
 			}
 		}
 	}
-	return letters > 1 && !(upper && letters <= 4)
+	// All-capital codes (IATA "DEZ", postal "SC") are dropped; dotted
+	// abbreviations ("S.C.", "W.Va.") are names people write.
+	return letters > 1 && !(upper && letters <= 4 && !strings.Contains(s, "."))
 }
 
 // readRows reads the geoname table: cities500, or a full allCountries dump.
@@ -462,9 +464,9 @@ func (b *builder) readNaturalEarth(ctx context.Context) error {
 				}
 			}
 			if !p.hasCoord {
-				if lat, lon, ok := centroid(f.Geometry.Type, f.Geometry.Coordinates); ok {
+				if lat, lon, ok := areaCentroid(f.Geometry.Type, f.Geometry.Coordinates); ok {
 					p.Lat, p.Lon, p.hasCoord = lat, lon, true
-					b.stats.DerivedFrom["country: Natural Earth polygon centroid"]++
+					b.stats.DerivedFrom["country: equal-area centroid of its largest Natural Earth polygon"]++
 				}
 			}
 		}
@@ -563,6 +565,14 @@ func (b *builder) readNaturalEarth(ctx context.Context) error {
 					p.names = append(p.names, strings.Split(s, "|")...)
 				}
 			}
+			// "the Atlantic", "the Pacific": oceans go by their stem.
+			if code == "H.OCN" {
+				for _, suffix := range []string{" Ocean"} {
+					if stem, ok := strings.CutSuffix(name, suffix); ok {
+						p.names = append(p.names, strings.TrimPrefix(strings.TrimPrefix(stem, "North "), "South "))
+					}
+				}
+			}
 			seen[k] = p
 			b.add(p)
 		}
@@ -632,6 +642,80 @@ func centroid(typ string, raw json.RawMessage) (lat, lon float64, ok bool) {
 		return lat, lon, ok
 	}
 	return 0, 0, false
+}
+
+// areaCentroid is the equal-area centroid of the largest polygon's outer
+// ring: grid cells inside the ring weighted by cos(latitude), so that high
+// latitudes do not pull a large country's point north as the planar
+// centroid does (Russia moves from 61.7°N to 60.2°N).
+func areaCentroid(typ string, raw json.RawMessage) (lat, lon float64, ok bool) {
+	var polys [][][][]float64
+	switch typ {
+	case "Polygon":
+		var p [][][]float64
+		if json.Unmarshal(raw, &p) != nil {
+			return 0, 0, false
+		}
+		polys = [][][][]float64{p}
+	case "MultiPolygon":
+		if json.Unmarshal(raw, &polys) != nil {
+			return 0, 0, false
+		}
+	default:
+		return centroid(typ, raw)
+	}
+	var ring [][]float64
+	bestA := 0.0
+	for _, p := range polys {
+		if len(p) == 0 {
+			continue
+		}
+		if a, _, _ := ringCentroid(p[0]); math.Abs(a) > bestA {
+			bestA, ring = math.Abs(a), p[0]
+		}
+	}
+	if len(ring) < 4 {
+		return centroid(typ, raw)
+	}
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, c := range ring {
+		if len(c) < 2 {
+			continue
+		}
+		minX, maxX = math.Min(minX, c[0]), math.Max(maxX, c[0])
+		minY, maxY = math.Min(minY, c[1]), math.Max(maxY, c[1])
+	}
+	step := math.Max(0.05, math.Sqrt((maxX-minX)*(maxY-minY)/40000))
+	var sx, sy, sw float64
+	for y := minY + step/2; y < maxY; y += step {
+		w := math.Cos(y * math.Pi / 180)
+		for x := minX + step/2; x < maxX; x += step {
+			if inRing(x, y, ring) {
+				sx += w * x
+				sy += w * y
+				sw += w
+			}
+		}
+	}
+	if sw == 0 {
+		return centroid(typ, raw)
+	}
+	return sy / sw, sx / sw, true
+}
+
+// inRing is the even-odd point-in-polygon test.
+func inRing(x, y float64, ring [][]float64) bool {
+	in := false
+	for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
+		if len(ring[i]) < 2 || len(ring[j]) < 2 {
+			continue
+		}
+		xi, yi, xj, yj := ring[i][0], ring[i][1], ring[j][0], ring[j][1]
+		if (yi > y) != (yj > y) && x < (xj-xi)*(y-yi)/(yj-yi)+xi {
+			in = !in
+		}
+	}
+	return in
 }
 
 // ringCentroid is the shoelace centroid of a ring in lon/lat degrees; fine

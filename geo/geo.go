@@ -206,7 +206,7 @@ func dropUnsupported(g *gazetteer.Gazetteer, ms []Mention) []Mention {
 	for _, m := range ms {
 		if m.Kind == KindPlace && m.Place != gazetteer.NoRef && !m.major && m.cue == "" && !m.locative && !m.fuzzy &&
 			!strings.Contains(m.key, " ") {
-			if p := g.Place(m.Place); coh.weight(coh.country[p.Country], m.key) == 0 {
+			if p := g.Place(m.Place); coh.countryWeight(p.Country, m.key) == 0 {
 				continue
 			}
 		}
@@ -269,7 +269,9 @@ func newContext(doc *document.Document) *docContext {
 	// full stop is a heading: capitals there say nothing.
 	lineStart := 0
 	for i := 0; i <= n; i++ {
-		if i < n && !strings.Contains(c.text[c.toks[lineStart].Start:c.toks[i].Start], "\n") {
+		// A new line starts where the gap before a token holds a newline
+		// (checking only the gap keeps this linear on one huge line).
+		if i < n && (i == 0 || !strings.Contains(c.text[c.toks[i-1].End:c.toks[i].Start], "\n")) {
 			continue
 		}
 		words, caps := 0, 0
@@ -326,7 +328,7 @@ var locatives = map[string]bool{
 // cueAfter maps a lower-case word after a name to what it says about it.
 var cueAfter = map[string]string{
 	"governorate": "adm1", "province": "adm1", "state": "adm1", "region": "adm1", "oblast": "adm1",
-	"prefecture": "adm1", "emirate": "adm1", "canton": "adm1", "department": "adm1",
+	"prefecture": "adm1", "emirate": "adm1", "canton": "adm1",
 	"district": "adm2", "county": "adm2", "parish": "adm2", "municipality": "adm2", "borough": "adm2",
 	"countryside": "city", "city": "city", "town": "city", "village": "city", "suburb": "city", "airport": "city",
 	"airbase": "city", "neighbourhood": "city", "neighborhood": "city", "area": "", "border": "country",
@@ -462,13 +464,21 @@ func matchAt(g *gazetteer.Gazetteer, c *docContext, i int) (candidate, bool) {
 	return best, found
 }
 
-// abbrevShape reports a capitalised abbreviation that takes a full stop:
-// "St", "Mt", "Va", "Kan", "W.Va".
+// abbrevShape reports an abbreviation that takes a full stop: dotted
+// ("W.Va", "S.C") or a common short form ("St", "Mt", "Kan", "Tenn").
 func abbrevShape(w string) bool {
 	if !isCap(w) {
 		return false
 	}
-	return strings.Contains(w, ".") || (len(w) <= 4 && !isAcronym(w))
+	return strings.Contains(w, ".") || abbrevs[w]
+}
+
+var abbrevs = map[string]bool{
+	"St": true, "Mt": true, "Ft": true, "Pt": true, "Va": true, "Ky": true, "Ga": true, "Fla": true, "Ala": true,
+	"Ariz": true, "Ark": true, "Calif": true, "Colo": true, "Conn": true, "Del": true, "Ill": true, "Ind": true,
+	"Kan": true, "Kans": true, "La": true, "Md": true, "Mass": true, "Mich": true, "Minn": true, "Miss": true,
+	"Mo": true, "Mont": true, "Neb": true, "Nev": true, "Okla": true, "Ore": true, "Pa": true, "Tenn": true,
+	"Tex": true, "Vt": true, "Wash": true, "Wis": true, "Wyo": true, "Ont": true, "Que": true, "Sask": true,
 }
 
 // withStop extends a name ending in an abbreviation by its full stop.
@@ -503,6 +513,12 @@ func recognise(ctx context.Context, g *gazetteer.Gazetteer, c *docContext, max i
 			return ms
 		}
 		if m, ok := locAt[i]; ok {
+			// "St. Petersburg": the gazetteer may know a longer name
+			// than the tagger found.
+			if cand, ok := matchAt(g, c, i); ok && c.toks[cand.to-1].End > m.End {
+				m.Span = withStop(c, document.Span{Start: c.toks[cand.from].Start, End: c.toks[cand.to-1].End})
+				m.key, m.cands, m.fuzzy = cand.key, cand.cands, false
+			}
 			ms = append(ms, m)
 			for i+1 < n && c.toks[i+1].Start < m.End {
 				i++
@@ -520,10 +536,13 @@ func recognise(ctx context.Context, g *gazetteer.Gazetteer, c *docContext, max i
 		// Inside a person's name no word is a place; inside an
 		// organisation or other name only a place at its start is
 		// ("Hama Governorate Council", "Alexandria Police").
-		if l := c.ent[i]; l == "PER" || ((l == "ORG" || l == "MISC") && c.entStart[i] != i && c.lower(i-1) != "of") {
-			if _, ok := demonyms[w]; !ok || l == "PER" {
+		if l := c.ent[i]; (l == "ORG" || l == "MISC") && c.entStart[i] != i && c.lower(i-1) != "of" {
+			if _, ok := demonyms[w]; !ok {
 				continue
 			}
+		}
+		if c.ent[i] == "PER" && c.entStart[i] != i {
+			continue
 		}
 		// Demonyms first: "Syrian" is also a village's alternate name.
 		if m, next, ok := demonymAt(c, i); ok {
@@ -553,8 +572,9 @@ func recognise(ctx context.Context, g *gazetteer.Gazetteer, c *docContext, max i
 				continue
 			}
 			// Skip the rest of the capitalised run: "Boris Johnson"
-			// should not leave "Johnson" to be tried again.
-			for i+1 < n && c.toks[i+1].Kind == document.TokWord && isCap(c.word(i+1)) && c.toks[i+1].Start == c.toks[i].End+1 {
+			// should not leave "Johnson" to be tried again. ("North
+			// Texas" is not a person: Texas is tried.)
+			for !compass[strings.ToLower(w)] && i+1 < n && c.toks[i+1].Kind == document.TokWord && isCap(c.word(i+1)) && c.toks[i+1].Start == c.toks[i].End+1 {
 				i++
 			}
 			continue
@@ -586,6 +606,7 @@ func nerMention(g *gazetteer.Gazetteer, c *docContext, sp document.Span) (Mentio
 	}
 	from := sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= sp.Start })
 	to := sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= sp.End })
+	sp = withStop(c, sp)
 	m := Mention{Kind: KindPlace, Span: sp, Place: gazetteer.NoRef, key: gazetteer.Key(surface), ner: true, major: true}
 	if from < to {
 		var after bool
@@ -675,6 +696,18 @@ func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) b
 	}
 	best := bestPrior(g, cand.cands, m.cue)
 	p := g.Place(best)
+	if c.ent[cand.from] == "PER" {
+		// The tagger took it for a person. Overrule it only when the
+		// whole name is a sizeable place or a cue says place ("the city
+		// of Deir Ezzor").
+		end := cand.to
+		for end < len(c.toks) && c.ent[end] == "PER" && c.entStart[end] == cand.from {
+			end++
+		}
+		if end != cand.to || !(p.Population >= 100000 || p.Feature == "A.PCLI" || p.Feature == "A.ADM1" || m.cue != "" || m.locative) {
+			return false
+		}
+	}
 	surface := c.text[m.Start:m.End]
 	words := cand.to - cand.from
 	single := words == 1
@@ -688,9 +721,13 @@ func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) b
 		// "SAA", "FSA", "CIA": only country abbreviations.
 		return p.Feature == "A.PCLI"
 	}
+	// The tagger saw a place or an organisation starting here
+	// ("Gainesville Environmental Services"): the run rules below are for
+	// untagged text.
+	orgStart := (c.ent[cand.from] == "ORG" || c.ent[cand.from] == "LOC") && c.entStart[cand.from] == cand.from
 	// Inside a longer capitalised run: "Boris Johnson", "Zeid Ra'ad". A
 	// place preceded by a capitalised word is a surname.
-	if prev := cand.from - 1; prev >= 0 && c.toks[prev].Kind == document.TokWord && isCap(c.word(prev)) &&
+	if prev := cand.from - 1; prev >= 0 && !orgStart && c.toks[prev].Kind == document.TokWord && isCap(c.word(prev)) &&
 		c.toks[cand.from].Start == c.toks[prev].End+1 && !c.titleish[prev] && !strong && !functionWords[c.lower(prev)] {
 		return false
 	}
@@ -700,7 +737,7 @@ func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) b
 	}
 	// Followed by a capitalised word that is not an organisation head:
 	// "Hannah Lucinda", "Richard Spencer", "Musa al Khalifa".
-	if nx := cand.to; nx < len(c.toks) && !strong && !m.locative && c.toks[nx].Start == c.toks[nx-1].End+1 && !c.titleish[cand.from] {
+	if nx := cand.to; nx < len(c.toks) && !strong && !m.locative && !orgStart && c.toks[nx].Start == c.toks[nx-1].End+1 && !c.titleish[cand.from] {
 		w := c.word(nx)
 		if connectors[strings.ToLower(w)] && nx+1 < len(c.toks) && isCap(c.word(nx+1)) && strings.ToLower(w) != "of" {
 			return false
@@ -734,6 +771,9 @@ func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) b
 
 // isAcronym reports an all-capital word of two to five letters.
 func isAcronym(w string) bool {
+	if strings.Contains(w, ".") {
+		return false // "S.C.", "U.S.": abbreviations of names, not acronyms
+	}
 	n := 0
 	for _, r := range w {
 		if unicode.IsLower(r) {
@@ -828,7 +868,7 @@ func prior(p *gazetteer.Place) float64 {
 	case "A.ADM2":
 		s += 0.6
 	case "P.PPLC":
-		s += 2.5
+		s += 3.5
 	case "P.PPLA":
 		s += 1.2
 	case "P.PPLA2":

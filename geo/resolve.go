@@ -16,7 +16,12 @@ import (
 type coherence struct {
 	country map[string]map[string]float64 // cc -> key -> weight
 	admin1  map[int32]map[string]float64  // ADM1 index -> key -> weight
-	points  []point
+	// totals of the maps above, so that a weight without one key costs
+	// one subtraction, not a walk over every key (hostile input has
+	// thousands).
+	countryTotal map[string]float64
+	admin1Total  map[int32]float64
+	points       []point
 }
 
 type point struct {
@@ -24,14 +29,17 @@ type point struct {
 	lat, lon float64
 }
 
-func (c *coherence) weight(m map[string]float64, self string) float64 {
-	w := 0.0
-	for k, v := range m {
-		if k != self {
-			w += v
-		}
+// countryWeight is the document's support for country cc, without key self.
+func (c *coherence) countryWeight(cc, self string) float64 {
+	return math.Max(0, c.countryTotal[cc]-c.country[cc][self])
+}
+
+// admin1Weight is the document's support for region a1, without key self.
+func (c *coherence) admin1Weight(a1 int32, self string) float64 {
+	if a1 == gazetteer.NoRef {
+		return 0
 	}
-	return w
+	return math.Max(0, c.admin1Total[a1]-c.admin1[a1][self])
 }
 
 // resolve chooses a place for every mention in two passes: first by prior
@@ -108,6 +116,18 @@ func gather(g *gazetteer.Gazetteer, ms []Mention) *coherence {
 			coh.points = append(coh.points, point{key: key, lat: p.Lat, lon: p.Lon})
 		}
 	}
+	coh.countryTotal = map[string]float64{}
+	for cc, m := range coh.country {
+		for _, w := range m {
+			coh.countryTotal[cc] += w
+		}
+	}
+	coh.admin1Total = map[int32]float64{}
+	for a, m := range coh.admin1 {
+		for _, w := range m {
+			coh.admin1Total[a] += w
+		}
+	}
 	return coh
 }
 
@@ -157,12 +177,6 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 			second = k
 		}
 	}
-	if debugScores && coh != nil {
-		for k, ci := range m.cands {
-			p := g.Place(ci)
-			fmt.Printf("DEBUG %q %d %s %s %s pop=%d a1=%d score=%.2f coh=%.2f\n", m.key, p.GeoNameID, p.Name, p.Feature, p.Country, p.Population, p.Admin1, m.scores[k], coherenceScore(g, coh, m.key, p, ci))
-		}
-	}
 	// Confidence: the softmax share of the winner.
 	sum := 0.0
 	for _, s := range m.scores {
@@ -178,7 +192,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 		conf *= 0.8 * sim
 		// Abstain unless the document corroborates the fuzzy match: its
 		// country or region is already in play.
-		if coh == nil || (coh.weight(coh.country[p.Country], m.key) < 1 && coh.weight(coh.admin1[p.Admin1], m.key) == 0) {
+		if coh == nil || (coh.countryWeight(p.Country, m.key) < 1 && coh.admin1Weight(p.Admin1, m.key) == 0) {
 			if coh != nil {
 				m.Place = gazetteer.NoRef
 				m.Confidence = 0.2
@@ -196,11 +210,11 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 		m.Evidence = append(m.Evidence, "cue: "+m.cue)
 	}
 	if coh != nil {
-		if w := coh.weight(coh.country[p.Country], m.key); w > 0 && p.Feature != "A.PCLI" {
+		if w := coh.countryWeight(p.Country, m.key); w > 0 && p.Feature != "A.PCLI" {
 			m.Evidence = append(m.Evidence, fmt.Sprintf("country %s in the document (weight %.1f)", p.Country, w))
 		}
 		if p.Admin1 != gazetteer.NoRef {
-			if w := coh.weight(coh.admin1[p.Admin1], m.key); w > 0 {
+			if w := coh.admin1Weight(p.Admin1, m.key); w > 0 {
 				m.Evidence = append(m.Evidence, "region "+g.Place(p.Admin1).Name+" in the document")
 			}
 		}
@@ -214,16 +228,16 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 
 func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gazetteer.Place, ci int32) float64 {
 	s := 0.0
-	if w := coh.weight(coh.country[p.Country], self); w > 0 {
-		s += 3 * w / (w + 1)
+	if w := coh.countryWeight(p.Country, self); w > 0 {
+		s += 4 * w / (w + 1)
 	}
 	if p.Admin1 != gazetteer.NoRef {
-		if w := coh.weight(coh.admin1[p.Admin1], self); w > 0 {
+		if w := coh.admin1Weight(p.Admin1, self); w > 0 {
 			s += 2.5 * w / (w + 0.5)
 		}
 	}
 	if p.Feature == "A.ADM1" {
-		if w := coh.weight(coh.admin1[ci], self); w > 0 {
+		if w := coh.admin1Weight(ci, self); w > 0 {
 			s += 1.5 * w / (w + 0.5) // a region containing other places
 		}
 	}
@@ -257,9 +271,6 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
 }
-
-// debugScores prints every candidate's score (development aid).
-const debugScores = false
 
 // speech and agency verbs after a capital or country make it stand for its
 // government ("Ankara said", "Britain announced").

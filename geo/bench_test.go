@@ -1,0 +1,149 @@
+package geo
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/gazetteer"
+	"github.com/newslens/newslens/text"
+)
+
+// hostile builds a ~1 MB comma-separated list of gazetteer names.
+func hostile(t testing.TB, g *gazetteer.Gazetteer) string {
+	var b strings.Builder
+	for i := int32(0); b.Len() < 1<<20; i = (i + 7919) % int32(g.Len()) {
+		b.WriteString(g.Place(i).Name)
+		b.WriteString(", ")
+	}
+	return b.String()
+}
+
+// TestHostile runs a 1 MB list of place names and Arabic-script names:
+// no panic, valid spans, and the mention cap holds.
+func TestHostile(t *testing.T) {
+	a := analyzer(t)
+	g, _ := a.Gazetteer()
+	inputs := map[string]string{
+		"names":  hostile(t, g),
+		"arabic": strings.Repeat("دير الزور، حماة، حلب، دمشق، الرقة. ", 2000),
+		"mixed":  strings.Repeat("Deir ez-Zor دير الزور Hama governorate of Raqqa, ", 500),
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			doc := &document.Document{Text: in}
+			start := time.Now()
+			if err := a.Analyze(context.Background(), doc); err != nil {
+				t.Fatal(err)
+			}
+			if err := doc.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(doc.Annotations); n > a.opts.MaxMentions {
+				t.Errorf("%d annotations exceed the cap %d", n, a.opts.MaxMentions)
+			}
+			t.Logf("%s: %d bytes, %d annotations in %s", name, len(in), len(doc.Annotations), time.Since(start))
+		})
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range []string{
+		"Supply routes into Deir Azzor reopened.", "The town of Akerbat in Hama governorate.",
+		"Ankara said ties with Damascus were good.", "W.Va. -- St. Petersburg, Fla.", "دير الزور", "",
+		"the Riyadh/Doha split", "In X.", "A\u0301\u200dB", "St.", "Gainesville Police Department",
+	} {
+		f.Add(s)
+	}
+	a := New(Options{})
+	if _, err := a.Gazetteer(); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		doc := &document.Document{Text: s}
+		if err := a.Analyze(context.Background(), doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := doc.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		for _, an := range doc.Annotations {
+			if an.Kind == KindPlace && an.Attrs["resolved"] == true {
+				lat, _ := an.Attrs["lat"].(float64)
+				if lat < -90 || lat > 90 {
+					t.Fatalf("latitude %v", lat)
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkColdStart measures constructing the analyzer and loading the
+// gazetteer, the cost paid once per process.
+func BenchmarkColdStart(b *testing.B) {
+	var before, after runtime.MemStats
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		a := New(Options{})
+		if _, err := a.Gazetteer(); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(a)
+	}
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MiB")
+}
+
+// BenchmarkResolve measures resolution alone (candidate scoring, two
+// coherence passes, metonymy) over the sample's recognised mentions.
+func BenchmarkResolve(b *testing.B) {
+	a := analyzer(b)
+	g, _ := a.Gazetteer()
+	raw, err := os.ReadFile(shared(b, "samples/syria-2017-opinion.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := &document.Document{Text: string(raw)}
+	text.Segment(doc)
+	c := newContext(doc)
+	base := recognise(context.Background(), g, c, 20000)
+	ms := make([]Mention, len(base))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		copy(ms, base)
+		resolve(g, c, ms)
+		for j := range ms {
+			markMetonymy(g, c, &ms[j])
+		}
+	}
+	b.ReportMetric(float64(len(base))*float64(b.N)/b.Elapsed().Seconds(), "mentions/s")
+}
+
+// BenchmarkAnalyze measures recognition and resolution of the sample
+// (without the entities analyzer).
+func BenchmarkAnalyze(b *testing.B) {
+	a := analyzer(b)
+	raw, err := os.ReadFile(shared(b, "samples/syria-2017-opinion.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		doc := &document.Document{Text: string(raw)}
+		if err := a.Analyze(context.Background(), doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
