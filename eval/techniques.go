@@ -157,7 +157,15 @@ func ScoreSI(gold, pred []TechSpan) (p, r, f1 float64, nGold, nPred int) {
 	g := techniquesMerge(gold)
 	s := techniquesMerge(pred)
 	var sumP, sumR float64
-	for art, ps := range s {
+	// articles in order, so the float sums (and the printed figures) do
+	// not depend on map iteration order
+	arts := make([]string, 0, len(s))
+	for a := range s {
+		arts = append(arts, a)
+	}
+	sort.Strings(arts)
+	for _, art := range arts {
+		ps := s[art]
 		nPred += len(ps)
 		gs := g[art]
 		for _, x := range ps {
