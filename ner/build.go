@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -53,6 +54,18 @@ type Manifest struct {
 	Clusters        int               `json:"clusters_words"`
 	Gazetteer       int               `json:"gazetteer_entries"`
 	WeightFeatures  int               `json:"weight_features"`
+	// Calibration maps raw span confidences p to
+	// sigmoid(a·logit(p)+b), fitted on dev spans (Platt scaling).
+	Calibration *Calibration `json:"calibration,omitempty"`
+}
+
+// Calibration holds Platt scaling parameters.
+type Calibration struct {
+	A float64 `json:"a"`
+	B float64 `json:"b"`
+	// Bins are dev precision per confidence decile after calibration:
+	// [lower bound, spans, precision].
+	Bins [][3]float64 `json:"bins"`
 }
 
 // Build trains the model from the shared data and writes ner.bin.gz and
@@ -149,6 +162,8 @@ func Build(ctx context.Context, cfg BuildConfig) (*Manifest, error) {
 		return nil, err
 	}
 	tp, fp, fn := 0, 0, 0
+	var confs []float64
+	var oks []bool
 	for _, d := range dev {
 		sents := make([][]string, len(d.Sentences))
 		for i, s := range d.Sentences {
@@ -156,8 +171,33 @@ func Build(ctx context.Context, cfg BuildConfig) (*Manifest, error) {
 		}
 		got := saved.TagDoc(sents)
 		for i, s := range d.Sentences {
-			t, p, f := matchSpans(got[i], Spans(s.Tags))
+			gold := Spans(s.Tags)
+			t, p, f := matchSpans(got[i], gold)
 			tp, fp, fn = tp+t, fp+p, fn+f
+			g := map[Span]bool{}
+			for _, x := range gold {
+				g[x] = true
+			}
+			for _, x := range got[i] {
+				confs = append(confs, x.Confidence)
+				oks = append(oks, g[Span{Start: x.Start, End: x.End, Type: x.Type}])
+			}
+		}
+	}
+	cal := &Calibration{}
+	cal.A, cal.B = fitPlatt(confs, oks)
+	saved.SetCalibration(cal.A, cal.B)
+	var n, ok [10]float64
+	for i, c := range confs {
+		k := min(int(saved.calibrate(c)*10), 9)
+		n[k]++
+		if oks[i] {
+			ok[k]++
+		}
+	}
+	for k := range n {
+		if n[k] > 0 {
+			cal.Bins = append(cal.Bins, [3]float64{float64(k) / 10, n[k], math.Round(ok[k]/n[k]*1000) / 1000})
 		}
 	}
 	man := &Manifest{
@@ -179,6 +219,7 @@ func Build(ctx context.Context, cfg BuildConfig) (*Manifest, error) {
 		Clusters:       len(clusters),
 		Gazetteer:      len(gaz),
 		WeightFeatures: saved.nfeat,
+		Calibration:    cal,
 	}
 	js, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {

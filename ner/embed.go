@@ -2,6 +2,7 @@ package ner
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"sync"
@@ -30,5 +31,20 @@ func LoadFS(fsys fs.FS, name string) (*Model, error) {
 // Default returns the embedded model, loaded on first use and shared: the
 // model is read-only, so one copy serves every analyzer and goroutine.
 var Default = sync.OnceValues(func() (*Model, error) {
-	return LoadFS(modelFS, "model/ner.bin.gz")
+	m, err := LoadFS(modelFS, "model/ner.bin.gz")
+	if err != nil {
+		return nil, err
+	}
+	raw, err := modelFS.ReadFile("model/manifest.json")
+	if err != nil {
+		return nil, fmt.Errorf("ner manifest: %w", err)
+	}
+	var man Manifest
+	if err := json.Unmarshal(raw, &man); err != nil {
+		return nil, fmt.Errorf("ner manifest: %w", err)
+	}
+	if c := man.Calibration; c != nil {
+		m.SetCalibration(c.A, c.B)
+	}
+	return m, nil
 })

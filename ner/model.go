@@ -131,6 +131,11 @@ type Model struct {
 	gaz    map[string]string // lower-case word sequence → type
 	gazMax int               // longest gazetteer entry in words
 
+	// calA and calB map a span's raw confidence p to
+	// sigmoid(calA·logit(p)+calB), fitted on dev spans by Build (Platt
+	// scaling) and read from the manifest; zero values mean identity.
+	calA, calB float64
+
 	// TwoPass adds the document-majority feature from a first pass.
 	twoPass bool
 
@@ -333,7 +338,9 @@ func decode(ls []int) []Span {
 }
 
 // confidence estimates how sure the model is of each token's label: a
-// softmax over the allowed labels of the token given its predecessor.
+// softmax over the allowed labels of the token given its predecessor,
+// summing the labels of the chosen type (B/I/L/U-X are one decision about
+// type X, not four), or O alone.
 func (m *Model) confidence(b *buffers, ls []int, i int) float64 {
 	prev := nLabels
 	if i > 0 {
@@ -341,14 +348,68 @@ func (m *Model) confidence(b *buffers, ls []int, i int) float64 {
 	}
 	row := b.score[i*nLabels : (i+1)*nLabels]
 	chosen := row[ls[i]] + m.trans[prev*nLabels+ls[i]]
-	var z float64
+	same := func(c int) bool {
+		if ls[i] == 0 || c == 0 {
+			return c == ls[i]
+		}
+		return labelType(c) == labelType(ls[i])
+	}
+	var z, num float64
 	for c := 0; c < nLabels; c++ {
 		if !allowed[prev][c] {
 			continue
 		}
-		z += math.Exp(float64((row[c] + m.trans[prev*nLabels+c] - chosen) / m.temp))
+		e := math.Exp(float64((row[c] + m.trans[prev*nLabels+c] - chosen) / m.temp))
+		z += e
+		if same(c) {
+			num += e
+		}
 	}
-	return 1 / z
+	return num / z
+}
+
+// calibrate applies the Platt scaling fitted on dev spans.
+func (m *Model) calibrate(p float64) float64 {
+	if m.calA == 0 {
+		return p
+	}
+	return sigmoid(m.calA*logit(p) + m.calB)
+}
+
+func logit(p float64) float64 {
+	p = min(max(p, 1e-6), 1-1e-6)
+	return math.Log(p / (1 - p))
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// SetCalibration sets the Platt scaling of span confidences (a=0: none).
+func (m *Model) SetCalibration(a, b float64) { m.calA, m.calB = a, b }
+
+// fitPlatt fits p' = sigmoid(a·logit(p)+b) to (p, correct) pairs by
+// gradient descent on the log loss.
+func fitPlatt(ps []float64, ok []bool) (a, b float64) {
+	a, b = 1, 0
+	if len(ps) == 0 {
+		return 0, 0
+	}
+	for it := 0; it < 2000; it++ {
+		var ga, gb float64
+		for i, p := range ps {
+			x := logit(p)
+			y := 0.0
+			if ok[i] {
+				y = 1
+			}
+			d := sigmoid(a*x+b) - y
+			ga += d * x
+			gb += d
+		}
+		n := float64(len(ps))
+		a -= 0.5 * ga / n
+		b -= 0.5 * gb / n
+	}
+	return a, b
 }
 
 // TagDoc labels the sentences of one document (tokens as strings) and
@@ -423,7 +484,7 @@ func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span, cache [][]float
 			for i := spans[k].Start; i < spans[k].End; i++ {
 				c = min(c, m.confidence(b, labels[si], i))
 			}
-			spans[k].Confidence = c
+			spans[k].Confidence = m.calibrate(c)
 		}
 		out[si] = spans
 	}
