@@ -88,6 +88,15 @@ type attribution struct {
 	citation      int // index into the citations, or -1
 }
 
+// overlapsContent reports whether [a,b) overlaps the content or, for an
+// interrupted quote, its second part.
+func (q *attribution) overlapsContent(a, b int) bool {
+	if q.content.Start < b && a < q.content.End {
+		return true
+	}
+	return q.c2 >= 0 && q.content2.Start < b && a < q.content2.End
+}
+
 // maxAttributions bounds the attributions of one document.
 const maxAttributions = 5000
 
@@ -437,7 +446,22 @@ func group(s string, toks []document.Token, sentOf []int, chunks []chunk) []attr
 		merged := false
 		for i := range out {
 			q := &out[i]
-			if q.c2 >= 0 || q.content.End > q.cue.Start || sp.Start < q.cue.End {
+			if q.c2 >= 0 {
+				continue
+			}
+			// "“…,” the mayor said, “…”" where the cue took the second
+			// fragment: this chunk is the first
+			head := q.cue.Start
+			if q.hasSource {
+				head = min(head, q.source.Start)
+			}
+			if q.content.Start > q.cue.End && sp.End <= head && head-sp.End <= 8 && countWords(toks, sp.End, head) == 0 {
+				q.content2, q.content = q.content, sp
+				q.c2 = k
+				merged = true
+				break
+			}
+			if q.content.End > q.cue.Start || sp.Start < q.cue.End {
 				continue
 			}
 			end := q.cue.End
@@ -514,7 +538,7 @@ func addUncoveredQuotes(s string, toks []document.Token, qs []qspan, as []attrib
 		a, b := q.outer()
 		covered := false
 		for _, x := range as {
-			if x.content.Start < b && a < x.content.End {
+			if x.overlapsContent(a, b) {
 				covered = true
 				break
 			}

@@ -254,6 +254,29 @@ func TestAttributionStyles(t *testing.T) {
 	}
 }
 
+func TestInterruptedAndContinued(t *testing.T) {
+	s := "The general Ali Haidar said the offensive would continue.\n\n" +
+		"“We have taken the northern districts and we will take the rest.\n\n" +
+		"“Nobody will stop this army now,” he added, “not even the winter.”"
+	doc, err := newslens.AnalyzeText(context.Background(), quotesPipeline(t), "interrupted", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, q := range doc.Of("quote") {
+		sp, _ := q.Attrs["speaker"].(string)
+		got = append(got, q.Label+"|"+sp+"|"+part(doc, q, "content_1")+"|"+part(doc, q, "content_2"))
+	}
+	want := []string{
+		"indirect|Ali Haidar||",
+		"direct|Ali Haidar||", // the middle paragraph continues the speaker
+		"direct|Ali Haidar|“Nobody will stop this army now,”|“not even the winter.”",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestHostile feeds bad input: unbalanced marks across an article, 5,000
 // marks in one paragraph, and an article that is one giant quote.
 func TestHostile(t *testing.T) {

@@ -115,7 +115,7 @@ func namedQuotes(s string, toks []document.Token, sentOf []int, qs []qspan, as [
 		}
 		cover := -1
 		for i, q := range as {
-			if q.content.Start < b && a < q.content.End {
+			if q.overlapsContent(a, b) {
 				cover = i
 			}
 		}
@@ -385,7 +385,7 @@ func colonQuotes(s string, toks []document.Token, qs []qspan, cues map[string]fl
 		}
 		cover := -1
 		for i, q := range as {
-			if q.content.Start < b && a < q.content.End {
+			if q.overlapsContent(a, b) {
 				cover = i
 				break
 			}

@@ -277,13 +277,13 @@ func resolveSpeakers(s string, toks []document.Token, as []attribution, ms []men
 		switch {
 		case len(words) == 1 && pronounsPer[words[0]]:
 			q.sourceType = "pronoun"
-			if m, c, ok := antecedent(ms, src.Start, true, false); ok {
+			if m, c, ok := antecedent(ms, src.Start, true, q.content); ok {
 				q.speaker, q.speakerEntity, q.speakerConf = m.name, m.entity, c
 			}
 			continue
 		case len(words) == 1 && pronounsOther[words[0]]:
 			q.sourceType = "pronoun"
-			if m, c, ok := antecedent(ms, src.Start, false, false); ok {
+			if m, c, ok := antecedent(ms, src.Start, false, q.content); ok {
 				q.speaker, q.speakerEntity, q.speakerConf = m.name, m.entity, c*0.8
 			}
 			continue
@@ -379,8 +379,10 @@ func appositive(s string, ms []mention, src document.Span) (mention, bool) {
 }
 
 // antecedent picks the most salient earlier mention within ~6 sentences:
-// recent, a subject, a person when person is set.
-func antecedent(ms []mention, at int, person, _ bool) (mention, float64, bool) {
+// recent, a subject, a person when person is set. Mentions inside the
+// attribution's own content are what the speaker talks about, not the
+// speaker, and are skipped.
+func antecedent(ms []mention, at int, person bool, content document.Span) (mention, float64, bool) {
 	i := sort.Search(len(ms), func(k int) bool { return ms[k].span.Start >= at })
 	if i == 0 {
 		return mention{}, 0, false
@@ -389,6 +391,9 @@ func antecedent(ms []mention, at int, person, _ bool) (mention, float64, bool) {
 	best, bestScore := -1, -1e9
 	for k := i - 1; k >= 0 && cur-ms[k].sentence <= 6; k-- {
 		m := ms[k]
+		if content.Contains(m.span) {
+			continue
+		}
 		sc := -0.6 * float64(cur-m.sentence)
 		if m.subject {
 			sc += 1.2
