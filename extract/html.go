@@ -6,6 +6,7 @@ import (
 	"fmt"
 	nurl "net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
@@ -383,7 +384,7 @@ func sameText(a, b string) bool {
 func foldTitle(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}
 	}

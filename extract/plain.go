@@ -16,8 +16,8 @@ import (
 // and images that sat between them. Plain sorts every line into one role,
 // by general layout rules (no rule names a site or a word of one article):
 //
-//   - boilerplate: a short line repeated in the document (repetition is the
-//     strongest evidence), or a short line that reads like page furniture
+//   - boilerplate: a short line repeated in the document that does not read
+//     as a sentence (repetition is the strongest evidence), or a short line that reads like page furniture
 //     (subscribe, share, follow, cookies, newsletter, advertisement...);
 //   - caption: a line introduced by "Video:"/"Photo:"-style labels, or a
 //     line sandwiched between boilerplate lines (a player or an image with
@@ -200,9 +200,12 @@ func classifyPlain(ls []plainLine) {
 		case l.key == "":
 			// Separators ("* * *", "---") carry no words.
 			l.role = roleBoiler
-		case count[l.key] > 1 && l.words <= maxRepeatedWords:
+		case count[l.key] > 1 && l.words <= maxRepeatedWords && !endsSentence(l.text):
+			// Furniture repeats and does not read as a sentence; a
+			// repeated question or sentence (an interview's questions
+			// asked of each guest) is text.
 			l.role = roleBoiler
-		case count[l.key] > 1 && seen[l.key]:
+		case count[l.key] > 1 && l.words > maxRepeatedWords && seen[l.key]:
 			l.role = roleBoiler // a repeated long line (pull quote) is kept once
 		case isFurniture(*l):
 			l.role = roleBoiler
@@ -222,7 +225,7 @@ func classifyPlain(ls []plainLine) {
 			l.role, l.media = roleCaption, "image"
 		case l.words <= 40 && sandwiched(ls, i):
 			l.role, l.media = roleCaption, "image"
-			if videoHint.MatchString(ls[i-1].text) || videoHint.MatchString(ls[i+1].text) {
+			if videoHint.MatchString(ls[i-1].text) || i+1 < len(ls) && videoHint.MatchString(ls[i+1].text) {
 				l.media = "video"
 			}
 		}
@@ -285,30 +288,41 @@ func classifyPlain(ls []plainLine) {
 }
 
 // sandwiched reports a line that sits inside a run of boilerplate in the
-// middle of the body: boilerplate on both sides, at least three such lines
-// around it or a furniture line next to it (a player's or an image's
-// chrome), and body text both before and after the run, so a lone body line
-// between a page's header and footer is not taken for a caption.
+// middle of the body: boilerplate on both sides, a furniture line among it
+// (a player's or an image's chrome: "Subscribe to our channel"), and body
+// text both before and after the run, so a lone body line between a page's
+// header and footer, or between repeated labels of a list, is not taken for
+// a caption.
 func sandwiched(ls []plainLine, i int) bool {
-	if i == 0 || i+1 >= len(ls) || ls[i-1].role != roleBoiler || ls[i+1].role != roleBoiler {
+	// Wordless lines (separators, zero-width spaces) are transparent here:
+	// they are dropped, but say nothing about the page's furniture.
+	prev := func(j int) int {
+		for j--; j >= 0 && ls[j].key == ""; j-- {
+		}
+		return j
+	}
+	next := func(j int) int {
+		for j++; j < len(ls) && ls[j].key == ""; j++ {
+		}
+		return j
+	}
+	p, n := prev(i), next(i)
+	if p < 0 || n >= len(ls) || ls[p].role != roleBoiler || ls[n].role != roleBoiler {
 		return false
 	}
-	left, right := 0, 0
-	j := i - 1
-	for ; j >= 0 && ls[j].role == roleBoiler; j-- {
-		left++
+	furniture := false
+	j := p
+	for ; j >= 0 && ls[j].role == roleBoiler; j = prev(j) {
+		furniture = furniture || isFurniture(ls[j])
 	}
 	if j < 0 {
 		return false
 	}
-	k := i + 1
-	for ; k < len(ls) && ls[k].role == roleBoiler; k++ {
-		right++
+	k := n
+	for ; k < len(ls) && ls[k].role == roleBoiler; k = next(k) {
+		furniture = furniture || isFurniture(ls[k])
 	}
-	if k >= len(ls) {
-		return false
-	}
-	return left+right >= 3 || isFurniture(ls[i-1]) || isFurniture(ls[i+1])
+	return k < len(ls) && furniture
 }
 
 // isPlainHeading applies the heading rule to line i: short, starting with a
