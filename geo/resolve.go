@@ -25,9 +25,21 @@ type coherence struct {
 }
 
 type point struct {
-	key      string
-	lat, lon float64
+	key     string
+	x, y, z float64 // unit vector: distance tests become dot products
 }
+
+func unit(lat, lon float64) (x, y, z float64) {
+	la, lo := lat*math.Pi/180, lon*math.Pi/180
+	return math.Cos(la) * math.Cos(lo), math.Cos(la) * math.Sin(lo), math.Sin(la)
+}
+
+// Dot-product thresholds of the proximity bonus: cos(d / 6371 km).
+var (
+	cos50  = math.Cos(50 / 6371.0)
+	cos200 = math.Cos(200 / 6371.0)
+	cos500 = math.Cos(500 / 6371.0)
+)
 
 // countryWeight is the document's support for country cc, without key self.
 func (c *coherence) countryWeight(cc, self string) float64 {
@@ -63,10 +75,27 @@ func resolve(g *gazetteer.Gazetteer, c *docContext, ms []Mention) {
 	}
 	var coh *coherence
 	for pass := 0; pass < 2; pass++ {
+		// Mentions of one name with the same cues score alike (coherence
+		// leaves out only the name itself), so each is scored once.
+		type memoKey struct {
+			key, cue       string
+			locative, fuzz bool
+			n              int
+		}
+		done := map[memoKey]int{}
 		for i := range ms {
-			if ms[i].Kind == KindPlace {
-				score(g, c, &ms[i], coh)
+			m := &ms[i]
+			if m.Kind != KindPlace {
+				continue
 			}
+			k := memoKey{m.key, m.cue, m.locative, m.fuzzy, len(m.cands)}
+			if j, ok := done[k]; ok && !m.fuzzy && len(m.cands) > 0 && ms[j].Kind == KindPlace {
+				m.Place, m.Confidence = ms[j].Place, ms[j].Confidence
+				m.Evidence = append(m.Evidence[:0], ms[j].Evidence...)
+				continue
+			}
+			score(g, c, m, coh)
+			done[k] = i
 		}
 		coh = gather(g, ms)
 	}
@@ -113,7 +142,8 @@ func gather(g *gazetteer.Gazetteer, ms []Mention) *coherence {
 		}
 		if m.Kind == KindPlace && m.Confidence >= 0.5 && p.Feature != "A.PCLI" && !seen[key] && len(coh.points) < 64 {
 			seen[key] = true
-			coh.points = append(coh.points, point{key: key, lat: p.Lat, lon: p.Lon})
+			x, y, z := unit(p.Lat, p.Lon)
+			coh.points = append(coh.points, point{key: key, x: x, y: y, z: z})
 		}
 	}
 	coh.countryTotal = map[string]float64{}
@@ -241,21 +271,23 @@ func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gaze
 			s += 1.5 * w / (w + 0.5) // a region containing other places
 		}
 	}
-	near := math.Inf(1)
+	// The nearest other place, by the largest dot product of unit vectors.
+	x, y, z := unit(p.Lat, p.Lon)
+	best := -2.0
 	for _, pt := range coh.points {
 		if pt.key == self {
 			continue
 		}
-		if d := Distance(p.Lat, p.Lon, pt.lat, pt.lon); d < near {
-			near = d
+		if d := x*pt.x + y*pt.y + z*pt.z; d > best {
+			best = d
 		}
 	}
 	switch {
-	case near < 50:
+	case best > cos50:
 		s += 1.5
-	case near < 200:
+	case best > cos200:
 		s += 1
-	case near < 500:
+	case best > cos500:
 		s += 0.4
 	}
 	return s
