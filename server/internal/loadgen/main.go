@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/newslens/newslens"
@@ -275,6 +276,7 @@ func run(size int, kind string, n, conns int, dur time.Duration) error {
 	var all []time.Duration
 	var errCount, reqs atomic.Int64
 	var rngMu sync.Mutex
+	cpu0 := cpuSeconds()
 	deadline := time.Now().Add(dur)
 	var wg sync.WaitGroup
 	for w := 0; w < conns; w++ {
@@ -305,7 +307,20 @@ func run(size int, kind string, n, conns int, dur time.Duration) error {
 	fmt.Printf("load: %d connections for %s on search and document pages (HTML and API)\n", conns, dur)
 	fmt.Printf("requests %d (%.0f/s), errors %d, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n",
 		reqs.Load(), float64(reqs.Load())/dur.Seconds(), errCount.Load(), pct(all, 50), pct(all, 95), pct(all, 99))
+	// How much CPU this process got: on a shared machine the latencies
+	// above are mostly waiting for a core.
+	cpu := cpuSeconds() - cpu0
+	fmt.Printf("process CPU (server and load generator): %.1f s in %s = %.2f cores; %.2f ms CPU per request\n",
+		cpu, dur, cpu/dur.Seconds(), cpu*1000/float64(max(1, reqs.Load())))
 	return nil
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 func pct(ds []time.Duration, p float64) float64 {
