@@ -355,6 +355,7 @@ func trimChunks(s string, toks []document.Token, chunks []chunk) {
 		r, _ := utf8.DecodeRuneInString(s[t.Start:t.End])
 		return !isQuoteRune(r) || role != 3
 	}
+	word := func(i int) string { return lowerWord(s[toks[i].Start:toks[i].End]) }
 	for k := range chunks {
 		c := &chunks[k]
 		role = c.role
@@ -364,7 +365,50 @@ func trimChunks(s string, toks []document.Token, chunks []chunk) {
 		for c.t1-c.t0 > 1 && punct(c.t1-1) {
 			c.t1--
 		}
+		if role != 1 {
+			continue
+		}
+		// a speaker is a noun phrase: not the adverb after it ("Manafort
+		// politely"), nor the reporting words before it ("Said Dorothy
+		// Poynter", "According to HuffPo")
+		for c.t1-c.t0 > 1 && isAdverb(word(c.t1-1)) {
+			c.t1--
+		}
+		for c.t1-c.t0 > 1 {
+			w := word(c.t0)
+			if w == "according" && c.t1-c.t0 > 2 && word(c.t0+1) == "to" {
+				c.t0 += 2
+				continue
+			}
+			if !reporting[w] || c.t0+1 >= c.t1 || punct(c.t0+1) {
+				break
+			}
+			c.t0++
+		}
+		for c.t1-c.t0 > 1 && punct(c.t1-1) {
+			c.t1--
+		}
 	}
+}
+
+// sentenceAdverbs are adverbs that often follow a speaker's name.
+var sentenceAdverbs = map[string]bool{"however": true, "also": true, "too": true, "still": true, "then": true,
+	"now": true, "again": true, "later": true, "meanwhile": true, "once": true, "previously": true, "often": true}
+
+// isAdverb reports whether w is a manner or sentence adverb: an -ly word
+// ("politely", "constantly") or one of sentenceAdverbs.
+func isAdverb(w string) bool {
+	if sentenceAdverbs[w] {
+		return true
+	}
+	if len(w) < 5 || !strings.HasSuffix(w, "ly") {
+		return false
+	}
+	switch w {
+	case "family", "italy", "july", "rally", "ally", "assembly", "supply", "reply", "daily", "weekly", "monthly", "only", "early", "elderly", "lily", "billy", "kelly", "emily", "holly", "sally", "molly", "wholly", "bully", "anomaly", "monopoly", "majority":
+		return false
+	}
+	return true
 }
 
 // group pairs cue chunks with content and source chunks. Pairs are made
