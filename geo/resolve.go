@@ -187,6 +187,11 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 	for k, ci := range m.cands {
 		p := g.Place(ci)
 		s := prior(p) + cueFit(p, m.cue)
+		if len(m.key) <= 2 && strings.ToUpper(c.text[m.Start:m.End]) != c.text[m.Start:m.End] && names.Similarity(c.text[m.Start:m.End], p.Name) < 0.5 {
+			// Very short keys collide across unrelated names ("Iowa" and
+			// "UAE" both fold to "u"): demand the name itself to match.
+			s -= 20
+		}
 		if m.fuzzy {
 			// A fuzzy match says little about size: "Akerbat" must not
 			// become Kiribati because a country outranks a village.
