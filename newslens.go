@@ -11,6 +11,7 @@ import (
 
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/entity"
+	"github.com/newslens/newslens/event"
 	"github.com/newslens/newslens/extract"
 	"github.com/newslens/newslens/figure"
 	"github.com/newslens/newslens/geo"
@@ -59,6 +60,11 @@ func Analyzers() ([]pipeline.Analyzer, error) {
 		return nil, err
 	}
 	as = append(as, ta)
+	ev, err := event.New(event.Options{})
+	if err != nil {
+		return nil, err
+	}
+	as = append(as, ev)
 	return as, nil
 }
 
