@@ -142,6 +142,9 @@ const (
 	SortDateAsc   Sort = "date-asc"
 )
 
+// MaxTotal is where Search stops counting matches.
+const MaxTotal = 10000
+
 // Page selects a window of results.
 type Page struct {
 	Limit  int // 0 means 20; capped at 1000
@@ -151,9 +154,13 @@ type Page struct {
 
 // Results is a page of search results.
 type Results struct {
-	// Total counts all matches (not only this page).
+	// Total counts all matches (not only this page), up to MaxTotal.
 	Total int
-	Hits  []Hit
+	// TotalCapped is true when there are more than MaxTotal matches and
+	// Total stops at MaxTotal (counting every match of a common word in a
+	// large corpus costs more than the page itself). Store.Count is exact.
+	TotalCapped bool
+	Hits        []Hit
 }
 
 // Hit is one search result.

@@ -137,11 +137,13 @@ func (s *DB) Search(ctx context.Context, f store.Filter, p store.Page) (*store.R
 			sortBy = store.SortRelevance
 		}
 	}
-	total, err := s.Count(ctx, f)
-	if err != nil {
-		return nil, err
+	w0, args0, _ := s.where(f, true)
+	var total int
+	if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM documents d WHERE `+w0+` LIMIT ?) c`),
+		append(args0, store.MaxTotal+1)...).Scan(&total); err != nil {
+		return nil, fmt.Errorf("search: count: %w", err)
 	}
-	res := &store.Results{Total: total}
+	res := &store.Results{Total: min(total, store.MaxTotal), TotalCapped: total > store.MaxTotal}
 	if total == 0 || p.Offset >= total {
 		return res, nil
 	}
@@ -206,6 +208,14 @@ func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) (
 		aq.Limit = 50
 	}
 	w, args, _ := s.where(f, true)
+	// SQLite joins in the order written with CROSS JOIN. Without a
+	// selective document filter, reading the (kind-indexed) annotation
+	// rows first and looking their documents up is the cheap order; with
+	// one, the planner's choice (documents first) is left alone.
+	join := "JOIN"
+	if !s.d.Postgres && broad(f) {
+		join = "CROSS JOIN"
+	}
 	var q string
 	keys := 0       // number of key columns
 	hasSum := false // the last column is a sum
@@ -217,22 +227,22 @@ func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) (
 		q = `SELECT d.day, COUNT(*) FROM documents d WHERE ` + w + ` AND d.day IS NOT NULL GROUP BY d.day`
 		keys, bucketCol, limited = 1, 0, false
 	case store.AggOutletTechnique:
-		q = `SELECT d.outlet, a.label, COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc WHERE a.kind = 'technique' AND ` + w +
+		q = `SELECT d.outlet, a.label, COUNT(*) FROM annotations a ` + join + ` documents d ON d.seq = a.doc WHERE a.kind = 'technique' AND ` + w +
 			` GROUP BY d.outlet, a.label ORDER BY 3 DESC, 1, 2`
 		keys, limited = 2, false
 	case store.AggSpeakers:
-		q = `SELECT d.outlet, CASE WHEN a.name <> '' THEN a.name ELSE a.key END, COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc
+		q = `SELECT d.outlet, CASE WHEN a.name <> '' THEN a.name ELSE a.key END, COUNT(*) FROM annotations a ` + join + ` documents d ON d.seq = a.doc
 			WHERE a.kind = 'quote' AND (a.name <> '' OR a.key <> '') AND ` + w + ` GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`
 		keys, perOutlet = 2, true
 	case store.AggQuotedEntities:
-		q = `SELECT d.outlet, a.key, COALESCE(e.name, ''), COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc LEFT JOIN entities e ON e.id = a.key
+		q = `SELECT d.outlet, a.key, COALESCE(e.name, ''), COUNT(*) FROM annotations a ` + join + ` documents d ON d.seq = a.doc LEFT JOIN entities e ON e.id = a.key
 			WHERE a.kind = 'quote' AND a.key <> '' AND ` + w + ` GROUP BY d.outlet, a.key, e.name ORDER BY 4 DESC, 1, 2`
 		keys, perOutlet = 3, true
 	case store.AggCitedOutlets:
-		q = `SELECT c.cited, COUNT(*) FROM citations c JOIN documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.cited ORDER BY 2 DESC, 1`
+		q = `SELECT c.cited, COUNT(*) FROM citations c ` + join + ` documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.cited ORDER BY 2 DESC, 1`
 		keys = 1
 	case store.AggCitations:
-		q = `SELECT c.outlet, c.cited, COUNT(*) FROM citations c JOIN documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.outlet, c.cited ORDER BY 3 DESC, 1, 2`
+		q = `SELECT c.outlet, c.cited, COUNT(*) FROM citations c ` + join + ` documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.outlet, c.cited ORDER BY 3 DESC, 1, 2`
 		keys = 2
 	case store.AggCooccurrence:
 		// Pairs grow with the square of entities per document; counting
@@ -245,24 +255,24 @@ func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) (
 		args = append(append([]any(nil), args...), args...)
 		keys = 2
 	case store.AggEntities:
-		q = `SELECT x.entity, e.type, e.name, COUNT(*) FROM doc_entities x JOIN entities e ON e.id = x.entity JOIN documents d ON d.seq = x.doc
+		q = `SELECT x.entity, e.type, e.name, COUNT(*) FROM doc_entities x JOIN entities e ON e.id = x.entity ` + join + ` documents d ON d.seq = x.doc
 			WHERE ` + w + ` GROUP BY x.entity, e.type, e.name ORDER BY 4 DESC, 1`
 		keys = 3
 	case store.AggPlaces:
-		q = `SELECT a.key, p.name, p.country, p.lat, p.lon, COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc JOIN places p ON p.id = a.key
+		q = `SELECT a.key, p.name, p.country, p.lat, p.lon, COUNT(*) FROM annotations a ` + join + ` documents d ON d.seq = a.doc JOIN places p ON p.id = a.key
 			WHERE a.kind = 'place' AND ` + w + ` GROUP BY a.key, p.name, p.country, p.lat, p.lon ORDER BY 6 DESC, 1`
 		keys = 5
 	case store.AggCountsByType:
-		q = `SELECT a.label, COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a JOIN documents d ON d.seq = a.doc WHERE a.kind = 'count' AND ` + w +
+		q = `SELECT a.label, COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a ` + join + ` documents d ON d.seq = a.doc WHERE a.kind = 'count' AND ` + w +
 			` GROUP BY a.label ORDER BY 3 DESC, 1`
 		keys, hasSum = 1, true
 	case store.AggCountsByPlace:
-		q = `SELECT a.label, d.focus_place, COALESCE(p.name, ''), COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a JOIN documents d ON d.seq = a.doc
+		q = `SELECT a.label, d.focus_place, COALESCE(p.name, ''), COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a ` + join + ` documents d ON d.seq = a.doc
 			LEFT JOIN places p ON p.id = d.focus_place WHERE a.kind = 'count' AND d.focus_place <> '' AND ` + w +
 			` GROUP BY a.label, d.focus_place, p.name ORDER BY 5 DESC, 1, 2`
 		keys, hasSum = 3, true
 	case store.AggCountsByTime:
-		q = `SELECT a.label, d.day, COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a JOIN documents d ON d.seq = a.doc
+		q = `SELECT a.label, d.day, COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a ` + join + ` documents d ON d.seq = a.doc
 			WHERE a.kind = 'count' AND d.day IS NOT NULL AND ` + w + ` GROUP BY a.label, d.day`
 		keys, hasSum, bucketCol, limited = 2, true, 1, false
 	default:
@@ -360,4 +370,11 @@ func Bucket(t time.Time, interval string) string {
 		return t.Format("2006")
 	}
 	return t.Format("2006-01")
+}
+
+// broad reports whether f selects by nothing but versions and dates, so
+// an aggregation reads most of its rows anyway.
+func broad(f store.Filter) bool {
+	return strings.TrimSpace(f.Query) == "" && len(f.Outlets) == 0 && len(f.EntityIDs) == 0 && len(f.PlaceIDs) == 0 &&
+		f.BBox == nil && len(f.Speakers) == 0 && len(f.Techniques) == 0 && len(f.CountTypes) == 0 && f.ClusterID == ""
 }
