@@ -124,7 +124,7 @@ type mention struct {
 }
 
 type placeRef struct {
-	span document.Span
+	span  document.Span
 	attrs map[string]any
 }
 

@@ -17,6 +17,8 @@ func evals() map[string]command {
 		"techniques": {"SemEval-2020 Task 11 SI and TC: [--articles DIR] [--labels DIR|FILE] [--tc-labels FILE] [--json]", runEvalTechniques},
 		"quotes":     {"PolNeAR attribution spans (source, cue, content) and attribution F1: [--data DIR] [--json]", runEvalQuotes},
 		"figures":    {"counts, amounts and dates on a hand-annotated gold set: [--gold FILE] [--errors] [--json]", runEvalFigures},
+		"portrayal":  {"target sentiment: --format newsmtsc|persent FILE [--json]", runEvalPortrayal},
+		"events":     {"event triggers, types, sources and targets: --format plover|wikievents [FILE] [--json]", runEvalEvents},
 		"extract":    {"HTML extraction on AEB or WCXB dev: --data aeb|wcxb [--dir PATH] [--json]", runEvalExtract},
 	}
 }
