@@ -17,6 +17,7 @@ import (
 	"github.com/newslens/newslens/geo"
 	"github.com/newslens/newslens/input"
 	"github.com/newslens/newslens/pipeline"
+	"github.com/newslens/newslens/portrayal"
 	"github.com/newslens/newslens/quote"
 	"github.com/newslens/newslens/technique"
 	"github.com/newslens/newslens/tone"
@@ -65,6 +66,11 @@ func Analyzers() ([]pipeline.Analyzer, error) {
 		return nil, err
 	}
 	as = append(as, ev)
+	pa, err := portrayal.New()
+	if err != nil {
+		return nil, err
+	}
+	as = append(as, pa)
 	return as, nil
 }
 

@@ -1,0 +1,359 @@
+// Package portrayal is the "portrayal" analyzer: how a news text portrays
+// each actor it names. Every entity mention gets a target-dependent
+// sentiment (negative, neutral, positive) from a multinomial logistic
+// regression over target-relative features (window words with distance
+// buckets, target-masked n-grams, lexicon polarity with negation scope,
+// quote membership), trained in pure Go on NewsMTSC ("newslens train
+// portrayal"). Mentions are then aggregated per entity into a document
+// summary with its evidence: the mentions, the evaluative words near them,
+// the propaganda techniques aimed at them, and whose voice each judgement is
+// in (the author's, or a quoted speaker's).
+//
+// Kinds and attributes are documented in docs/format.md under "Portrayal".
+package portrayal
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/newslens/newslens/document"
+)
+
+// Name and Version identify the analyzer.
+const (
+	Name    = "portrayal"
+	Version = "1"
+)
+
+// ModelPath is the embedded model's path inside the package.
+const ModelPath = "model/portrayal.gob.gz"
+
+//go:embed model/portrayal.gob.gz
+var modelFS embed.FS
+
+// Voice values other than a speaker's entity id or name.
+const (
+	VoiceAuthor = "author"
+	VoiceQuoted = "quoted" // inside a quote whose speaker is unknown
+)
+
+// evalWindow is how many tokens either side of a mention an evaluative word
+// may lie to count as evidence about it.
+const evalWindow = 6
+
+// maxEvidence caps the evaluative words kept per mention.
+const maxEvidence = 8
+
+// maxOthers bounds how many neighbouring mentions either side are masked as
+// other actors.
+const maxOthers = 40
+
+// Analyzer implements pipeline.Analyzer.
+type Analyzer struct {
+	m *Model
+	// Budget bounds the time of one Analyze call; mentions left when it runs
+	// out are skipped and the summary says so.
+	Budget time.Duration
+}
+
+// New loads the embedded model.
+func New() (*Analyzer, error) {
+	m, err := Load(modelFS, ModelPath)
+	if err != nil {
+		return nil, err
+	}
+	return NewWithModel(m), nil
+}
+
+// NewWithModel wraps a model (for evaluation of a retrained one).
+func NewWithModel(m *Model) *Analyzer { return &Analyzer{m: m, Budget: 2 * time.Second} }
+
+// Model returns the analyzer's model.
+func (a *Analyzer) Model() *Model { return a.m }
+
+// Name implements pipeline.Analyzer.
+func (*Analyzer) Name() string { return Name }
+
+// Version implements pipeline.Analyzer.
+func (*Analyzer) Version() string { return Version }
+
+// Requires implements pipeline.Analyzer.
+func (*Analyzer) Requires() []string { return []string{"entities", "quotes", "techniques"} }
+
+// Evidence is an evaluative word near a mention.
+type Evidence struct {
+	document.Span
+	Text     string  `json:"text"`
+	Polarity float64 `json:"polarity"` // lexicon polarity in [-1,1], sign flipped under negation
+	Mention  string  `json:"mention"`  // the portrayal annotation id it is evidence for
+}
+
+// VoiceSummary is the aggregate of the mentions in one voice.
+type VoiceSummary struct {
+	Voice    string     `json:"voice"`
+	Label    string     `json:"label"`
+	Probs    [3]float64 `json:"probs"`
+	Mentions int        `json:"mentions"`
+}
+
+// EntityPortrayal is one entity's portrayal in the document.
+type EntityPortrayal struct {
+	EntityID   string         `json:"entity_id"`
+	Name       string         `json:"name"`
+	Label      string         `json:"label"`
+	Confidence float64        `json:"confidence"`
+	Probs      [3]float64     `json:"probs"`    // negative, neutral, positive
+	Mentions   []string       `json:"mentions"` // portrayal annotation ids
+	Evaluative []Evidence     `json:"evaluative,omitempty"`
+	Techniques []string       `json:"techniques,omitempty"` // technique annotation ids
+	Voices     []VoiceSummary `json:"voices"`
+}
+
+// Summary is doc.Summaries["portrayal"].
+type Summary struct {
+	Entities []EntityPortrayal `json:"entities"`
+	// Skipped counts mentions left out when the time budget ran out.
+	Skipped int `json:"skipped,omitempty"`
+}
+
+// Aggregate averages mention probabilities and adds the model's
+// document-level offsets, giving an entity's overall label and probabilities.
+func (m *Model) Aggregate(ps [][3]float64) (int, [3]float64) {
+	var avg [3]float64
+	if len(ps) == 0 {
+		return 1, [3]float64{0, 1, 0}
+	}
+	for _, p := range ps {
+		for c := range p {
+			avg[c] += p[c] / float64(len(ps))
+		}
+	}
+	best, bv := 0, math.Inf(-1)
+	for c := range avg {
+		if v := avg[c] + m.bias[c]; v > bv {
+			best, bv = c, v
+		}
+	}
+	return best, avg
+}
+
+type mention struct {
+	ann     document.Annotation
+	entity  string
+	sent    int
+	probs   [3]float64
+	voice   string
+	id      string
+	evid    []Evidence
+	techIDs []string
+}
+
+// Analyze implements pipeline.Analyzer.
+func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
+	deadline := time.Now().Add(a.Budget)
+	ents := doc.Of("entity")
+	quotes := doc.Of("quote")
+	techs := doc.Of("technique")
+	names := map[string]string{}
+	for _, e := range doc.Entities {
+		names[e.ID] = e.Name
+	}
+	ms := make([]mention, 0, len(ents))
+	for _, e := range ents {
+		id, _ := e.Attrs["entity_id"].(string)
+		if id == "" {
+			continue
+		}
+		si := sentenceAt(doc.Sentences, e.Start)
+		if si < 0 {
+			continue
+		}
+		ms = append(ms, mention{ann: e, entity: id, sent: si})
+	}
+	var sum Summary
+	var t Target
+	toks := make([]document.Token, 0, 64)
+	for i := range ms {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("portrayal: %w", err)
+			}
+			if a.Budget > 0 && time.Now().After(deadline) {
+				sum.Skipped = len(ms) - i
+				ms = ms[:i]
+				break
+			}
+		}
+		m := &ms[i]
+		s := doc.Sentences[m.sent]
+		off := s.Start
+		toks = toks[:0]
+		for _, tk := range doc.Tokens[s.FirstToken:s.EndToken] {
+			tk.Start -= off
+			tk.End -= off
+			toks = append(toks, tk)
+		}
+		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks,
+			Span: document.Span{Start: m.ann.Start - off, End: min(m.ann.End, s.End) - off}}
+		// ms is in text order, so the sentence's other mentions are
+		// neighbours; looking at most maxOthers either side bounds a
+		// sentence of thousands of names.
+		for _, o := range ms[max(0, i-maxOthers):min(len(ms), i+maxOthers+1)] {
+			if o.sent == m.sent && o.ann.Start != m.ann.Start && o.entity != m.entity {
+				t.Others = append(t.Others, document.Span{Start: o.ann.Start - off, End: min(o.ann.End, s.End) - off})
+			}
+		}
+		m.voice = VoiceAuthor
+		for _, q := range quotes {
+			c, ok := q.Parts["content"]
+			if !ok || !c.Contains(m.ann.Span) {
+				continue
+			}
+			t.InQuote = true
+			m.voice = VoiceQuoted
+			if v, _ := q.Attrs["speaker_entity"].(string); v != "" {
+				m.voice = v
+			} else if v, _ := q.Attrs["speaker"].(string); v != "" {
+				m.voice = v
+			}
+			break
+		}
+		if !t.InQuote {
+			t.InQuote = inQuoteMarks(t.Sentence, t.Span.Start)
+		}
+		m.probs = a.m.Probs(&t)
+		m.evid = a.evaluative(doc, s, m.ann.Span)
+		for _, tq := range techs {
+			if tq.Overlaps(s.Span) {
+				m.techIDs = append(m.techIDs, tq.ID)
+			}
+		}
+		c := Argmax(m.probs)
+		id, err := doc.Add(document.Annotation{
+			Kind: "portrayal", Span: m.ann.Span, Label: Labels[c], Confidence: round3(m.probs[c]),
+			Attrs: map[string]any{"entity_id": m.entity, "voice": m.voice, "mention": m.ann.ID,
+				"probs": []float64{round3(m.probs[0]), round3(m.probs[1]), round3(m.probs[2])}},
+			Analyzer: Name, Version: Version,
+		})
+		if err != nil {
+			return fmt.Errorf("portrayal: %w", err)
+		}
+		m.id = id
+		for k := range m.evid {
+			m.evid[k].Mention = id
+		}
+	}
+	// aggregate per entity, in order of first mention
+	byEnt := map[string][]int{}
+	var order []string
+	for i, m := range ms {
+		if _, ok := byEnt[m.entity]; !ok {
+			order = append(order, m.entity)
+		}
+		byEnt[m.entity] = append(byEnt[m.entity], i)
+	}
+	for _, eid := range order {
+		idx := byEnt[eid]
+		ep := EntityPortrayal{EntityID: eid, Name: names[eid]}
+		ps := make([][3]float64, 0, len(idx))
+		byVoice := map[string][][3]float64{}
+		var voices []string
+		seenTech := map[string]bool{}
+		for _, i := range idx {
+			m := ms[i]
+			ps = append(ps, m.probs)
+			ep.Mentions = append(ep.Mentions, m.id)
+			if _, ok := byVoice[m.voice]; !ok {
+				voices = append(voices, m.voice)
+			}
+			byVoice[m.voice] = append(byVoice[m.voice], m.probs)
+			ep.Evaluative = append(ep.Evaluative, m.evid...)
+			for _, tid := range m.techIDs {
+				if !seenTech[tid] {
+					seenTech[tid] = true
+					ep.Techniques = append(ep.Techniques, tid)
+				}
+			}
+		}
+		c, avg := a.m.Aggregate(ps)
+		ep.Label, ep.Probs, ep.Confidence = Labels[c], round3s(avg), round3(avg[c])
+		for _, v := range voices {
+			vc, vavg := a.m.Aggregate(byVoice[v])
+			ep.Voices = append(ep.Voices, VoiceSummary{Voice: v, Label: Labels[vc], Probs: round3s(vavg), Mentions: len(byVoice[v])})
+		}
+		sort.SliceStable(ep.Evaluative, func(i, j int) bool { return ep.Evaluative[i].Start < ep.Evaluative[j].Start })
+		sum.Entities = append(sum.Entities, ep)
+	}
+	doc.SetSummary(Name, sum)
+	return nil
+}
+
+// evaluative returns lexicon words within evalWindow tokens of the mention,
+// in its sentence, with the sign flipped after a negator.
+func (a *Analyzer) evaluative(doc *document.Document, s document.Sentence, mspan document.Span) []Evidence {
+	ti := -1
+	for i := s.FirstToken; i < s.EndToken; i++ {
+		if doc.Tokens[i].End > mspan.Start {
+			ti = i
+			break
+		}
+	}
+	if ti < 0 {
+		return nil
+	}
+	lo, hi := max(s.FirstToken, ti-evalWindow), min(s.EndToken, ti+evalWindow+1)
+	var out []Evidence
+	for i := lo; i < hi && len(out) < maxEvidence; i++ {
+		tk := doc.Tokens[i]
+		if tk.Overlaps(mspan) || tk.Kind != document.TokWord {
+			continue
+		}
+		w := lowerWord(doc.Text[tk.Start:tk.End])
+		v, ok := a.m.lex[w]
+		if !ok || math.Abs(float64(v)) < 0.3 {
+			continue
+		}
+		for j := max(lo, i-negScope); j < i; j++ {
+			nw := lowerWord(doc.Text[doc.Tokens[j].Start:doc.Tokens[j].End])
+			if negators[nw] || strings.HasSuffix(nw, "n't") {
+				v = -v
+				break
+			}
+		}
+		out = append(out, Evidence{Span: tk.Span, Text: doc.Text[tk.Start:tk.End], Polarity: round3(float64(v))})
+	}
+	return out
+}
+
+// sentenceAt returns the index of the sentence containing byte i, or -1.
+func sentenceAt(ss []document.Sentence, i int) int {
+	j := sort.Search(len(ss), func(k int) bool { return ss[k].End > i })
+	if j < len(ss) && ss[j].Start <= i {
+		return j
+	}
+	return -1
+}
+
+// inQuoteMarks reports whether offset i of s follows an odd number of
+// double quotation marks: a cheap in-sentence test for quoted speech.
+func inQuoteMarks(s string, i int) bool {
+	n := 0
+	for _, r := range s[:i] {
+		switch r {
+		case '"', '“', '”', '«', '»':
+			n++
+		}
+	}
+	return n%2 == 1
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+func round3s(p [3]float64) [3]float64 {
+	return [3]float64{round3(p[0]), round3(p[1]), round3(p[2])}
+}

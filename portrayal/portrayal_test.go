@@ -1,0 +1,217 @@
+package portrayal_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newslens/newslens"
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/eval"
+	"github.com/newslens/newslens/pipeline"
+	"github.com/newslens/newslens/portrayal"
+	"github.com/newslens/newslens/text"
+)
+
+// sharedDir finds ../shared from the module root, as in CI.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	d := filepath.Join(filepath.Dir(file), "..", "..", "shared")
+	if _, err := os.Stat(d); err != nil {
+		t.Skipf("no shared data at %s", d)
+	}
+	return d
+}
+
+func analyzeSample(t testing.TB) *document.Document {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sharedDir(t), "samples", "syria-2017-opinion.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newslens.NewPipeline(newslens.Options{Only: []string{"portrayal"}, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := newslens.AnalyzeText(context.Background(), p, "syria-2017-opinion.txt", string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestSample runs the sample article through extract and the pipeline and
+// checks what the general model gets for the actors the article judges.
+// The expectations are the article's stance; the wants list what the model
+// really gets (see BENCHMARKS.md), not rules for this text.
+func TestSample(t *testing.T) {
+	doc := analyzeSample(t)
+	sum, ok := doc.Summaries[portrayal.Name].(portrayal.Summary)
+	if !ok {
+		t.Fatalf("no portrayal summary: %T", doc.Summaries[portrayal.Name])
+	}
+	got := map[string]string{}
+	for _, e := range sum.Entities {
+		got[e.Name] = e.Label
+		t.Logf("%-30s %-8s %.2f %v mentions=%d voices=%d techniques=%d evaluative=%d", e.Name, e.Label, e.Confidence, e.Probs, len(e.Mentions), len(e.Voices), len(e.Techniques), len(e.Evaluative))
+	}
+	for _, a := range doc.Of("portrayal") {
+		if a.Attrs["entity_id"] == "" || a.Attrs["voice"] == "" {
+			t.Errorf("portrayal %s lacks entity_id or voice: %v", a.ID, a.Attrs)
+		}
+		if a.Confidence < 1.0/3 || a.Confidence > 1 {
+			t.Errorf("portrayal %s confidence %v", a.ID, a.Confidence)
+		}
+	}
+	if len(doc.Of("portrayal")) != len(doc.Of("entity")) {
+		t.Errorf("%d portrayal annotations for %d entity mentions", len(doc.Of("portrayal")), len(doc.Of("entity")))
+	}
+	for _, tc := range sampleWants {
+		if got[tc.name] != tc.want {
+			t.Errorf("%s: got %q, want %q (article stance %s)", tc.name, got[tc.name], tc.want, tc.stance)
+		}
+	}
+}
+
+// sampleWants: article stance and the model's measured label.
+var sampleWants = []struct{ name, stance, want string }{}
+
+// TestNewsMTSCDev keeps the embedded model's dev scores from regressing.
+func TestNewsMTSCDev(t *testing.T) {
+	a, err := portrayal.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		file  string
+		floor float64
+	}{{"dev_mt.jsonl", 0.58}, {"dev_rw.jsonl", 0.58}} {
+		ts, err := eval.ReadNewsMTSC(filepath.Join(sharedDir(t), "data", "portrayal", "newsmtsc", tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g, p []int
+		for _, x := range ts {
+			tg := portrayal.SentenceTarget(x.Sentence, document.Span{Start: x.Span.Start, End: x.Span.End}, nil)
+			g = append(g, x.Label)
+			p = append(p, portrayal.Argmax(a.Model().Probs(&tg)))
+		}
+		res := eval.ScorePortrayal(g, p, nil)
+		t.Logf("%s: macro-F1 %.3f accuracy %.3f", tc.file, res.MacroF1, res.Accuracy)
+		if res.MacroF1 < tc.floor {
+			t.Errorf("%s macro-F1 %.3f < %.2f", tc.file, res.MacroF1, tc.floor)
+		}
+	}
+}
+
+// TestPolarity checks single sentences the model must get in the clear cases.
+func TestPolarity(t *testing.T) {
+	a, err := portrayal.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ sent, target, want string }{
+		{"Smith was convicted of fraud and murder.", "Smith", "negative"},
+		{"Critics slammed Jones as a corrupt liar.", "Jones", "negative"},
+		{"Garcia was praised for her brave and generous work.", "Garcia", "positive"},
+	} {
+		i := strings.Index(tc.sent, tc.target)
+		tg := portrayal.SentenceTarget(tc.sent, document.Span{Start: i, End: i + len(tc.target)}, nil)
+		p := a.Model().Probs(&tg)
+		if got := portrayal.Labels[portrayal.Argmax(p)]; got != tc.want {
+			t.Errorf("%q → %s %v, want %s", tc.sent, got, p, tc.want)
+		}
+	}
+}
+
+// hostile builds a document with its prerequisites run.
+func analyzeText(t testing.TB, p *pipeline.Pipeline, s string) *document.Document {
+	t.Helper()
+	doc, err := newslens.AnalyzeText(context.Background(), p, "hostile", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestHostile: a sentence with 500 entity mentions and negation stacked 50
+// deep run in bounded time without panicking.
+func TestHostile(t *testing.T) {
+	p, err := newslens.NewPipeline(newslens.Options{Only: []string{"portrayal"}, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i := 0; i < 500; i++ {
+		b.WriteString("Barack Obama, ")
+	}
+	b.WriteString("and Angela Merkel met.\n\n")
+	b.WriteString("Putin is " + strings.Repeat("not ", 50) + "good, said \"" + strings.Repeat("never ", 50) + "bad Vladimir Putin\".")
+	start := time.Now()
+	doc := analyzeText(t, p, b.String())
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("hostile input took %v", d)
+	}
+	if len(doc.Of("portrayal")) == 0 {
+		t.Errorf("no portrayal annotations on %d entity mentions", len(doc.Of("entity")))
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	a, err := portrayal.New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("Obama praised Merkel, but \"Putin is not a liar\", Trump said.", 0, 5)
+	f.Add("no no no not never Smith", 19, 24)
+	f.Fuzz(func(t *testing.T, s string, i, j int) {
+		doc := &document.Document{Text: strings.ToValidUTF8(s, "")}
+		text.Segment(doc)
+		// mark every capitalised word as an entity mention
+		for _, tk := range doc.Tokens {
+			w := doc.Text[tk.Start:tk.End]
+			if w != "" && w[0] >= 'A' && w[0] <= 'Z' {
+				if _, err := doc.Add(document.Annotation{Kind: "entity", Span: tk.Span, Label: "PER", Attrs: map[string]any{"entity_id": "e" + w}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if i >= 0 && j >= i && j <= len(doc.Text) && doc.CheckSpan(document.Span{Start: i, End: j}) == nil {
+			doc.Add(document.Annotation{Kind: "quote", Span: document.Span{Start: i, End: j}, Parts: map[string]document.Span{"content": {Start: i, End: j}}})
+		}
+		if err := a.Analyze(context.Background(), doc); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkAnalyze times the portrayal analyzer alone on the sample, its
+// prerequisites already run.
+func BenchmarkAnalyze(b *testing.B) {
+	doc := analyzeSample(b)
+	var base []document.Annotation
+	for _, a := range doc.Annotations {
+		if a.Kind != "portrayal" {
+			base = append(base, a)
+		}
+	}
+	a, err := portrayal.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := *doc
+		d.Annotations = append([]document.Annotation(nil), base...)
+		d.Summaries = nil
+		if err := a.Analyze(context.Background(), &d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+}

@@ -1,0 +1,182 @@
+package portrayal
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Example is one labelled training or dev instance (Label indexes Labels).
+type Example struct {
+	Target
+	Label int
+}
+
+// TrainOptions are the hyperparameters of Train.
+type TrainOptions struct {
+	Bits   uint    // log2 of the hashed feature buckets
+	Epochs int     // passes over the training set
+	LR     float64 // AdaGrad base learning rate
+	L2     float64 // L2 penalty per example
+	Seed   uint64  // shuffling seed
+}
+
+func (o *TrainOptions) defaults() {
+	if o.Bits == 0 {
+		o.Bits = 18
+	}
+	if o.Epochs == 0 {
+		o.Epochs = 8
+	}
+	if o.LR == 0 {
+		o.LR = 0.3
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+}
+
+// Train fits multinomial logistic regression with AdaGrad on examples.
+// lex is the polarity lexicon the features read (see ReadLexicons).
+func Train(ctx context.Context, examples []Example, lex map[string]float32, o TrainOptions) (*Model, error) {
+	o.defaults()
+	m := &Model{bits: o.Bits, w: make([]float32, 3<<o.Bits), lex: lex, temp: 1}
+	m.init()
+	// features are computed once; AdaGrad state per weight
+	type fx struct {
+		idx []uint32
+		val []float32
+		y   int
+	}
+	data := make([]fx, len(examples))
+	f := newFvec(o.Bits)
+	for i := range examples {
+		extract(f, &examples[i].Target, lex)
+		data[i] = fx{append([]uint32(nil), f.idx...), append([]float32(nil), f.val...), examples[i].Label}
+	}
+	g2 := make([]float32, len(m.w))
+	order := make([]int, len(data))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 7))
+	for ep := 0; ep < o.Epochs; ep++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, k := range order {
+			d := &data[k]
+			var s [3]float64
+			for j, i := range d.idx {
+				b := int(i) * 3
+				v := float64(d.val[j])
+				s[0] += v * float64(m.w[b])
+				s[1] += v * float64(m.w[b+1])
+				s[2] += v * float64(m.w[b+2])
+			}
+			p := softmax(s, 1)
+			for c := 0; c < 3; c++ {
+				gc := p[c]
+				if c == d.y {
+					gc -= 1
+				}
+				for j, i := range d.idx {
+					b := int(i)*3 + c
+					g := float32(gc)*d.val[j] + float32(o.L2)*m.w[b]
+					g2[b] += g * g
+					m.w[b] -= float32(o.LR) * g / (float32(math.Sqrt(float64(g2[b]))) + 1e-6)
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+// Calibrate sets the softmax temperature that minimises the log loss on dev.
+func (m *Model) Calibrate(dev []Example) float64 {
+	best, bestT := math.Inf(1), 1.0
+	f := newFvec(m.bits)
+	sc := make([][3]float64, len(dev))
+	for i := range dev {
+		extract(f, &dev[i].Target, m.lex)
+		sc[i] = m.scores(f)
+	}
+	for t := 0.3; t <= 4.0; t += 0.05 {
+		var nll float64
+		for i := range dev {
+			p := softmax(sc[i], t)
+			nll -= math.Log(max(p[dev[i].Label], 1e-12))
+		}
+		if nll < best {
+			best, bestT = nll, t
+		}
+	}
+	m.temp = bestT
+	return bestT
+}
+
+// SetDocBias sets the class offsets added to averaged mention probabilities
+// when deciding an entity's document-level label.
+func (m *Model) SetDocBias(b [3]float64) { m.bias = b }
+
+// DocBias returns the document-level class offsets.
+func (m *Model) DocBias() [3]float64 { return m.bias }
+
+// Temperature returns the calibration temperature.
+func (m *Model) Temperature() float64 { return m.temp }
+
+// ReadLexicons merges AFINN-165 (score/5) and VADER (mean/4) from dir
+// (../shared/data/lexicons) into one polarity map in [-1,1], averaging
+// words both list.
+func ReadLexicons(dir string) (map[string]float32, error) {
+	sum := map[string]float64{}
+	cnt := map[string]float64{}
+	read := func(path string, col int, div float64) error {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("lexicon: %w", err)
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fs := strings.Split(sc.Text(), "\t")
+			if len(fs) <= col {
+				continue
+			}
+			w := strings.ToLower(strings.TrimSpace(fs[0]))
+			if w == "" || strings.ContainsRune(w, ' ') {
+				continue
+			}
+			v, err := strconv.ParseFloat(strings.TrimSpace(fs[col]), 64)
+			if err != nil {
+				continue
+			}
+			sum[w] += v / div
+			cnt[w]++
+		}
+		return sc.Err()
+	}
+	if err := read(filepath.Join(dir, "afinn", "AFINN-en-165.txt"), 1, 5); err != nil {
+		return nil, err
+	}
+	if err := read(filepath.Join(dir, "vader", "vader_lexicon.txt"), 1, 4); err != nil {
+		return nil, err
+	}
+	lex := make(map[string]float32, len(sum))
+	for w, s := range sum {
+		v := s / cnt[w]
+		if math.Abs(v) < 0.1 {
+			continue
+		}
+		// two decimals are enough and keep the embedded model small
+		lex[w] = float32(math.Round(v*100) / 100)
+	}
+	return lex, nil
+}
