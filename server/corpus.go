@@ -36,6 +36,13 @@ type Corpus interface {
 	Outlet(ctx context.Context, name string) (*OutletDetail, error)
 }
 
+// ClusterLister is implemented by corpora that group near-duplicate and
+// syndicated copies of an article; the article view lists the copies.
+type ClusterLister interface {
+	// Cluster returns the other documents in docID's cluster.
+	Cluster(ctx context.Context, docID string) ([]DocSummary, error)
+}
+
 // ErrNotFound is wrapped by Corpus errors for missing documents, entities,
 // places and outlets; the server maps it to 404.
 var ErrNotFound = errors.New("not found")

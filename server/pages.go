@@ -140,6 +140,7 @@ type articlePage struct {
 	Summaries     []summaryRow
 	Analyzers     []summaryRow
 	Notes         []string
+	Cluster       []DocSummary
 }
 
 type summaryRow struct{ Key, Value string }
@@ -163,6 +164,13 @@ func (s *Server) renderArticle(w http.ResponseWriter, r *http.Request, doc *docu
 		Saved:     saved,
 		CanDelete: saved && s.cfg.Token != "",
 		Notes:     doc.Extraction.Notes,
+	}
+	if cl, ok := s.corpus.(ClusterLister); ok && saved {
+		copies, err := cl.Cluster(r.Context(), doc.ID)
+		if err != nil {
+			s.log.Warn("listing the syndication cluster", "id", doc.ID, "err", err)
+		}
+		p.Cluster = copies
 	}
 	for _, l := range p.Layers {
 		if l.Group == "technique" {

@@ -754,3 +754,33 @@ func (c *Indexed) Put(ctx context.Context, doc *document.Document) error {
 
 // Delete is not supported by the store.
 func (c *Indexed) Delete(ctx context.Context, id string) error { return c.store.Delete(ctx, id) }
+
+var (
+	_ server.ClusterLister = (*Corpus)(nil)
+	_ server.ClusterLister = (*Indexed)(nil)
+)
+
+// Cluster implements server.ClusterLister with the store's near-duplicate
+// clusters.
+func (c *Corpus) Cluster(ctx context.Context, docID string) ([]server.DocSummary, error) {
+	info, err := c.st.Info(ctx, docID)
+	if err != nil || info.ClusterID == "" {
+		return nil, wrap(err, "cluster of "+docID)
+	}
+	docs, err := c.st.Cluster(ctx, info.ClusterID)
+	if err != nil {
+		return nil, wrap(err, "cluster "+info.ClusterID)
+	}
+	var out []server.DocSummary
+	for _, d := range docs {
+		if d.ID != docID {
+			out = append(out, summary(d))
+		}
+	}
+	return out, nil
+}
+
+// Cluster implements server.ClusterLister from the store.
+func (c *Indexed) Cluster(ctx context.Context, docID string) ([]server.DocSummary, error) {
+	return c.store.Cluster(ctx, docID)
+}

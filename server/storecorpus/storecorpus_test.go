@@ -3,8 +3,13 @@ package storecorpus_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/input"
 
 	"github.com/newslens/newslens/server"
 	"github.com/newslens/newslens/server/internal/servertest"
@@ -142,4 +147,31 @@ func TestIndexed(t *testing.T) {
 	if _, err := c2.Place(ctx, "170794"); err != nil {
 		t.Error(err)
 	}
+
+	// A syndicated copy (same text, another outlet's URL) is in the same
+	// cluster, and the article view lists it.
+	d := servertest.Docs()[0]
+	d.URL, d.Outlet, d.ID = "https://mirror.example/liberation", "Mirror", ""
+	if err := c.Put(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	copies, err := c.Cluster(ctx, d.ID)
+	if err != nil || len(copies) != 1 || copies[0].Outlet != "Syria Times" {
+		t.Errorf("cluster of %s: %+v %v", d.ID, copies, err)
+	}
+	s, err := server.New(server.ServerConfig{Corpus: c, Processor: nopProcessor{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/doc/"+d.ID, nil))
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Syndication cluster") || !strings.Contains(w.Body.String(), "/doc/"+copies[0].ID) {
+		t.Errorf("article view of a syndicated copy: %d, no cluster listed", w.Code)
+	}
+}
+
+type nopProcessor struct{}
+
+func (nopProcessor) Process(ctx context.Context, rec input.Record) (*document.Document, error) {
+	return nil, errors.New("not used")
 }
