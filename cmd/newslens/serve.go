@@ -15,6 +15,7 @@ import (
 
 	"github.com/newslens/newslens"
 	"github.com/newslens/newslens/demo"
+	"github.com/newslens/newslens/ingest"
 	"github.com/newslens/newslens/input"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/server"
@@ -86,7 +87,8 @@ func runServe(ctx context.Context, e env) error {
 	}
 	defer closeCorpus()
 
-	srv, err := server.New(server.ServerConfig{Corpus: corpus, Processor: p, Token: token, Logger: log})
+	srv, err := server.New(server.ServerConfig{Corpus: corpus, Processor: p, Token: token, Logger: log,
+		Fetcher: ingestFetcher{ingest.NewFetcher(ingest.FetchOptions{})}})
 	if err != nil {
 		return err
 	}
@@ -214,4 +216,26 @@ func loadDemo(ctx context.Context, p *pipeline.Pipeline, corpus server.Corpus, l
 	})
 	log.Info("demo corpus loaded", "documents", n, "failed", failed, "seconds", time.Since(start).Seconds(), "attribution", demo.Attribution)
 	return err
+}
+
+// ingestFetcher fetches the Analyze form's URLs with the ingest package's
+// fetcher (robots.txt, per-host pacing, size cap, bounded redirects, and no
+// loopback, private or link-local addresses, also after DNS and redirects).
+type ingestFetcher struct{ f *ingest.Fetcher }
+
+func (i ingestFetcher) Fetch(ctx context.Context, rawURL string) (input.Record, error) {
+	resp, err := i.f.Fetch(ctx, rawURL)
+	switch {
+	case errors.Is(err, ingest.ErrPrivateAddr):
+		return input.Record{}, server.Errorf(server.ErrForbidden, "refusing to fetch %s: it resolves to a loopback, private or link-local address", rawURL)
+	case errors.Is(err, ingest.ErrTooLarge):
+		return input.Record{}, server.Errorf(server.ErrTooLarge, "the page at %s is too large", rawURL)
+	case err != nil:
+		return input.Record{}, server.Errorf(server.ErrBadRequest, "%v", err)
+	}
+	format := input.FormatHTML
+	if resp.ContentType == "text/plain" {
+		format = input.FormatText
+	}
+	return input.Record{Name: resp.URL, URL: resp.URL, Format: format, Content: resp.Body, Charset: resp.Charset}, nil
 }
