@@ -450,11 +450,12 @@ func matchAt(g *gazetteer.Gazetteer, c *docContext, i int) (candidate, bool) {
 		if t.Kind != document.TokWord || !isCap(w) {
 			continue // a name never ends on a connector
 		}
-		k := gazetteer.Key(c.text[c.toks[i].Start:t.End])
+		surface := c.text[c.toks[i].Start:t.End]
+		k := gazetteer.Key(aliasOf(surface))
 		if k == "" {
 			continue
 		}
-		if cs := g.Lookup(k); len(cs) > 0 {
+		if cs := aliasCands(g, surface, g.Lookup(k)); len(cs) > 0 {
 			best, found = candidate{from: i, to: j + 1, key: k, cands: cs}, true
 		}
 		if !g.HasLonger(k) && j > i {
@@ -607,7 +608,7 @@ func nerMention(g *gazetteer.Gazetteer, c *docContext, sp document.Span) (Mentio
 	from := sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= sp.Start })
 	to := sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= sp.End })
 	sp = withStop(c, sp)
-	m := Mention{Kind: KindPlace, Span: sp, Place: gazetteer.NoRef, key: gazetteer.Key(surface), ner: true, major: true}
+	m := Mention{Kind: KindPlace, Span: sp, Place: gazetteer.NoRef, key: gazetteer.Key(aliasOf(surface)), ner: true, major: true}
 	if from < to {
 		var after bool
 		m.cue, m.locative, after = cues(c, from, to)
@@ -615,7 +616,7 @@ func nerMention(g *gazetteer.Gazetteer, c *docContext, sp document.Span) (Mentio
 			m.End = c.toks[to].End
 		}
 	}
-	m.cands = g.Lookup(m.key)
+	m.cands = aliasCands(g, surface, g.Lookup(m.key))
 	if len(m.cands) == 0 {
 		// "Texas Department", "North Texas", "Ted Strickland": a LOC the
 		// gazetteer does not know is only trusted when it names a kind of
@@ -719,7 +720,8 @@ func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) b
 	strong := p.Feature == "A.PCLI" || p.Feature == "S.BLDG" || (major && names.Similarity(surface, p.Name) >= 0.85)
 	if single && isAcronym(surface) {
 		// "SAA", "FSA", "CIA": only country abbreviations.
-		return p.Feature == "A.PCLI"
+		// The EU stands for its continent (aliases).
+		return p.Feature == "A.PCLI" || (aliases[surface] != "" && p.Feature == "L.CONT")
 	}
 	// The tagger saw a place or an organisation starting here
 	// ("Gainesville Environmental Services"): the run rules below are for
@@ -831,13 +833,13 @@ func goldMentions(g *gazetteer.Gazetteer, c *docContext, spans []document.Span) 
 			continue
 		}
 		surface := c.text[s.Start:s.End]
-		m := Mention{Kind: KindPlace, Span: s, Place: gazetteer.NoRef, key: gazetteer.Key(surface)}
+		m := Mention{Kind: KindPlace, Span: s, Place: gazetteer.NoRef, key: gazetteer.Key(aliasOf(surface))}
 		if cc, ok := demonyms[surface]; ok {
 			m.Kind, m.country = KindDemonym, cc
 			ms = append(ms, m)
 			continue
 		}
-		m.cands = g.Lookup(m.key)
+		m.cands = aliasCands(g, surface, g.Lookup(m.key))
 		if len(m.cands) == 0 {
 			for _, ci := range g.Fuzzy(gazetteer.Skeleton(surface)) {
 				if names.Similarity(surface, g.Place(ci).Name) >= minFuzzy {
@@ -938,4 +940,45 @@ func bestPrior(g *gazetteer.Gazetteer, cands []int32, cue string) int32 {
 		}
 	}
 	return best
+}
+
+// aliases name a place by something the gazetteer does not list: the EU is
+// placed where GeoNames places it, at its continent (the gold convention of
+// LGL and GeoWebNews too).
+var aliases = map[string]string{"EU": "Europe", "E.U.": "Europe", "European Union": "Europe"}
+
+// aliasOf returns the gazetteer name for surface.
+func aliasOf(surface string) string {
+	if a, ok := aliases[surface]; ok {
+		return a
+	}
+	return surface
+}
+
+// initials are the first letters of a name's words, upper-cased: an
+// acronym in the text ("US", "DC") must appear in them to stand for it.
+func initials(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == '-' }) {
+		for _, r := range w {
+			b.WriteRune(unicode.ToUpper(r))
+			break
+		}
+	}
+	return b.String()
+}
+
+// aliasCands keeps, for an alias, only the continent it stands for: the
+// EU is not a town in Iowa named Europe.
+func aliasCands(g *gazetteer.Gazetteer, surface string, cands []int32) []int32 {
+	if _, ok := aliases[surface]; !ok {
+		return cands
+	}
+	var out []int32
+	for _, ci := range cands {
+		if g.Place(ci).Feature == "L.CONT" {
+			out = append(out, ci)
+		}
+	}
+	return out
 }

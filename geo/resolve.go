@@ -21,6 +21,7 @@ type coherence struct {
 	// thousands).
 	countryTotal map[string]float64
 	admin1Total  map[int32]float64
+	focus        string // the country with the most support
 	points       []point
 }
 
@@ -152,6 +153,11 @@ func gather(g *gazetteer.Gazetteer, ms []Mention) *coherence {
 			coh.countryTotal[cc] += w
 		}
 	}
+	for cc, t := range coh.countryTotal {
+		if t > coh.countryTotal[coh.focus] || (t == coh.countryTotal[coh.focus] && cc < coh.focus) {
+			coh.focus = cc
+		}
+	}
 	coh.admin1Total = map[int32]float64{}
 	for a, m := range coh.admin1 {
 		for _, w := range m {
@@ -187,9 +193,11 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 	for k, ci := range m.cands {
 		p := g.Place(ci)
 		s := prior(p) + cueFit(p, m.cue)
-		if len(m.key) <= 2 && strings.ToUpper(c.text[m.Start:m.End]) != c.text[m.Start:m.End] && names.Similarity(c.text[m.Start:m.End], p.Name) < 0.5 {
+		if surf := c.text[m.Start:m.End]; len(m.key) <= 2 && names.Similarity(surf, p.Name) < 0.5 &&
+			(strings.ToUpper(surf) != surf || !strings.Contains(initials(p.Name), strings.ReplaceAll(surf, ".", ""))) {
 			// Very short keys collide across unrelated names ("Iowa" and
-			// "UAE" both fold to "u"): demand the name itself to match.
+			// "UAE" both fold to "u"; so does "EU"): demand the name
+			// itself to match, or an acronym to be its initials.
 			s -= 20
 		}
 		if m.fuzzy {
@@ -263,8 +271,17 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 
 func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gazetteer.Place, ci int32) float64 {
 	s := 0.0
-	if w := coh.countryWeight(p.Country, self); w > 0 {
-		s += 4 * w / (w + 1)
+	w := coh.countryWeight(p.Country, self)
+	if w > 0 {
+		s += tunC * w / (w + 1)
+	}
+	if p.Feature == "A.PCLI" && w == 0 && coh.focus != p.Country {
+		// An unqualified country name means the country, unless the
+		// document is about somewhere else and never corroborates it:
+		// "Palestine", "Lebanon" in a Texas or Pennsylvania local paper.
+		if f := coh.countryWeight(coh.focus, self); f >= tunF {
+			s -= tunP * f / (f + 2)
+		}
 	}
 	if p.Admin1 != gazetteer.NoRef {
 		if w := coh.admin1Weight(p.Admin1, self); w > 0 {
@@ -507,3 +524,8 @@ func focus(g *gazetteer.Gazetteer, ms []Mention) Focus {
 	}
 	return f
 }
+
+// Coherence weights: tunC caps a country's support; an unsupported
+// country name loses up to tunP once another country has at least tunF
+// (tuned on the LGL and GWN dev sets, 2026-12-07).
+const tunC, tunF, tunP = 5.5, 2.0, 3.0
