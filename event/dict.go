@@ -177,9 +177,9 @@ func (d *Dictionary) Lemma(w string) string {
 	if l, ok := d.forms[w]; ok {
 		return l
 	}
-	if d.known[w] {
-		return w
-	}
+	// suffix candidates come first: the dictionary's own patterns contain
+	// inflected words ("killed and in riot"), which must not stop "killed"
+	// from becoming "kill".
 	n := len(w)
 	try := func(c string) bool { return len(c) > 1 && d.known[c] }
 	suf := func(s string) bool { return strings.HasSuffix(w, s) && n > len(s)+1 }
@@ -213,6 +213,9 @@ func (d *Dictionary) Lemma(w string) string {
 		if try(c) {
 			return c
 		}
+	}
+	if d.known[w] {
+		return w
 	}
 	if suf("s") && !suf("ss") {
 		return w[:n-1]

@@ -26,6 +26,8 @@ type hit struct {
 	trig     int // token index of the trigger
 	last     int // last token the pattern used
 	elements int
+	plover   string // the pattern's type, or its recoding
+	recoded  string // why the type differs from the pattern's
 }
 
 // elemAt reports whether element e (a lemma or &synset) matches at token
@@ -123,26 +125,126 @@ func (s *sentence) best(i int) (hit, bool) {
 }
 
 func (s *sentence) events() []document.Annotation {
-	var out []document.Annotation
+	var hits []hit
 	covered := -1
 	for i := range s.lem {
-		if i <= covered || s.toks[i].Kind != document.TokWord {
+		if i <= covered || s.toks[i].Kind != document.TokWord || s.skipToken(i) {
 			continue
 		}
 		h, ok := s.best(i)
-		if !ok || h.p.plover == "" {
-			if ok {
-				covered = h.last // a discard or statement pattern consumes its words
-			}
+		if !ok {
 			continue
 		}
-		covered = h.last
-		out = append(out, s.event(h))
-		if len(out) >= maxEventsPerSent {
+		covered = h.last // a discard or statement pattern consumes its words too
+		if h.p.plover == "" {
+			continue
+		}
+		h.plover = h.p.plover
+		hits = append(hits, h)
+		if len(hits) >= maxEventsPerSent {
 			break
 		}
 	}
+	s.recode(hits)
+	out := make([]document.Annotation, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, s.event(h))
+	}
 	return out
+}
+
+// skipToken reports tokens that cannot be triggers: words inside an entity
+// mention ("the Liberation Tigers") and capitalised words inside the
+// sentence, which are names or titles far more often than verbs.
+func (s *sentence) skipToken(i int) bool {
+	t := s.toks[i]
+	if i > 0 {
+		if c := s.doc.Text[t.Start]; c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	// a plural -s noun after a determiner or possessive ("its forces",
+	// "the issues") is not a verb, unless it is a known event noun
+	w := s.doc.Text[t.Start:t.End]
+	if i > 0 && strings.HasSuffix(w, "s") && !eventNouns[s.lem[i]] && nounContext[s.lem[i-1]] {
+		return true
+	}
+	ms := s.ments
+	k := sort.Search(len(ms), func(k int) bool { return ms[k].span.End > t.Start })
+	return k < len(ms) && ms[k].span.Start <= t.Start
+}
+
+var nounContext = map[string]bool{"the": true, "a": true, "an": true, "its": true, "their": true, "his": true, "her": true, "our": true, "your": true, "these": true, "those": true, "'s": true, "’s": true, "security": true, "government": true, "military": true, "armed": true, "rebel": true}
+
+var eventNouns = map[string]bool{"strike": true, "attack": true, "raid": true, "bombing": true, "clash": true, "protest": true, "sanction": true, "shelling": true, "airstrike": true, "demonstration": true, "talk": true, "visit": true, "threat": true, "demand": true, "killing": true, "arrest": true}
+
+// Event-type recoding after CAMEO's coding rules: an intention to do
+// something cooperative is AGREE (CAMEO 03) and to do something hostile is
+// THREATEN (13); saying another party must do something is DEMAND (10); a
+// cooperative act declared not to happen is REJECT (12).
+var (
+	cooperative = map[string]bool{"SUPPORT": true, "COOPERATE": true, "AID": true, "CONSULT": true, "CONCEDE": true, "RETREAT": true, "INVESTIGATE": true, "AGREE": true}
+	hostile     = map[string]bool{"FIGHT": true, "ASSAULT": true, "COERCE": true, "SANCTION": true, "MOBILIZE": true}
+	futureCues  = map[string]bool{"will": true, "'ll": true, "shall": true, "would": true, "willing": true, "ready": true, "prepared": true, "plan": true, "intend": true, "promise": true, "pledge": true, "offer": true, "vow": true, "swear": true, "decide": true, "prepare": true, "may": true, "might": true}
+	// intentVerbs are control verbs that take the type of the act they
+	// announce ("plans to impose restrictions" is a threat).
+	intentVerbs = map[string]bool{"plan": true, "prepare": true, "promise": true, "pledge": true, "vow": true, "swear": true, "decide": true, "intend": true, "announce": true}
+)
+
+func (s *sentence) recode(hits []hit) {
+	for k := range hits {
+		h := &hits[k]
+		lo, _ := s.clause(h.trig)
+		from := h.trig - 4
+		if from < lo {
+			from = lo
+		}
+		if k > 0 && hits[k-1].last >= from {
+			from = hits[k-1].last + 1
+		}
+		must, future, neg := false, false, false
+		for j := from; j < h.trig; j++ {
+			switch l := s.lem[j]; {
+			case l == "must" || l == "should":
+				must = true
+			case futureCues[l]:
+				future = true
+			case negators[l]:
+				neg = true
+			}
+		}
+		switch {
+		case must && h.plover != "DEMAND":
+			h.plover, h.recoded = "DEMAND", "must"
+		case neg && future && cooperative[h.plover]:
+			h.plover, h.recoded = "REJECT", "will not"
+		case future && !neg && cooperative[h.plover] && h.plover != "AGREE":
+			h.plover, h.recoded = "AGREE", "intent"
+		case future && !neg && hostile[h.plover]:
+			h.plover, h.recoded = "THREATEN", "intent"
+		}
+		// a control verb right before this trigger takes its type
+		if k > 0 {
+			c := &hits[k-1]
+			if intentVerbs[s.lem[c.trig]] && h.trig-c.last <= 4 && containsTo(s.lem[c.last+1:h.trig]) {
+				switch {
+				case hostile[h.p.plover]:
+					c.plover, c.recoded = "THREATEN", "intent"
+				case cooperative[h.p.plover]:
+					c.plover, c.recoded = "AGREE", "intent"
+				}
+			}
+		}
+	}
+}
+
+func containsTo(ls []string) bool {
+	for _, l := range ls {
+		if l == "to" {
+			return true
+		}
+	}
+	return false
 }
 
 // clause returns the token range [lo, hi) of the trigger's clause:
@@ -243,7 +345,11 @@ func (s *sentence) event(h hit) document.Annotation {
 		tgt = nil
 	}
 	parts := map[string]document.Span{"trigger": t.Span}
-	attrs := map[string]any{"cameo": h.p.code, "cameo_root": root(h.p.code), "plover": h.p.plover}
+	attrs := map[string]any{"cameo": h.p.code, "cameo_root": root(h.p.code), "plover": h.plover}
+	if h.recoded != "" {
+		attrs["recoded"] = h.recoded
+		attrs["pattern_plover"] = h.p.plover
+	}
 	conf := 0.45 + 0.05*float64(h.elements-1)
 	if src != nil {
 		parts["source"] = src.span
@@ -284,7 +390,7 @@ func (s *sentence) event(h hit) document.Annotation {
 	if conf > 0.95 {
 		conf = 0.95
 	}
-	return document.Annotation{Kind: "event", Span: s.span, Label: h.p.plover, Parts: parts, Attrs: attrs, Confidence: conf, Analyzer: "events", Version: Version}
+	return document.Annotation{Kind: "event", Span: s.span, Label: h.plover, Parts: parts, Attrs: attrs, Confidence: conf, Analyzer: "events", Version: Version}
 }
 
 func firstAfter(cl []mention, pos int) int {
