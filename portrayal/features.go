@@ -33,6 +33,7 @@ type fvec struct {
 	val  []float32
 	buf  []byte
 	lw   []string // lower-cased words of the window, reused
+	near []int    // window positions of other actors
 	mask uint32
 }
 
@@ -69,6 +70,10 @@ type Target struct {
 	Span     document.Span    // the mention, relative to Sentence
 	Others   []document.Span  // other actor mentions in the sentence, masked as <O>
 	InQuote  bool             // the mention lies inside quoted speech
+	// Words optionally holds the lower-cased form of each token (as
+	// lowerWord gives it), so that mentions sharing a sentence share the
+	// work; nil means compute them.
+	Words []string
 }
 
 func lowerWord(w string) string {
@@ -84,6 +89,24 @@ func lowerWord(w string) string {
 		w = strings.ReplaceAll(w, "’", "'")
 	}
 	return w
+}
+
+// tokenWord is the feature form of a token: lower case, numbers as <NUM>.
+func tokenWord(src string, tk document.Token) string {
+	s := src[tk.Start:tk.End]
+	if tk.Kind == document.TokNumber || isDigitWord(s) {
+		return "<NUM>"
+	}
+	return lowerWord(s)
+}
+
+// Words returns the feature form of each token, for Target.Words.
+func Words(src string, toks []document.Token, dst []string) []string {
+	dst = dst[:0]
+	for _, tk := range toks {
+		dst = append(dst, tokenWord(src, tk))
+	}
+	return dst
 }
 
 func isDigitWord(w string) bool {
@@ -160,14 +183,13 @@ func extract(f *fvec, t *Target, lex map[string]float32) {
 		if oi < len(t.Others) && t.Others[oi].Start < tk.End {
 			other = true
 		}
-		s := t.Sentence[tk.Start:tk.End]
 		switch {
 		case other:
 			w[i-lo] = "<O>"
-		case tk.Kind == document.TokNumber || isDigitWord(s):
-			w[i-lo] = "<NUM>"
+		case t.Words != nil:
+			w[i-lo] = t.Words[i]
 		default:
-			w[i-lo] = lowerWord(s)
+			w[i-lo] = tokenWord(t.Sentence, tk)
 		}
 	}
 	f.add("B", "", "", 1)
@@ -176,6 +198,29 @@ func extract(f *fvec, t *Target, lex map[string]float32) {
 	}
 	if ti == 0 {
 		f.add("TSTART", "", "", 1)
+	}
+	// clause boundaries around the target: words in the target's own clause
+	// (between , ; : ( ) — and "but") weigh apart from the rest.
+	cl, cr := 0, len(w)
+	for k := ti - lo - 1; k >= 0; k-- {
+		if isClauseBreak(w[k]) {
+			cl = k + 1
+			break
+		}
+	}
+	for k := tj - lo; k < len(w); k++ {
+		if isClauseBreak(w[k]) {
+			cr = k
+			break
+		}
+	}
+	// nearest other actor to each position, for "is this word about the
+	// target or about someone else" features
+	f.near = f.near[:0]
+	for k := range w {
+		if w[k] == "<O>" {
+			f.near = append(f.near, k)
+		}
 	}
 	// sentence bag and window features
 	var lexL, lexR, lexNegL, lexNegR float32
@@ -192,6 +237,9 @@ func extract(f *fvec, t *Target, lex map[string]float32) {
 		}
 		prevO = word
 		f.add("S", word, "", 1)
+		if k >= cl && k < cr {
+			f.add("C", word, "", 1)
+		}
 		var side string
 		var d int
 		if i < ti {
@@ -201,6 +249,21 @@ func extract(f *fvec, t *Target, lex map[string]float32) {
 		}
 		if d <= 10 {
 			f.add(side, word, "", 1)
+		}
+		// closer to another actor than to the target?
+		closerO := false
+		for _, o := range f.near {
+			if absInt(o-k) < d {
+				closerO = true
+				break
+			}
+		}
+		if word != "<O>" {
+			if closerO {
+				f.add("NO", word, "", 1)
+			} else {
+				f.add("NT", word, "", 1)
+			}
 		}
 		f.add(side+distBucket(d), word, "", 1)
 		// n-grams with the target masked
@@ -232,6 +295,14 @@ func extract(f *fvec, t *Target, lex map[string]float32) {
 				sign = "-"
 			}
 			f.add("LX"+side+distBucket(d), sign, "", abs32(v))
+			if closerO {
+				f.add("LXO", sign, "", abs32(v))
+			} else {
+				f.add("LXT", sign, "", abs32(v))
+			}
+			if k >= cl && k < cr {
+				f.add("LXC", sign, "", abs32(v))
+			}
 			f.add("LX", sign, "", abs32(v)*wt)
 			if side == "L" {
 				if v > 0 {
@@ -280,3 +351,18 @@ func abs32(v float32) float32 {
 
 // squash maps a non-negative sum to [0,1).
 func squash(x float32) float32 { return x / (x + 1) }
+
+func isClauseBreak(w string) bool {
+	switch w {
+	case ",", ";", ":", "(", ")", "—", "–", "but", "while", "whereas", "although":
+		return true
+	}
+	return false
+}
+
+func absInt(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -178,6 +178,8 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	var sum Summary
 	var t Target
 	toks := make([]document.Token, 0, 64)
+	var words []string
+	curSent := -1
 	for i := range ms {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -192,13 +194,18 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		m := &ms[i]
 		s := doc.Sentences[m.sent]
 		off := s.Start
-		toks = toks[:0]
-		for _, tk := range doc.Tokens[s.FirstToken:s.EndToken] {
-			tk.Start -= off
-			tk.End -= off
-			toks = append(toks, tk)
+		if m.sent != curSent {
+			// tokens and word forms once per sentence, shared by its mentions
+			curSent = m.sent
+			toks = toks[:0]
+			for _, tk := range doc.Tokens[s.FirstToken:s.EndToken] {
+				tk.Start -= off
+				tk.End -= off
+				toks = append(toks, tk)
+			}
+			words = Words(doc.Text[s.Start:s.End], toks, words)
 		}
-		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks,
+		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, Words: words, Others: t.Others[:0],
 			Span: document.Span{Start: m.ann.Start - off, End: min(m.ann.End, s.End) - off}}
 		// ms is in text order, so the sentence's other mentions are
 		// neighbours; looking at most maxOthers either side bounds a

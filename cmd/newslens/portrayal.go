@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -185,10 +186,12 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 	var best *portrayal.Model
 	bestScore := -1.0
 	var bestTrial trial
-	for _, ep := range []int{4, 8, 12} {
-		for _, l2 := range []float64{0, 1e-5, 1e-4} {
-			for _, lr := range []float64{0.1, 0.3} {
-				o := portrayal.TrainOptions{Bits: 18, Epochs: ep, L2: l2, LR: lr, Seed: 1}
+	// small AdaGrad steps act as the regulariser: on dev, rates of 0.1 and
+	// more overfit (mean macro-F1 0.60) and 0.006-0.01 do best (0.66)
+	for _, ep := range []int{4, 8} {
+		for _, l2 := range []float64{0, 1e-3} {
+			for _, lr := range []float64{0.006, 0.01} {
+				o := portrayal.TrainOptions{Bits: 18, Epochs: ep, L2: l2, LR: lr, Seed: 1, Runs: 3}
 				m, err := portrayal.Train(ctx, trEx, lex, o)
 				if err != nil {
 					return err
@@ -207,15 +210,19 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 		}
 	}
 	temp := best.Calibrate(append(append([]portrayal.Example(nil), mtEx...), rwEx...))
-	// document-level offsets on PerSenT dev: coarse grid on the neutral and
-	// positive offsets (negative fixed at 0)
+	// document-level offsets on PerSenT dev: a small grid on the neutral and
+	// positive offsets (negative fixed at 0). The range is kept to ±0.1 on
+	// purpose: PerSenT's document labels lean positive (304 of 578), and a
+	// wider range learns that prior (+0.3 on positive), which then overrules
+	// clear mention-level majorities in ordinary news.
 	docProbs := make([][][3]float64, len(ps))
 	for i, d := range ps {
 		docProbs[i] = portrayalDocProbs(best, d)
 	}
 	bestBias, bestDoc := [3]float64{}, -1.0
-	for b1 := -0.3; b1 <= 0.301; b1 += 0.025 {
-		for b2 := -0.3; b2 <= 0.301; b2 += 0.025 {
+	zeroDoc := -1.0
+	for b1 := -0.1; b1 <= 0.101; b1 += 0.025 {
+		for b2 := -0.1; b2 <= 0.101; b2 += 0.025 {
 			bias := [3]float64{0, b1, b2}
 			best.SetDocBias(bias)
 			g, p := make([]int, len(ps)), make([]int, len(ps))
@@ -223,7 +230,11 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 				g[i] = d.Label
 				p[i], _ = best.Aggregate(docProbs[i])
 			}
-			if f := eval.ScorePortrayal(g, p, nil).MacroF1; f > bestDoc+1e-9 {
+			f := eval.ScorePortrayal(g, p, nil).MacroF1
+			if math.Abs(b1) < 1e-9 && math.Abs(b2) < 1e-9 {
+				zeroDoc = f
+			}
+			if f > bestDoc+1e-9 {
 				bestDoc, bestBias = f, bias
 			}
 		}
@@ -251,18 +262,19 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 	g, p, c = portrayalPredict(best, rwEx)
 	rwRes := eval.ScorePortrayal(g, p, c)
 	manifest := map[string]any{
-		"model":                          "multinomial logistic regression, AdaGrad, hashed features (2^bits buckets x 3 classes), int16 weights",
-		"features":                       []string{"bias", "S|w sentence bag (target masked <T>, other targets <O>, numbers <NUM>)", "L|w R|w words within 10 tokens left/right", "L{1,2,3,5,9}|w R..|w distance-bucketed words", "BG|a b bigrams", "LB/RB/LR immediate left/right bigrams and the left-right pair", "LX±, LX{side}{bucket}± lexicon polarity (AFINN-165/5, VADER/4 averaged) with 3-token negation scope, parity for stacked negators", "NEG|w negated lexicon word", "LXS pos/neg sums per side squashed", "Q in quotation (quote marks, or a quote annotation's content at runtime)", "TSTART target opens the sentence"},
-		"train_options":                  bestTrial.Opts,
-		"trials":                         trials,
-		"temperature":                    temp,
-		"doc_bias":                       bestBias,
-		"persent_dev_doc_macro_f1_tuned": round4(bestDoc),
-		"dev_mt":                         mtRes,
-		"dev_rw":                         rwRes,
-		"data_sha256":                    hashes,
-		"lexicon_entries":                len(lex),
-		"trained":                        time.Now().UTC().Format(time.RFC3339),
+		"model":                               "multinomial logistic regression, AdaGrad, hashed features (2^bits buckets x 3 classes), int16 weights",
+		"features":                            []string{"bias", "S|w sentence bag (target masked <T>, other targets <O>, numbers <NUM>)", "L|w R|w words within 10 tokens left/right", "L{1,2,3,5,9}|w R..|w distance-bucketed words", "BG|a b bigrams", "LB/RB/LR immediate left/right bigrams and the left-right pair", "LX±, LX{side}{bucket}± lexicon polarity (AFINN-165/5, VADER/4 averaged) with 3-token negation scope, parity for stacked negators", "NEG|w negated lexicon word", "LXS pos/neg sums per side squashed", "Q in quotation (quote marks, or a quote annotation's content at runtime)", "TSTART target opens the sentence"},
+		"train_options":                       bestTrial.Opts,
+		"trials":                              trials,
+		"temperature":                         temp,
+		"doc_bias":                            bestBias,
+		"persent_dev_doc_macro_f1_tuned":      round4(bestDoc),
+		"persent_dev_doc_macro_f1_no_offsets": round4(zeroDoc),
+		"dev_mt":                              mtRes,
+		"dev_rw":                              rwRes,
+		"data_sha256":                         hashes,
+		"lexicon_entries":                     len(lex),
+		"trained":                             time.Now().UTC().Format(time.RFC3339),
 	}
 	mb, err := json.MarshalIndent(manifest, "", "  ")
 	if err != nil {
