@@ -17,6 +17,12 @@ var ambiguousList string
 // ambiguous is the read-only set built from ambiguousList.
 var ambiguous = func() map[string]bool {
 	m := map[string]bool{}
+	// Holidays and weekdays are capitalised, so the lower-case word list
+	// misses them, yet "at Christmas" is no town in Florida.
+	for _, w := range []string{"christmas", "easter", "thanksgiving", "halloween", "hanukkah", "passover", "ramadan",
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+		m[w] = true
+	}
 	for _, w := range strings.Fields(ambiguousList) {
 		if !strings.HasPrefix(w, "#") {
 			m[w] = true

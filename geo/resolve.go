@@ -210,6 +210,11 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 			// lifting that city above other places of the name.
 			s -= 3
 		}
+		if !m.fuzzy && strings.EqualFold(c.text[m.Start:m.End], p.Name) {
+			// The exact spelling beats a name that merely folds alike
+			// ("Cooke County" is not Coke County).
+			s += tunX
+		}
 		if coh != nil {
 			s += coherenceScore(g, coh, m.key, p, ci)
 		}
@@ -529,3 +534,7 @@ func focus(g *gazetteer.Gazetteer, ms []Mention) Focus {
 // country name loses up to tunP once another country has at least tunF
 // (tuned on the LGL and GWN dev sets, 2026-12-07).
 const tunC, tunF, tunP = 5.5, 2.0, 3.0
+
+// tunX rewards a candidate spelled exactly as the text (case aside), over
+// one reached only through folding (tuned on the same dev sets).
+const tunX = 1.0
