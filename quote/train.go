@@ -32,7 +32,7 @@ type TrainDoc struct {
 
 // TrainOptions configures Train. The zero value gives the shipped model's settings.
 type TrainOptions struct {
-	Epochs int    // passes over the data (default 6)
+	Epochs int    // passes over the data (default 15)
 	Seed   uint64 // shuffling seed (default 1)
 	// Logf, if set, receives progress lines.
 	Logf func(format string, args ...any)
@@ -42,7 +42,7 @@ type TrainOptions struct {
 // the embedded format (write it to quote/model/tagger.bin.gz to ship it).
 func Train(ctx context.Context, docs []TrainDoc, opts TrainOptions, w io.Writer) error {
 	if opts.Epochs <= 0 {
-		opts.Epochs = 6
+		opts.Epochs = 15
 	}
 	if opts.Seed == 0 {
 		opts.Seed = 1
