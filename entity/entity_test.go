@@ -11,6 +11,7 @@ import (
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/extract"
 	"github.com/newslens/newslens/input"
+	"github.com/newslens/newslens/internal/testenv"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/text"
 )
@@ -19,11 +20,7 @@ import (
 // package).
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	d := filepath.Join("..", "..", "shared")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared data not found at %s", d)
-	}
-	return d
+	return testenv.Shared(t)
 }
 
 func newAnalyzer(t testing.TB) *Analyzer {

@@ -13,6 +13,7 @@ import (
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/eval"
 	"github.com/newslens/newslens/input"
+	"github.com/newslens/newslens/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -20,11 +21,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 // sharedDir finds ../shared from the module root (two levels up from here).
 func sharedDir(t testing.TB, parts ...string) string {
 	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "shared"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	return p
+	return testenv.Shared(t, parts...)
 }
 
 // goldenView is the part of a document the golden files pin: structure,

@@ -12,17 +12,12 @@ import (
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/eval"
 	"github.com/newslens/newslens/figure"
+	"github.com/newslens/newslens/internal/testenv"
 	"github.com/newslens/newslens/text"
 )
 
 // sharedDir finds ../shared from the module root (two levels up from here).
-func sharedDir(t testing.TB) string {
-	d := filepath.Join("..", "..", "shared")
-	if _, err := os.Stat(filepath.Join(d, "data")); err != nil {
-		t.Skipf("shared data not found at %s", d)
-	}
-	return d
-}
+func sharedDir(t testing.TB) string { return testenv.Shared(t) }
 
 func predict(an *figure.Analyzer) eval.FiguresPredictFunc {
 	return func(ctx context.Context, txt string, pub *time.Time) ([]document.Annotation, error) {

@@ -1,22 +1,19 @@
 package ner
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/newslens/newslens/internal/testenv"
 )
 
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	d := filepath.Join("..", "..", "shared")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared data not found at %s", d)
-	}
-	return d
+	return testenv.Shared(t)
 }
 
 func TestSpans(t *testing.T) {
