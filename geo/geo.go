@@ -451,6 +451,11 @@ func matchAt(g *gazetteer.Gazetteer, c *docContext, i int) (candidate, bool) {
 			continue // a name never ends on a connector
 		}
 		surface := c.text[c.toks[i].Start:t.End]
+		if t.End < len(c.text) && c.text[t.End] == '.' {
+			if _, ok := aliases[surface+"."]; ok {
+				surface += "." // "Kan." stands for Kansas, "Kan" for nothing
+			}
+		}
 		k := gazetteer.Key(aliasOf(surface))
 		if k == "" {
 			continue
@@ -721,7 +726,8 @@ func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) b
 	if single && isAcronym(surface) {
 		// "SAA", "FSA", "CIA": only country abbreviations.
 		// The EU stands for its continent (aliases).
-		return p.Feature == "A.PCLI" || (aliases[surface] != "" && p.Feature == "L.CONT")
+		_, al := aliases[surface]
+		return p.Feature == "A.PCLI" || (al && p.Feature == "L.CONT")
 	}
 	// The tagger saw a place or an organisation starting here
 	// ("Gainesville Environmental Services"): the run rules below are for
@@ -942,17 +948,52 @@ func bestPrior(g *gazetteer.Gazetteer, cands []int32, cue string) int32 {
 	return best
 }
 
-// aliases name a place by something the gazetteer does not list: the EU is
-// placed where GeoNames places it, at its continent (the gold convention of
-// LGL and GeoWebNews too).
-var aliases = map[string]string{"EU": "Europe", "E.U.": "Europe", "European Union": "Europe"}
+// aliases name a place by something the gazetteer does not list, with
+// the feature it must have: the EU is placed where GeoNames places it, at
+// its continent (the gold convention of LGL and GeoWebNews too); AP-style
+// US state abbreviations, only with their full stop ("Kansas City, Kan.":
+// folding alone takes "Kan" to Cayenne).
+var aliases = func() map[string]alias {
+	m := map[string]alias{"EU": {"Europe", "L.CONT"}, "E.U.": {"Europe", "L.CONT"}, "European Union": {"Europe", "L.CONT"}}
+	for _, p := range [][2]string{{"Ala", "Alabama"}, {"Ariz", "Arizona"}, {"Ark", "Arkansas"}, {"Calif", "California"},
+		{"Colo", "Colorado"}, {"Conn", "Connecticut"}, {"Del", "Delaware"}, {"Fla", "Florida"}, {"Ga", "Georgia"},
+		{"Ill", "Illinois"}, {"Ind", "Indiana"}, {"Kan", "Kansas"}, {"Kans", "Kansas"}, {"Ky", "Kentucky"}, {"La", "Louisiana"},
+		{"Md", "Maryland"}, {"Mass", "Massachusetts"}, {"Mich", "Michigan"}, {"Minn", "Minnesota"}, {"Miss", "Mississippi"},
+		{"Mo", "Missouri"}, {"Mont", "Montana"}, {"Neb", "Nebraska"}, {"Nebr", "Nebraska"}, {"Nev", "Nevada"},
+		{"Okla", "Oklahoma"}, {"Ore", "Oregon"}, {"Pa", "Pennsylvania"}, {"Tenn", "Tennessee"}, {"Tex", "Texas"},
+		{"Vt", "Vermont"}, {"Va", "Virginia"}, {"Wash", "Washington"}, {"Wis", "Wisconsin"}, {"Wyo", "Wyoming"},
+		{"N.H", "New Hampshire"}, {"N.J", "New Jersey"}, {"N.M", "New Mexico"}, {"N.Y", "New York"}, {"N.C", "North Carolina"},
+		{"N.D", "North Dakota"}, {"R.I", "Rhode Island"}, {"S.C", "South Carolina"}, {"S.D", "South Dakota"}, {"W.Va", "West Virginia"}} {
+		m[p[0]+"."] = alias{p[1], "A.ADM1"}
+	}
+	return m
+}()
+
+// alias is the gazetteer name an alias stands for and its feature.
+type alias struct{ name, feature string }
 
 // aliasOf returns the gazetteer name for surface.
 func aliasOf(surface string) string {
 	if a, ok := aliases[surface]; ok {
-		return a
+		return a.name
 	}
 	return surface
+}
+
+// aliasCands keeps, for an alias, only the places of its feature: the EU
+// is not a town in Iowa named Europe.
+func aliasCands(g *gazetteer.Gazetteer, surface string, cands []int32) []int32 {
+	a, ok := aliases[surface]
+	if !ok {
+		return cands
+	}
+	var out []int32
+	for _, ci := range cands {
+		if p := g.Place(ci); p.Feature == a.feature && (a.feature != "A.ADM1" || p.Country == "US") {
+			out = append(out, ci)
+		}
+	}
+	return out
 }
 
 // initials are the first letters of a name's words, upper-cased: an
@@ -966,19 +1007,4 @@ func initials(name string) string {
 		}
 	}
 	return b.String()
-}
-
-// aliasCands keeps, for an alias, only the continent it stands for: the
-// EU is not a town in Iowa named Europe.
-func aliasCands(g *gazetteer.Gazetteer, surface string, cands []int32) []int32 {
-	if _, ok := aliases[surface]; !ok {
-		return cands
-	}
-	var out []int32
-	for _, ci := range cands {
-		if g.Place(ci).Feature == "L.CONT" {
-			out = append(out, ci)
-		}
-	}
-	return out
 }
