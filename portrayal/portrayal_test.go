@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/newslens/newslens"
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/eval"
+	"github.com/newslens/newslens/internal/testenv"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/portrayal"
 	"github.com/newslens/newslens/text"
@@ -21,12 +21,7 @@ import (
 // sharedDir finds ../shared from the module root, as in CI.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	d := filepath.Join(filepath.Dir(file), "..", "..", "shared")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("no shared data at %s", d)
-	}
-	return d
+	return testenv.Shared(t)
 }
 
 func analyzeSample(t testing.TB) *document.Document {
