@@ -12,7 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
+
+	"github.com/newslens/newslens/ner"
+	"github.com/newslens/newslens/text"
 )
 
 // featureNames documents the feature templates for the manifest.
@@ -43,7 +47,62 @@ type BuildConfig struct {
 	Options Options
 	// CVOnly runs cross-validation and trains no final model.
 	CVOnly bool
-	Logger *slog.Logger
+	// NoClusters leaves out the word-cluster features; ClustersCache, when
+	// set, is a file the learned cluster table is read from if it exists
+	// and written to otherwise (it saves minutes between experiments).
+	NoClusters    bool
+	ClustersCache string
+	Logger        *slog.Logger
+}
+
+// reutersPath is the unlabelled news text the clusters are learned from.
+const reutersPath = "ner/unlabelled/reuters21578.txt.gz"
+
+// learnClusters learns distributional word clusters (the ner package's
+// PPMI + k-means method) from unlabelled Reuters news and the PTC article
+// text (no labels), or reads them from cache.
+func learnClusters(ctx context.Context, data, cache string, arts []*Article, log *slog.Logger) (map[string][3]uint16, error) {
+	if cache != "" {
+		if c, err := ner.ReadClustersFile(cache); err == nil {
+			log.Info("word clusters from cache", "file", cache, "words", len(c))
+			return c, nil
+		}
+	}
+	docs := make([]ner.Doc, 0, len(arts))
+	for _, a := range arts {
+		var d ner.Doc
+		for _, line := range strings.Split(a.Doc.Text, "\n") {
+			ts := text.Tokenize(line)
+			if len(ts) == 0 {
+				continue
+			}
+			ws := make([]string, len(ts))
+			for i, t := range ts {
+				ws[i] = line[t.Start:t.End]
+			}
+			d.Sentences = append(d.Sentences, ner.Sentence{Words: ws})
+		}
+		docs = append(docs, d)
+	}
+	src, err := ner.ReutersSentences(filepath.Join(data, reutersPath), docs)
+	if err != nil {
+		return nil, fmt.Errorf("clusters: %w", err)
+	}
+	log.Info("learning word clusters")
+	cl, err := ner.LearnClusters(ctx, src, ner.ClusterConfig{Seed: 1, Vocab: 40000, MinCount: 3, Contexts: 1000, Dim: 120, K: [3]int{50, 250, 1000}, Iter: 10})
+	if err != nil {
+		return nil, fmt.Errorf("clusters: %w", err)
+	}
+	if cache != "" {
+		var b bytes.Buffer
+		if err := ner.WriteClusters(&b, cl); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(cache, b.Bytes(), 0o644); err != nil {
+			return nil, fmt.Errorf("clusters cache: %w", err)
+		}
+	}
+	return cl, nil
 }
 
 // Build cross-validates on the PTC train split (choosing the decoding
@@ -64,6 +123,13 @@ func Build(ctx context.Context, cfg BuildConfig) (*CVResult, error) {
 	lex, lexFiles, err := loadLexicons(filepath.Join(cfg.Data, "lexicons"))
 	if err != nil {
 		return nil, err
+	}
+	if !cfg.NoClusters {
+		cl, err := learnClusters(ctx, cfg.Data, cfg.ClustersCache, arts, log)
+		if err != nil {
+			return nil, err
+		}
+		lex.setClusters(cl)
 	}
 	t0 := time.Now()
 	log.Info("cross-validating", "articles", len(arts), "folds", opts.Folds)
@@ -94,7 +160,11 @@ func Build(ctx context.Context, cfg BuildConfig) (*CVResult, error) {
 		return nil, err
 	}
 	hashes["propaganda/ptc/train-articles/*.txt"] = h
-	for _, f := range append([]string{filepath.Join(ptc, "train-task2-TC.labels")}, lexFiles...) {
+	srcs := append([]string{filepath.Join(ptc, "train-task2-TC.labels")}, lexFiles...)
+	if !cfg.NoClusters {
+		srcs = append(srcs, filepath.Join(cfg.Data, reutersPath))
+	}
+	for _, f := range srcs {
 		h, err := hashFiles(filepath.Dir(f), filepath.Base(f))
 		if err != nil {
 			return nil, err

@@ -69,6 +69,17 @@ const (
 	fLexRate
 )
 
+// Template ids of the word-cluster features.
+const (
+	fClu0 uint64 = iota + 400
+	fClu1
+	fClu2
+	fCluM1
+	fCluP1
+	fCluPol
+	fCluBi
+)
+
 // tok is what the features read about one token, computed once per document.
 type tok struct {
 	start, end int
@@ -85,6 +96,7 @@ type tok struct {
 	bigramRep  bool  // the bigram starting here occurs again in the document
 	punct      byte  // the ASCII punctuation mark, 0 otherwise
 	hyphen     bool  // a hyphenated word ("Assad-baiters")
+	cl         [3]uint16
 }
 
 // sent is a sentence of tokens [first,end) with sentence-level facts.
@@ -105,6 +117,9 @@ type prepared struct {
 	// docProb their mean; nil when there is no sentence model.
 	sentProb []float32
 	docProb  float32
+	// clusters says whether the word-cluster features are on (the lexicon
+	// has a cluster table).
+	clusters bool
 }
 
 // maxDocTokens bounds the work on one document: beyond it, tokens are not
@@ -116,7 +131,7 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 	if len(toks) > maxDocTokens {
 		toks = toks[:maxDocTokens]
 	}
-	p := &prepared{toks: make([]tok, len(toks))}
+	p := &prepared{toks: make([]tok, len(toks)), clusters: lex != nil && len(lex.cl) > 0}
 	counts := make(map[uint64]int, len(toks)/2)
 	for i, t := range toks {
 		s := doc.Text[t.Start:t.End]
@@ -135,6 +150,7 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 		if e, ok := lex.lookup(lw); ok {
 			k.pol, k.subj, k.known = e.pol, e.subj, true
 		}
+		k.cl = lex.cluster(lw)
 		if t.Kind == document.TokWord && len(lw) > 3 {
 			counts[k.word]++
 		}
@@ -355,6 +371,23 @@ func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
 	}
 	if t.hyphen {
 		buf = append(buf, mix(fHyphen, 1))
+	}
+	if p.clusters {
+		cl := func(j int) uint64 {
+			if j < s.first || j >= s.end {
+				return noCluster + 1
+			}
+			return uint64(p.toks[j].cl[1])
+		}
+		buf = append(buf,
+			mix(fClu0, uint64(t.cl[0])),
+			mix(fClu1, uint64(t.cl[1])),
+			mix(fClu2, uint64(t.cl[2])),
+			mix(fCluM1, cl(i-1)),
+			mix(fCluP1, cl(i+1)),
+			mix(fCluPol, mix(uint64(t.cl[1]), pol(i))),
+			mix(fCluBi, mix(cl(i-1), uint64(t.cl[1]))),
+		)
 	}
 	if p.sentProb != nil {
 		sb := uint64(p.sentProb[s.index] * 10)

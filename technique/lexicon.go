@@ -23,6 +23,81 @@ type lexEntry struct {
 // model, so the analyzer reads no files.
 type lexicon struct {
 	m map[string]lexEntry
+	// cl maps lower-case words to distributional clusters (coarse, middle,
+	// fine) learned from unlabelled news text, so that a word never seen in
+	// a PTC span shares evidence with seen words of similar use.
+	cl map[string][3]uint16
+}
+
+// noCluster marks a word outside the cluster table.
+const noCluster = 0xffff
+
+func (l *lexicon) cluster(w string) [3]uint16 {
+	if l != nil {
+		if c, ok := l.cl[w]; ok {
+			return c
+		}
+	}
+	return [3]uint16{noCluster, noCluster, noCluster}
+}
+
+// setClusters lower-cases a cluster table keyed by word form; a lower-case
+// form wins over capitalised ones.
+func (l *lexicon) setClusters(cl map[string][3]uint16) {
+	l.cl = make(map[string][3]uint16, len(cl))
+	forms := make([]string, 0, len(cl))
+	for w := range cl {
+		forms = append(forms, w)
+	}
+	sort.Strings(forms)
+	for _, w := range forms {
+		lw := strings.ToLower(w)
+		if _, ok := l.cl[lw]; ok && lw != w {
+			continue
+		}
+		l.cl[lw] = cl[w]
+	}
+}
+
+// encodeClusters writes the cluster table as sorted "word c0 c1 c2" lines.
+func (l *lexicon) encodeClusters() string {
+	ws := make([]string, 0, len(l.cl))
+	for w := range l.cl {
+		ws = append(ws, w)
+	}
+	sort.Strings(ws)
+	var b strings.Builder
+	for _, w := range ws {
+		c := l.cl[w]
+		fmt.Fprintf(&b, "%s %d %d %d\n", w, c[0], c[1], c[2])
+	}
+	return b.String()
+}
+
+func (l *lexicon) decodeClusters(s string) error {
+	if s == "" {
+		return nil
+	}
+	l.cl = map[string][3]uint16{}
+	for i, line := range strings.Split(s, "\n") {
+		if line == "" {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) != 4 {
+			return fmt.Errorf("cluster line %d: %q", i+1, line)
+		}
+		var c [3]uint16
+		for k := 0; k < 3; k++ {
+			v, err := strconv.Atoi(f[k+1])
+			if err != nil || v < 0 || v >= noCluster {
+				return fmt.Errorf("cluster line %d: %q", i+1, line)
+			}
+			c[k] = uint16(v)
+		}
+		l.cl[f[0]] = c
+	}
+	return nil
 }
 
 func (l *lexicon) lookup(w string) (lexEntry, bool) {

@@ -105,8 +105,9 @@ type modelFile struct {
 	SentW     []int16
 	SentScale float32
 
-	Lexicon string
-	Cal     Calibration
+	Lexicon  string
+	Clusters string
+	Cal      Calibration
 }
 
 // sparsify keeps rows of width k whose largest weight exceeds prune·max.
@@ -170,7 +171,7 @@ const (
 // Encode writes the model as gzipped gob.
 func (m *Model) Encode(w io.Writer) error {
 	f := modelFile{SIBits: m.si.Bits, Trans: m.si.Trans, OBias: m.si.OBias, BBias: m.si.BBias,
-		TCBits: m.tc.Bits, Labels: m.tc.Labels, Lexicon: m.lex.encode(), Cal: m.cal}
+		TCBits: m.tc.Bits, Labels: m.tc.Labels, Lexicon: m.lex.encode(), Clusters: m.lex.encodeClusters(), Cal: m.cal}
 	f.SIRows, f.SIW, f.SIScale = sparsify(m.si.W, nTags, pruneSI)
 	f.TCRows, f.TCW, f.TCScale = sparsify(m.tc.W, len(m.tc.Labels), pruneTC)
 	if m.sent != nil {
@@ -216,6 +217,9 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 	}
 	if m.lex, err = decodeLexicon(f.Lexicon); err != nil {
+		return nil, fmt.Errorf("technique model: %w", err)
+	}
+	if err := m.lex.decodeClusters(f.Clusters); err != nil {
 		return nil, fmt.Errorf("technique model: %w", err)
 	}
 	return m, nil

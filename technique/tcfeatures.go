@@ -45,6 +45,8 @@ const (
 	gNested
 	gFirstOcc
 	gSuffix
+	gCluster1
+	gCluster2
 )
 
 // spanText returns the lower-cased words of tokens [a,b) joined by spaces:
@@ -117,6 +119,9 @@ func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int, nest uint64
 	for i := a; i < b && i-a < 64; i++ {
 		t := &p.toks[i]
 		buf = append(buf, mix(gWord, t.word), mix(gBigram, mix(prev, t.word)), mix(gSuffix, t.suf))
+		if p.clusters && t.punct == 0 {
+			buf = append(buf, mix(gCluster1, uint64(t.cl[1])), mix(gCluster2, uint64(t.cl[2])))
+		}
 		prev = t.word
 		if t.punct == 0 {
 			words++

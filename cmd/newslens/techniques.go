@@ -23,11 +23,13 @@ func runTrainTechniques(ctx context.Context, e env) error {
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data directory")
 	out := fs.String("out", filepath.Join("technique", "model"), "where to write the model and manifest")
 	cv := fs.Int("cv", 0, "only cross-validate with this many folds by article and print the figures")
+	noClusters := fs.Bool("no-clusters", false, "leave out the word-cluster features")
+	clCache := fs.String("clusters-cache", "", "read the learned word clusters from this file if it exists, else write them there")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	cfg := technique.BuildConfig{Data: *data, Out: *out,
-		Logger: slog.New(slog.NewTextHandler(e.stderr, nil))}
+		Logger: slog.New(slog.NewTextHandler(e.stderr, nil)), NoClusters: *noClusters, ClustersCache: *clCache}
 	if *cv > 0 {
 		cfg.CVOnly = true
 		cfg.Options.Folds = *cv
