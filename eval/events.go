@@ -331,14 +331,22 @@ func ScoreWikiEvents(ctx context.Context, path string, analyze EventsAnalyze) (E
 				c2b = append(c2b, i)
 			}
 			c2b = append(c2b, len(txt))
+			// token offsets are character offsets into the document's
+			// text; the sentence text starts at its first token
+			s0 := 0
+			if len(toks) > 0 && len(toks[0]) >= 3 {
+				f, _ := toks[0][1].(float64)
+				s0 = int(f)
+			}
 			for _, t := range toks {
 				if len(t) < 3 {
 					continue
 				}
 				a, _ := t[1].(float64)
 				b, _ := t[2].(float64)
-				ai, bi := int(a), int(b)
+				ai, bi := int(a)-s0, int(b)-s0
 				if ai < 0 || bi >= len(c2b) || ai > bi {
+					// keep the token count aligned with the document's tokens
 					spans = append(spans, [2]int{base, base})
 					continue
 				}

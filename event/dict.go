@@ -101,6 +101,15 @@ func LoadDictionary(files map[string]io.Reader, order []string) (*Dictionary, er
 			}
 		}
 	}
+	// synset members are compared with token lemmas, so lemmatise them once
+	for name, ms := range d.synsets {
+		for _, m := range ms {
+			for k, w := range m {
+				m[k] = d.Lemma(w)
+			}
+		}
+		d.synsets[name] = ms
+	}
 	seen := map[string]*pattern{}
 	for i, r := range raws {
 		p := &pattern{code: r.code, plover: r.plover, order: i}

@@ -171,6 +171,8 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	}
 	sort.Slice(ments, func(i, j int) bool { return ments[i].span.Start < ments[j].span.Start })
 	lem := make([]string, 0, 64)
+	// news repeats its words; lemmatise each distinct form once per document
+	cache := make(map[string]string, 512)
 	for si, s := range doc.Sentences {
 		if si%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -184,7 +186,13 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		toks := doc.Tokens[s.FirstToken:end]
 		lem = lem[:0]
 		for _, t := range toks {
-			lem = append(lem, a.dict.Lemma(strings.ToLower(doc.Text[t.Start:t.End])))
+			w := doc.Text[t.Start:t.End]
+			l, ok := cache[w]
+			if !ok {
+				l = a.dict.Lemma(strings.ToLower(w))
+				cache[w] = l
+			}
+			lem = append(lem, l)
 		}
 		sent := sentence{doc: doc, a: a, span: s.Span, toks: toks, lem: lem, ments: ments, places: places, dates: dates, quotes: quotes}
 		for _, ev := range sent.events() {

@@ -48,7 +48,7 @@ func (s *sentence) elemAt(e string, i int) int {
 		}
 		ok := true
 		for k, w := range m {
-			if s.lem[i+k] != w && s.a.dict.Lemma(w) != s.lem[i+k] {
+			if s.lem[i+k] != w {
 				ok = false
 				break
 			}
