@@ -613,6 +613,9 @@ func nerMention(g *gazetteer.Gazetteer, c *docContext, sp document.Span) (Mentio
 	from := sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= sp.Start })
 	to := sort.Search(len(c.toks), func(k int) bool { return c.toks[k].Start >= sp.End })
 	sp = withStop(c, sp)
+	if _, ok := aliases[c.text[sp.Start:sp.End]]; ok {
+		surface = c.text[sp.Start:sp.End] // "Kan." with its stop
+	}
 	m := Mention{Kind: KindPlace, Span: sp, Place: gazetteer.NoRef, key: gazetteer.Key(aliasOf(surface)), ner: true, major: true}
 	if from < to {
 		var after bool
