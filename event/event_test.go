@@ -13,8 +13,8 @@ import (
 
 	"github.com/newslens/newslens"
 	"github.com/newslens/newslens/document"
-	"github.com/newslens/newslens/event"
 	"github.com/newslens/newslens/eval"
+	"github.com/newslens/newslens/event"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/text"
 )
