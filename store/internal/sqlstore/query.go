@@ -137,10 +137,18 @@ func (s *DB) Search(ctx context.Context, f store.Filter, p store.Page) (*store.R
 			sortBy = store.SortRelevance
 		}
 	}
-	w0, args0, _ := s.where(f, true)
+	w0, args0, fts0 := s.where(f, true)
+	countQ := `SELECT COUNT(*) FROM (SELECT 1 FROM documents d WHERE ` + w0 + ` LIMIT ?) c`
+	if fts0 != "" && !s.d.Postgres {
+		// Drive the count from the FTS match list (rowid lookups into the
+		// narrow documents table) rather than scanning every document.
+		w1, args1, _ := s.where(f, false)
+		countQ = `SELECT COUNT(*) FROM (SELECT 1 FROM documents_fts CROSS JOIN documents d ON d.seq = documents_fts.rowid
+			WHERE documents_fts MATCH ? AND ` + w1 + ` LIMIT ?) c`
+		args0 = append([]any{fts0}, args1...)
+	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM documents d WHERE `+w0+` LIMIT ?) c`),
-		append(args0, store.MaxTotal+1)...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.rebind(countQ), append(args0, store.MaxTotal+1)...).Scan(&total); err != nil {
 		return nil, fmt.Errorf("search: count: %w", err)
 	}
 	res := &store.Results{Total: min(total, store.MaxTotal), TotalCapped: total > store.MaxTotal}
@@ -173,11 +181,19 @@ func (s *DB) Search(ctx context.Context, f store.Filter, p store.Page) (*store.R
 		if sortBy == store.SortDateAsc {
 			order = `d.published ASC NULLS LAST, d.seq ASC`
 		}
-		inner = `SELECT d.seq, 0.0 AS score FROM documents d WHERE ` + w + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+		from := `documents d`
+		if !s.d.Postgres && sortBy == store.SortDate && !f.AllVersions && total >= dateWalkMin {
+			// Enough matches that walking the (latest, published) index
+			// newest first reaches the page within a few thousand
+			// entries, each checked against the (once materialised) FTS
+			// match set: no sort of the whole match set.
+			from = `documents d INDEXED BY documents_latest_published`
+		}
+		inner = `SELECT d.seq, 0.0 AS score FROM ` + from + ` WHERE ` + w + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 		args = append(wargs, p.Limit, p.Offset)
 		outerOrder = order
 	}
-	q := `SELECT ` + docCols + `, d.text, t.score FROM (` + inner + `) t JOIN documents d ON d.seq = t.seq ORDER BY ` + outerOrder
+	q := `SELECT ` + docCols + `, ` + s.textCol() + `, t.score FROM (` + inner + `) t JOIN documents d ON d.seq = t.seq ` + s.bodyJoin() + ` ORDER BY ` + outerOrder
 	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -197,6 +213,11 @@ func (s *DB) Search(ctx context.Context, f store.Filter, p store.Page) (*store.R
 	}
 	return res, nil
 }
+
+// dateWalkMin is the match count from which SQLite's newest-first search
+// walks the date index instead of sorting the matches: with n of N
+// documents matching, the walk reads about N/n entries per result.
+const dateWalkMin = 200
 
 // CooccurrenceTop is how many of the selection's most frequent entities
 // the co-occurrence aggregation pairs up.

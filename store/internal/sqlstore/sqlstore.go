@@ -130,6 +130,30 @@ func (s *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// SQLite keeps a document's text and JSON body in doc_bodies (migration
+// 0002) so documents rows stay narrow; PostgreSQL already moves them out
+// of line (TOAST). These render the join and columns for documents d.
+func (s *DB) bodyJoin() string {
+	if s.d.Postgres {
+		return ""
+	}
+	return `JOIN doc_bodies b ON b.seq = d.seq`
+}
+
+func (s *DB) textCol() string {
+	if s.d.Postgres {
+		return `d.text`
+	}
+	return `b.text`
+}
+
+func (s *DB) bodyCol() string {
+	if s.d.Postgres {
+		return `d.body`
+	}
+	return `b.body`
+}
+
 // docCols are the DocInfo columns, in scanInfo order.
 const docCols = `d.id, d.url, d.canonical_url, d.outlet, d.title, d.published, d.ingested, d.version, d.latest, d.cluster_id, d.text_hash, d.bytes`
 
@@ -180,13 +204,16 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
+		uniq := keys[:0]
 		for i, k := range keys {
-			if i > 0 && keys[i-1] == k {
-				continue
+			if i == 0 || keys[i-1] != k {
+				uniq = append(uniq, k)
 			}
-			if err := s.exec(ctx, tx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, k); err != nil {
-				return nil, fmt.Errorf("put: lock: %w", err)
-			}
+		}
+		// One round trip for the whole batch; unnest keeps the array's
+		// (sorted) order, so lock order is still consistent.
+		if err := s.exec(ctx, tx, `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(?::text[]) AS k`, uniq); err != nil {
+			return nil, fmt.Errorf("put: lock: %w", err)
 		}
 	}
 	var rows rowSet
@@ -196,7 +223,7 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 		return nil, fmt.Errorf("put: %w", err)
 	}
 	defer st.close()
-	pre := precompute(docs)
+	pre := precompute(docs, !s.d.Postgres)
 	for i, doc := range docs {
 		r, err := s.putOne(ctx, tx, st, doc, pre[i], now, &rows)
 		if err != nil {
@@ -226,7 +253,7 @@ func docName(d *document.Document) string {
 // putStmts are the per-document statements of Put, prepared once per
 // batch: parsing SQL per document costs more than running it in SQLite.
 type putStmts struct {
-	identity, maxVersion, supersede, bands, insert, fts *sql.Stmt
+	identity, maxVersion, supersede, bands, insert, fts, bodies *sql.Stmt
 }
 
 func (s *DB) prepare(ctx context.Context, tx *sql.Tx) (*putStmts, error) {
@@ -246,6 +273,11 @@ func (s *DB) prepare(ctx context.Context, tx *sql.Tx) (*putStmts, error) {
 		if s.d.Postgres && p.dst == &st.insert {
 			q = strings.Replace(q, "?, ?) RETURNING", "?, ?::jsonb) RETURNING", 1)
 		}
+		if !s.d.Postgres && p.dst == &st.insert {
+			// SQLite keeps text and body in doc_bodies (migration 0002).
+			q = strings.Replace(q, ", bytes, text, body)", ", bytes)", 1)
+			q = strings.Replace(q, "?, ?, ?) RETURNING", "?) RETURNING", 1)
+		}
 		stmt, err := tx.PrepareContext(ctx, s.rebind(q))
 		if err != nil {
 			st.close()
@@ -260,12 +292,17 @@ func (s *DB) prepare(ctx context.Context, tx *sql.Tx) (*putStmts, error) {
 			return nil, err
 		}
 		st.fts = stmt
+		if stmt, err = tx.PrepareContext(ctx, `INSERT INTO doc_bodies (seq, text, body) VALUES (?, ?, ?)`); err != nil {
+			st.close()
+			return nil, err
+		}
+		st.bodies = stmt
 	}
 	return st, nil
 }
 
 func (st *putStmts) close() {
-	for _, s := range []*sql.Stmt{st.identity, st.maxVersion, st.supersede, st.bands, st.insert, st.fts} {
+	for _, s := range []*sql.Stmt{st.identity, st.maxVersion, st.supersede, st.bands, st.insert, st.fts, st.bodies} {
 		if s != nil {
 			s.Close()
 		}
@@ -282,7 +319,7 @@ type prepared struct {
 	err                     error
 }
 
-func precompute(docs []*document.Document) []prepared {
+func precompute(docs []*document.Document, compress bool) []prepared {
 	out := make([]prepared, len(docs))
 	workers := min(runtime.GOMAXPROCS(0), len(docs))
 	var wg sync.WaitGroup
@@ -308,6 +345,9 @@ func precompute(docs []*document.Document) []prepared {
 				id, outlet := d.ID, d.Outlet
 				d.ID, d.Outlet = p.id, p.outlet
 				p.body, p.err = encodeBody(d)
+				if p.err == nil && compress {
+					p.body = packBody(p.body)
+				}
 				d.ID, d.Outlet = id, outlet
 			}
 		}(w)
@@ -390,12 +430,17 @@ func (s *DB) putOne(ctx context.Context, tx *sql.Tx, st *putStmts, doc *document
 		simv = int64(sh)
 	}
 	var seq int64
-	err = st.insert.QueryRowContext(ctx,
-		r.ID, doc.URL, canon, th, r.Version, outlet, doc.Title, pub, day, now, simv, bands[0], bands[1], bands[2], bands[3], r.ClusterID, focusPlace(doc), len(doc.Text), doc.Text, string(body)).Scan(&seq)
-	if err != nil {
+	args := []any{r.ID, doc.URL, canon, th, r.Version, outlet, doc.Title, pub, day, now, simv, bands[0], bands[1], bands[2], bands[3], r.ClusterID, focusPlace(doc), len(doc.Text)}
+	if s.d.Postgres {
+		args = append(args, doc.Text, string(body))
+	}
+	if err := st.insert.QueryRowContext(ctx, args...).Scan(&seq); err != nil {
 		return r, err
 	}
 	if !s.d.Postgres {
+		if _, err := st.bodies.ExecContext(ctx, seq, doc.Text, body); err != nil {
+			return r, err
+		}
 		if _, err := st.fts.ExecContext(ctx, seq, doc.Title, doc.Text); err != nil {
 			return r, err
 		}
@@ -679,7 +724,7 @@ func (s *DB) insertMany(ctx context.Context, tx *sql.Tx, head, ph, tail string, 
 func (s *DB) Get(ctx context.Context, id string) (*document.Document, error) {
 	var text string
 	var body []byte
-	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT text, body FROM documents WHERE id = ?`), id).Scan(&text, &body)
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT `+s.textCol()+`, `+s.bodyCol()+` FROM documents d `+s.bodyJoin()+` WHERE d.id = ?`), id).Scan(&text, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("document %s: %w", id, store.ErrNotFound)
 	}
@@ -687,6 +732,10 @@ func (s *DB) Get(ctx context.Context, id string) (*document.Document, error) {
 		return nil, fmt.Errorf("document %s: %w", id, err)
 	}
 	var doc document.Document
+	body, err = unpackBody(body)
+	if err != nil {
+		return nil, fmt.Errorf("document %s: decode: %w", id, err)
+	}
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("document %s: decode: %w", id, err)
 	}
@@ -830,7 +879,7 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 	for _, doc := range docs {
 		var seq int64
 		var outlet, text string
-		if err := tx.QueryRowContext(ctx, s.rebind(`SELECT seq, outlet, text FROM documents WHERE id = ?`), doc.ID).Scan(&seq, &outlet, &text); err != nil {
+		if err := tx.QueryRowContext(ctx, s.rebind(`SELECT d.seq, d.outlet, `+s.textCol()+` FROM documents d `+s.bodyJoin()+` WHERE d.id = ?`), doc.ID).Scan(&seq, &outlet, &text); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				err = store.ErrNotFound
 			}
@@ -848,7 +897,18 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		if err != nil {
 			return err
 		}
-		if err := s.exec(ctx, tx, `UPDATE documents SET body = ?, focus_place = ? WHERE seq = ?`, body, focusPlace(doc), seq); err != nil {
+		if !s.d.Postgres {
+			body = packBody(body)
+		}
+		if s.d.Postgres {
+			err = s.exec(ctx, tx, `UPDATE documents SET body = ?, focus_place = ? WHERE seq = ?`, body, focusPlace(doc), seq)
+		} else {
+			err = s.exec(ctx, tx, `UPDATE documents SET focus_place = ? WHERE seq = ?`, focusPlace(doc), seq)
+			if err == nil {
+				err = s.exec(ctx, tx, `UPDATE doc_bodies SET body = ? WHERE seq = ?`, body, seq)
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("replace %s: %w", doc.ID, err)
 		}
 		rows.add(seq, outlet, doc)
