@@ -214,6 +214,8 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 			// The exact spelling beats a name that merely folds alike
 			// ("Cooke County" is not Coke County).
 			s += tunX
+		} else if !m.fuzzy && p.Feature != "A.PCLI" && names.Similarity(c.text[m.Start:m.End], p.Name) < 0.5 {
+			s -= tunS
 		}
 		if coh != nil {
 			s += coherenceScore(g, coh, m.key, p, ci)
@@ -538,3 +540,8 @@ const tunC, tunF, tunP = 5.5, 2.0, 3.0
 // tunX rewards a candidate spelled exactly as the text (case aside), over
 // one reached only through folding (tuned on the same dev sets).
 const tunX = 1.0
+
+// tunS costs a candidate whose own name hardly resembles the text, reached
+// through an alternate name or folding ("Dubai" folds onto Dover);
+// countries keep their aliases ("Britain").
+const tunS = 1.0
