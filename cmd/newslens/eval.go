@@ -18,7 +18,7 @@ func evals() map[string]command {
 		"quotes":     {"PolNeAR attribution spans (source, cue, content) and attribution F1: [--data DIR] [--json]", runEvalQuotes},
 		"figures":    {"counts, amounts and dates on a hand-annotated gold set: [--gold FILE] [--errors] [--json]", runEvalFigures},
 		"portrayal":  {"target sentiment: --format newsmtsc|persent FILE [--json]", runEvalPortrayal},
-		"events":     {"event triggers, types, sources and targets: --format plover|wikievents [FILE] [--json]", runEvalEvents},
+		"events":     {"event triggers, types, sources and targets: --format plover|wikievents|petrarch [FILE] [--json]", runEvalEvents},
 		"extract":    {"HTML extraction on AEB or WCXB dev: --data aeb|wcxb [--dir PATH] [--json]", runEvalExtract},
 	}
 }

@@ -16,7 +16,7 @@ import (
 func runEvalEvents(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("eval events", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	format := fs.String("format", "plover", "plover|wikievents")
+	format := fs.String("format", "plover", "plover|wikievents|petrarch")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -28,6 +28,8 @@ func runEvalEvents(ctx context.Context, e env) error {
 			path = "../shared/data/events/plover/PLOVER_GSR_CAMEO.json"
 		case "wikievents":
 			path = "../shared/data/events/wikievents/dev.jsonl.gz"
+		case "petrarch":
+			path = "../shared/data/events/petrarch2/validation/PETR.UnitTest.records.xml.gz"
 		}
 	}
 	p, err := newslens.NewPipeline(newslens.Options{Only: []string{"events"}, Workers: 1})
@@ -59,8 +61,13 @@ func runEvalEvents(ctx context.Context, e env) error {
 		if err != nil {
 			return err
 		}
+	case "petrarch":
+		res, err = eval.ScorePETRARCH(ctx, path, analyze)
+		if err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("%w: unknown --format %q (plover|wikievents)", errUsage, *format)
+		return fmt.Errorf("%w: unknown --format %q (plover|wikievents|petrarch)", errUsage, *format)
 	}
 	res.Seconds = time.Since(start).Seconds()
 	if *asJSON {
@@ -96,6 +103,7 @@ func eventPreds(doc *document.Document) []eval.EventPred {
 			ep.Target = [2]int{s.Start, s.End}
 		}
 		ep.Mode, _ = a.Attrs["mode"].(string)
+		ep.Cameo, _ = a.Attrs["cameo"].(string)
 		out = append(out, ep)
 	}
 	return out
