@@ -130,6 +130,9 @@ type placeRef struct {
 
 type quoteRef struct {
 	content document.Span
+	cue     document.Span
+	source  document.Span
+	hasCue  bool
 	speaker string
 	entity  string
 }
@@ -166,7 +169,13 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				}
 			}
 			en, _ := an.Attrs["speaker_entity"].(string)
-			quotes = append(quotes, quoteRef{content: c, speaker: sp, entity: en})
+			q := quoteRef{content: c, speaker: sp, entity: en}
+			if cue, ok := an.Parts["cue"]; ok {
+				if src, ok := an.Parts["source"]; ok {
+					q.cue, q.source, q.hasCue = cue, src, true
+				}
+			}
+			quotes = append(quotes, q)
 		}
 	}
 	sort.Slice(ments, func(i, j int) bool { return ments[i].span.Start < ments[j].span.Start })

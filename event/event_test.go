@@ -131,10 +131,19 @@ func TestSample(t *testing.T) {
 			t.Errorf("sample: no event %+v", want)
 		}
 	}
+	trump := false
 	for _, a := range doc.Annotations {
 		if a.Kind == "event" && (a.Confidence <= 0 || a.Confidence > 1) {
 			t.Errorf("confidence %v out of range", a.Confidence)
 		}
+		// Trump denouncing Hezbollah, in his voice: the source is the
+		// quote's speaker ("the US president", resolved to Trump)
+		if a.Kind == "event" && a.Label == "DISAPPROVE" && a.Attrs["source_name"] == "Trump" && a.Attrs["source_entity"] != nil {
+			trump = true
+		}
+	}
+	if !trump {
+		t.Error("sample: no DISAPPROVE event with source Trump")
 	}
 }
 

@@ -341,6 +341,19 @@ func (s *sentence) event(h hit) document.Annotation {
 		src = left()
 		tgt = rightFrom(t.End, false)
 	}
+	// a speech act that is also a quote's cue ("the US president denounced
+	// Hezbollah as a 'menace'") has the quote's speaker as its source: the
+	// quotes analyzer resolves nominals and pronouns, the nearest mention
+	// heuristic does not
+	var speaker *quoteRef
+	for k := range s.quotes {
+		q := &s.quotes[k]
+		if q.hasCue && q.cue.Overlaps(t.Span) && (q.entity != "" || src == nil) {
+			speaker = q
+			src = nil
+			break
+		}
+	}
 	if src != nil && tgt != nil && src.entityID != "" && src.entityID == tgt.entityID {
 		tgt = nil
 	}
@@ -351,6 +364,16 @@ func (s *sentence) event(h hit) document.Annotation {
 		attrs["pattern_plover"] = h.p.plover
 	}
 	conf := 0.45 + 0.05*float64(h.elements-1)
+	if speaker != nil {
+		parts["source"] = speaker.source
+		if speaker.entity != "" {
+			attrs["source_entity"] = speaker.entity
+		}
+		if speaker.speaker != "" {
+			attrs["source_name"] = speaker.speaker
+		}
+		conf += 0.1
+	}
 	if src != nil {
 		parts["source"] = src.span
 		if src.entityID != "" {
