@@ -72,13 +72,14 @@ func events(doc *document.Document) []ev {
 }
 
 // find returns the first event matching every non-empty field of want
-// (trigger, source and target by prefix).
+// (trigger by prefix; source and target by containment, since entity
+// spans may or may not include a leading article).
 func find(evs []ev, want ev) bool {
 	for _, e := range evs {
 		if (want.label == "" || e.label == want.label) &&
 			strings.HasPrefix(e.trigger, want.trigger) &&
-			strings.HasPrefix(e.source, want.source) &&
-			strings.HasPrefix(e.target, want.target) &&
+			strings.Contains(e.source, want.source) &&
+			strings.Contains(e.target, want.target) &&
 			(want.mode == "" || e.mode == want.mode) &&
 			strings.HasPrefix(e.reportedBy, want.reportedBy) {
 			return true
