@@ -4,22 +4,18 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/newslens/newslens/internal/testenv"
 )
 
 // shared finds ../shared relative to the module root (this package is one
 // level down).
 func shared(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	return p
+	return testenv.Shared(t, rel)
 }
 
 var (

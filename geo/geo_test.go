@@ -3,7 +3,6 @@ package geo
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -11,17 +10,14 @@ import (
 	"github.com/newslens/newslens/entity"
 	"github.com/newslens/newslens/extract"
 	"github.com/newslens/newslens/input"
+	"github.com/newslens/newslens/internal/testenv"
 	"github.com/newslens/newslens/pipeline"
 )
 
 // shared finds ../shared from this package (two levels below it).
 func shared(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	return p
+	return testenv.Shared(t, rel)
 }
 
 var (

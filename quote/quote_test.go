@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -13,20 +12,14 @@ import (
 
 	"github.com/newslens/newslens"
 	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/internal/testenv"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/quote"
 	"github.com/newslens/newslens/text"
 )
 
 // sharedDir finds ../shared from the module root, wherever the test runs.
-func sharedDir(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	return dir
-}
+func sharedDir(t testing.TB) string { return testenv.Shared(t) }
 
 var (
 	pipeOnce sync.Once
