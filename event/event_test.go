@@ -126,7 +126,7 @@ func TestSample(t *testing.T) {
 		{label: "FIGHT", trigger: "strikes", target: "Raqqa", mode: "reported", reportedBy: "Zeid"},
 		{label: "FIGHT", trigger: "strikes", source: "Hezbollah", target: "Daesh"},
 		{label: "DISAPPROVE", trigger: "denounced", target: "Hezbollah"},
-		{label: "SANCTION", trigger: "stop funding", target: "Syrian National Coalition", mode: "reported", reportedBy: "a Syrian media source"},
+		{label: "SANCTION", trigger: "stop funding", source: "Ankara", target: "Syrian National Coalition", mode: "reported", reportedBy: "a Syrian media source"},
 	} {
 		if !find(evs, want) {
 			t.Errorf("sample: no event %+v", want)

@@ -252,6 +252,15 @@ func containsTo(ls []string) bool {
 func (s *sentence) clause(i int) (int, int) {
 	lo, hi := 0, len(s.lem)
 	for k := i - 1; k >= 0; k-- {
+		if s.lem[k] == ")" {
+			// a parenthesis before the trigger is an aside: the clause
+			// goes on before it ("Ankara, after years of ... (including
+			// ...), is to stop funding")
+			if o := s.openParen(k); o >= 0 {
+				k = o
+				continue
+			}
+		}
 		if isBoundary(s.lem[k]) {
 			lo = k + 1
 			break
@@ -264,6 +273,39 @@ func (s *sentence) clause(i int) (int, int) {
 		}
 	}
 	return lo, hi
+}
+
+// openParen returns the index of the "(" matching the ")" at k, or -1.
+func (s *sentence) openParen(k int) int {
+	depth := 0
+	for j := k; j >= 0 && k-j < 200; j-- {
+		switch s.lem[j] {
+		case ")":
+			depth++
+		case "(":
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// inParens reports whether byte offset pos lies inside a parenthesis that
+// closes before the trigger token i.
+func (s *sentence) inParens(pos, lo, i int) bool {
+	for k := i - 1; k >= lo; k-- {
+		if s.lem[k] == ")" {
+			if o := s.openParen(k); o >= 0 {
+				if s.toks[o].Start <= pos && pos < s.toks[k].End {
+					return true
+				}
+				k = o
+			}
+		}
+	}
+	return false
 }
 
 // mentionsIn returns the entity mentions inside [from, to) bytes.
@@ -305,7 +347,7 @@ func (s *sentence) event(h hit) document.Annotation {
 	var src, tgt *mention
 	left := func() *mention {
 		for k := len(cl) - 1; k >= 0; k-- {
-			if cl[k].span.End <= t.Start {
+			if cl[k].span.End <= t.Start && !s.inParens(cl[k].span.Start, lo, h.trig) {
 				return &cl[k]
 			}
 		}
