@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -15,15 +14,13 @@ import (
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/eval"
 	"github.com/newslens/newslens/event"
+	"github.com/newslens/newslens/internal/testenv"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/text"
 )
 
 // sharedDir finds ../shared next to the module root.
-func sharedDir(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "shared")
-}
+func sharedDir(t testing.TB) string { return testenv.Shared(t) }
 
 var (
 	pipeOnce sync.Once
