@@ -29,7 +29,7 @@ var featureNames = []string{
 	"si: position in the sentence, clause position (tokens since , ; : - or parenthesis), sentence length, headline",
 	"si: sentence has ! or ?, sentence polarity sum",
 	"si: stacked sentence classifier (logistic regression over the sentence's words, bigrams, lexicon counts, quotes, ! and ?, length, headline): its probability bucketed, with position and with polarity, and the document's mean; out-of-fold (4 folds) in training",
-	"si: word clusters (40k words, 50/250/1000 clusters; PPMI context vectors + k-means, learned by ner.LearnClusters from unlabelled Reuters-21578 and the PTC article text) of the word at three levels, of the neighbours, with polarity, and the cluster bigram -1/0",
+	"si: word clusters (60k word forms seen at least twice, 50/250/1000 clusters; PPMI context vectors + k-means, learned by ner.LearnClusters from unlabelled Reuters-21578 and the PTC article text) of the word at three levels, of the neighbours, with polarity, and the cluster bigram -1/0",
 	"tc: bag of words, bigrams and 3-letter suffixes of the span, first and last word and first word's shape, whole span text (<= 6 tokens)",
 	"tc: three words before and after, adjacent punctuation",
 	"tc: span length, word count, share of the sentence covered, sentence start/end, headline",
@@ -91,7 +91,7 @@ func learnClusters(ctx context.Context, data, cache string, arts []*Article, log
 		return nil, fmt.Errorf("clusters: %w", err)
 	}
 	log.Info("learning word clusters")
-	cl, err := ner.LearnClusters(ctx, src, ner.ClusterConfig{Seed: 1, Vocab: 40000, MinCount: 3, Contexts: 1000, Dim: 120, K: [3]int{50, 250, 1000}, Iter: 10})
+	cl, err := ner.LearnClusters(ctx, src, ner.ClusterConfig{Seed: 1, Vocab: 60000, MinCount: 2, Contexts: 1000, Dim: 120, K: [3]int{50, 250, 1000}, Iter: 10})
 	if err != nil {
 		return nil, fmt.Errorf("clusters: %w", err)
 	}
