@@ -6,16 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/newslens/newslens/internal/testenv"
 )
 
 // techniquesShared finds ../shared from the module root; tests run in eval/.
 func techniquesShared(t *testing.T, rel string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	return p
+	return testenv.Shared(t, rel)
 }
 
 func TestTechniquesScorerFixtures(t *testing.T) {

@@ -4,19 +4,17 @@ import (
 	"bufio"
 	"compress/gzip"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/newslens/newslens/internal/testenv"
 )
 
 // sharedData finds ../shared/data from the module root (it exists in CI).
 func sharedData(t *testing.T, rel string) string {
-	p := filepath.Join("..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	return p
+	t.Helper()
+	return testenv.Shared(t, "data", rel)
 }
 
 // TestSimHashReuters checks near-duplicate detection on real wire stories:

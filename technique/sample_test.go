@@ -4,25 +4,18 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/extract"
 	"github.com/newslens/newslens/input"
+	"github.com/newslens/newslens/internal/testenv"
 	"github.com/newslens/newslens/pipeline"
 )
 
 // sharedDir finds ../shared from the module root, wherever the test runs.
-func sharedDir(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	return dir
-}
+func sharedDir(t testing.TB) string { return testenv.Shared(t) }
 
 func newAnalyzer(t testing.TB) *Analyzer {
 	t.Helper()
