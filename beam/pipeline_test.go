@@ -148,6 +148,13 @@ func TestPrismMatchesCLI(t *testing.T) {
 		}
 	}
 	dead := readShards(t, filepath.Join(out, "deadletters-*.jsonl"))
+	// the corrupt WARC member and the JSONL record without content
+	if wantFailed < 2 {
+		t.Errorf("the CLI failed %d records; the corpus has a corrupt WARC member and a bad JSONL record", wantFailed)
+	}
+	if !strings.Contains(strings.Join(dead, "\n"), "crawl.warc.gz") {
+		t.Errorf("no dead letter names the corrupt WARC member:\n%s", strings.Join(dead, "\n"))
+	}
 	if len(dead) != wantFailed {
 		t.Errorf("dead letters %d, CLI failures %d:\n%s", len(dead), wantFailed, strings.Join(dead, "\n"))
 	}
