@@ -107,6 +107,16 @@ func encodeCursor(off, limit, total int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(off+limit)))
 }
 
+// window returns the page of all at the cursor offset, converting only the
+// items on the page (converting may cost a store lookup each).
+func window[T, U any](all []T, off, limit int, conv func(T) U) server.Page[U] {
+	out := server.Page[U]{Items: []U{}, Total: len(all), Next: encodeCursor(off, limit, len(all))}
+	for _, x := range all[min(off, len(all)):min(off+limit, len(all))] {
+		out.Items = append(out.Items, conv(x))
+	}
+	return out
+}
+
 func limitOf(p server.PageRequest) int {
 	if p.Limit <= 0 {
 		return 20
@@ -404,18 +414,13 @@ func (c *Corpus) Entities(ctx context.Context, p server.PageRequest) (server.Pag
 	if err != nil {
 		return server.Page[server.EntitySummary]{}, err
 	}
-	out := server.Page[server.EntitySummary]{Items: []server.EntitySummary{}, Total: len(rows)}
-	for _, r := range rows[min(off, len(rows)):min(off+limit, len(rows))] {
+	return window(rows, off, limit, func(r store.Row) server.EntitySummary {
 		e := server.EntitySummary{ID: r.Keys[0], Type: r.Keys[1], Name: r.Keys[2], Documents: int(r.Count)}
 		if info, err := c.st.Entity(ctx, e.ID); err == nil {
 			e.Mentions = info.Mentions
 		}
-		out.Items = append(out.Items, e)
-	}
-	if len(rows) > off+limit {
-		out.Next = encodeCursor(off, limit, off+limit+1)
-	}
-	return out, nil
+		return e
+	}), nil
 }
 
 // Places implements server.Corpus, by mentions.
@@ -430,17 +435,12 @@ func (c *Corpus) Places(ctx context.Context, p server.PageRequest) (server.Page[
 		return server.Page[server.PlaceSummary]{}, err
 	}
 	all := placeRows(rows)
-	out := server.Page[server.PlaceSummary]{Items: []server.PlaceSummary{}, Total: len(all)}
-	for _, pl := range all[min(off, len(all)):min(off+limit, len(all))] {
+	return window(all, off, limit, func(pl server.PlaceSummary) server.PlaceSummary {
 		if info, err := c.st.Place(ctx, pl.ID); err == nil {
 			pl.Documents = info.Documents
 		}
-		out.Items = append(out.Items, pl)
-	}
-	if len(all) > off+limit {
-		out.Next = encodeCursor(off, limit, off+limit+1)
-	}
-	return out, nil
+		return pl
+	}), nil
 }
 
 // Outlets implements server.Corpus.
@@ -454,11 +454,9 @@ func (c *Corpus) Outlets(ctx context.Context, p server.PageRequest) (server.Page
 	if err != nil {
 		return server.Page[server.OutletSummary]{}, wrap(err, "outlets")
 	}
-	out := server.Page[server.OutletSummary]{Items: []server.OutletSummary{}, Total: len(os), Next: encodeCursor(off, limit, len(os))}
-	for _, o := range os[min(off, len(os)):min(off+limit, len(os))] {
-		out.Items = append(out.Items, server.OutletSummary{Name: o.Name, Documents: o.Documents})
-	}
-	return out, nil
+	return window(os, off, limit, func(o store.OutletInfo) server.OutletSummary {
+		return server.OutletSummary{Name: o.Name, Documents: o.Documents}
+	}), nil
 }
 
 const recentDocs = 20

@@ -116,6 +116,27 @@ func TestCorpus(t *testing.T) {
 	if err != nil || ents.Total != 1 || ents.Items[0].Mentions == 0 {
 		t.Errorf("entities %+v %v", ents, err)
 	}
+	// Paging one item at a time visits every outlet exactly once.
+	var names []string
+	for cur := ""; ; {
+		pg, err := c.Outlets(ctx, server.PageRequest{Limit: 1, Cursor: cur})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range pg.Items {
+			names = append(names, it.Name)
+		}
+		if cur = pg.Next; cur == "" {
+			if len(names) != pg.Total || pg.Total < 2 {
+				t.Errorf("paged outlets %v, total %d", names, pg.Total)
+			}
+			break
+		}
+	}
+	pl, err := c.Places(ctx, server.PageRequest{Limit: 1})
+	if err != nil || len(pl.Items) != 1 || (pl.Total > 1) != (pl.Next != "") {
+		t.Errorf("places page %+v %v", pl, err)
+	}
 	if err := c.Delete(ctx, ids["d1"]); !errors.Is(err, server.ErrNotImplemented) {
 		t.Errorf("delete: %v", err)
 	}
