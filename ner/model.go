@@ -218,48 +218,53 @@ func (m *Model) emissions(b *buffers, toks []token) {
 		clear(b.score1)
 	}
 	caps := sentenceMostlyCaps(toks)
+	// rows are converted to *[nLabels]float32 so the per-label loops have
+	// no bounds checks; the additions keep their order, so the sums (and
+	// the output) are bit-identical to a plain loop.
 	for i := range toks {
 		b.feats = features(b.feats[:0], toks, i, caps)
-		row := b.score[i*nLabels : (i+1)*nLabels : (i+1)*nLabels]
+		row := (*[nLabels]float32)(b.score[i*nLabels : (i+1)*nLabels])
 		if !two {
 			if lk := toks[i].local; lk >= 0 {
-				for l, v := range m.localW[int(lk)*nLabels : int(lk)*nLabels+nLabels] {
-					row[l] += v
-				}
+				addRow(row, m.localW[int(lk)*nLabels:])
 			}
 			for _, f := range b.feats {
 				if k, ok := m.fast.get(f); ok {
-					w := m.w[int(k)*nLabels : int(k)*nLabels+nLabels : int(k)*nLabels+nLabels]
-					for l := range row {
-						row[l] += w[l]
-					}
+					addRow(row, m.w[int(k)*nLabels:])
 				}
 			}
 			continue
 		}
-		row1 := b.score1[i*nLabels : (i+1)*nLabels : (i+1)*nLabels]
+		row1 := (*[nLabels]float32)(b.score1[i*nLabels : (i+1)*nLabels])
 		if lk := toks[i].local; lk >= 0 {
 			base := int(lk) * 2 * nLabels
-			for l, v := range m.localW[base : base+nLabels] {
-				row[l] += v
-			}
-			for l, v := range m.localW[base+nLabels : base+2*nLabels] {
-				row1[l] += v
-			}
+			addRow2(row, row1, m.localW[base:])
 		}
 		for _, f := range b.feats {
 			if k, ok := m.fast.get(f); ok {
-				base := int(k) * 2 * nLabels
-				w := m.w[base : base+nLabels : base+nLabels]
-				for l := range row {
-					row[l] += w[l]
-				}
-				w1 := m.w[base+nLabels : base+2*nLabels : base+2*nLabels]
-				for l := range row1 {
-					row1[l] += w1[l]
-				}
+				addRow2(row, row1, m.w[int(k)*2*nLabels:])
 			}
 		}
+	}
+}
+
+// addRow adds the first nLabels weights of w to row.
+func addRow(row *[nLabels]float32, w []float32) {
+	v := (*[nLabels]float32)(w[:nLabels])
+	for l := range row {
+		row[l] += v[l]
+	}
+}
+
+// addRow2 adds a two-pass weight block (second pass, then first) to the
+// two score rows.
+func addRow2(row, row1 *[nLabels]float32, w []float32) {
+	v := (*[2 * nLabels]float32)(w[:2*nLabels])
+	for l := range row {
+		row[l] += v[l]
+	}
+	for l := range row1 {
+		row1[l] += v[nLabels+l]
 	}
 }
 
