@@ -25,9 +25,9 @@ type Writer interface {
 }
 
 // Formats lists the supported formats.
-var Formats = []string{"jsonl", "csv", "gkg"}
+var Formats = []string{"jsonl", "csv", "gkg", "events"}
 
-// New returns a Writer for format ("jsonl", "csv" or "gkg").
+// New returns a Writer for format ("jsonl", "csv", "gkg" or "events").
 func New(format string, w io.Writer) (Writer, error) {
 	switch format {
 	case "jsonl", "json":
@@ -43,8 +43,14 @@ func New(format string, w io.Writer) (Writer, error) {
 		return &csvWriter{w: cw}, nil
 	case "gkg":
 		return &GKGWriter{w: bufio.NewWriterSize(w, 256<<10)}, nil
+	case "events":
+		cw := csv.NewWriter(w)
+		if err := cw.Write(EventsHeader); err != nil {
+			return nil, err
+		}
+		return &eventsWriter{w: cw}, nil
 	}
-	return nil, fmt.Errorf("export: unknown format %q (jsonl, csv or gkg)", format)
+	return nil, fmt.Errorf("export: unknown format %q (jsonl, csv, gkg or events)", format)
 }
 
 type jsonlWriter struct {
@@ -88,6 +94,51 @@ func (c *csvWriter) Write(doc *document.Document, info store.DocInfo) error {
 }
 
 func (c *csvWriter) Close() error { c.w.Flush(); return c.w.Error() }
+
+// EventsHeader is the event table's header: one row per "event" annotation,
+// in the spirit of GDELT's event table but with the evidence sentence and
+// the byte spans of the trigger and actors in the document's text.
+var EventsHeader = []string{"doc_id", "url", "outlet", "published", "event_id", "plover_type", "cameo",
+	"trigger", "trigger_start", "trigger_end", "source", "source_entity", "target", "target_entity",
+	"place_geonameid", "place_name", "date", "mode", "reported_by", "confidence", "evidence_start", "evidence_end", "evidence"}
+
+type eventsWriter struct{ w *csv.Writer }
+
+func (e *eventsWriter) Write(doc *document.Document, _ store.DocInfo) error {
+	pub := ""
+	if doc.Published != nil {
+		pub = doc.Published.UTC().Format(time.RFC3339)
+	}
+	part := func(a document.Annotation, name string) (text string, start, end string) {
+		p, ok := a.Parts[name]
+		if !ok {
+			return "", "", ""
+		}
+		return doc.Slice(p), strconv.Itoa(p.Start), strconv.Itoa(p.End)
+	}
+	for _, a := range doc.Annotations {
+		if a.Kind != "event" {
+			continue
+		}
+		trig, ts, te := part(a, "trigger")
+		src, _, _ := part(a, "source")
+		tgt, _, _ := part(a, "target")
+		var gid, pname string
+		if pl, ok := a.Attrs["place"].(map[string]any); ok {
+			gid, pname = fmt.Sprint(pl["geonameid"]), fmt.Sprint(pl["name"])
+		}
+		row := []string{doc.ID, doc.URL, doc.Outlet, pub, a.ID, a.Label, attrStr(a.Attrs, "cameo"),
+			trig, ts, te, src, attrStr(a.Attrs, "source_entity"), tgt, attrStr(a.Attrs, "target_entity"),
+			gid, pname, attrStr(a.Attrs, "date"), attrStr(a.Attrs, "mode"), attrStr(a.Attrs, "reported_by"),
+			strconv.FormatFloat(a.Confidence, 'f', -1, 64), strconv.Itoa(a.Start), strconv.Itoa(a.End), a.Text}
+		if err := e.w.Write(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *eventsWriter) Close() error { e.w.Flush(); return e.w.Error() }
 
 // GKGColumns are the 27 GKG 2.1 columns in order (the codebook's names
 // without their version prefixes; GKG files carry no header row).

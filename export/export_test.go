@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -171,5 +172,54 @@ func TestCSVAndJSONL(t *testing.T) {
 	}
 	if _, err := New("xml", &buf); err == nil {
 		t.Error("unknown format accepted")
+	}
+}
+
+func TestEventsTable(t *testing.T) {
+	d := testDoc(t)
+	sent := "On 5 September 2017 the Syrian Arab Army, led by Bashar al-Assad, reported \"the siege is broken\", said Ahmad Khalil."
+	i := strings.Index(d.Text, sent)
+	span := func(s string) document.Span {
+		j := strings.Index(d.Text, s)
+		return document.Span{Start: j, End: j + len(s)}
+	}
+	if _, err := d.Add(document.Annotation{Kind: "event", Label: "CONSULT", Span: document.Span{Start: i, End: i + len(sent)},
+		Parts:      map[string]document.Span{"trigger": span("reported"), "source": span("Syrian Arab Army")},
+		Attrs:      map[string]any{"cameo": "010", "source_entity": "Q1", "mode": "asserted", "date": "2017-09-05", "place": map[string]any{"geonameid": 170063, "name": "Aleppo"}},
+		Confidence: 0.6, Analyzer: "events", Version: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := New("events", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(d, store.DocInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("want header and one event row, got %d rows", len(rows))
+	}
+	got := map[string]string{}
+	for k, h := range EventsHeader {
+		got[h] = rows[1][k]
+	}
+	want := map[string]string{"doc_id": "abc", "plover_type": "CONSULT", "cameo": "010", "trigger": "reported",
+		"source": "Syrian Arab Army", "source_entity": "Q1", "place_geonameid": "170063", "place_name": "Aleppo",
+		"date": "2017-09-05", "mode": "asserted", "evidence": sent}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if s := got["trigger_start"]; s != fmt.Sprint(strings.Index(d.Text, "reported")) {
+		t.Errorf("trigger_start %s", s)
 	}
 }

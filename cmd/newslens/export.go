@@ -16,7 +16,7 @@ func runExport(ctx context.Context, e env) error {
 	fs.SetOutput(e.stderr)
 	var ff corpusFilterFlags
 	ff.register(fs)
-	format := fs.String("format", "jsonl", "jsonl (full documents), csv (one row per annotation) or gkg (GDELT GKG 2.1 TSV)")
+	format := fs.String("format", "jsonl", "jsonl (full documents), csv (one row per annotation), gkg (GDELT GKG 2.1 TSV) or events (one CSV row per event, with its evidence sentence)")
 	query := fs.String("query", "", "full-text query restricting the documents")
 	out := fs.String("out", "-", "output file (- for stdout)")
 	fs.Usage = func() {
