@@ -237,18 +237,46 @@ func suffix(s string, n int) (string, bool) {
 // forms, clusters, gazetteer marks and the document features (does the
 // word appear capitalised mid-sentence elsewhere, or in lower case?).
 func (m *Model) docTokens(sents [][]string) [][]token {
-	out := make([][]token, len(sents))
-	capSeen := map[string]bool{}
-	lowSeen := map[string]bool{}
-	shapes := map[string]string{} // interned: a document has few shapes
+	return m.docTokensBuf(&buffers{}, sents)
+}
+
+// docTokensBuf is docTokens with the token records and the document's
+// look-up tables taken from b (reused across calls: the result is valid
+// until b's next use).
+func (m *Model) docTokensBuf(b *buffers, sents [][]string) [][]token {
+	if b.capSeen == nil {
+		b.capSeen = map[string]bool{}
+		b.lowSeen = map[string]bool{}
+		b.shapes = map[string]string{} // interned: a document has few shapes
+		b.lowers = map[string]string{}
+	}
+	clear(b.capSeen)
+	clear(b.lowSeen)
+	clear(b.shapes)
+	clear(b.lowers)
+	capSeen, lowSeen, shapes := b.capSeen, b.lowSeen, b.shapes
+	n := 0
+	for _, ws := range sents {
+		n += len(ws)
+	}
+	if cap(b.toks) < n {
+		b.toks = make([]token, n)
+	}
+	all := b.toks[:n]
+	clear(all)
+	if cap(b.sents) < len(sents) {
+		b.sents = make([][]token, len(sents))
+	}
+	out := b.sents[:len(sents)]
 	for si, ws := range sents {
-		toks := make([]token, len(ws))
+		toks := all[:len(ws):len(ws)]
+		all = all[len(ws):]
 		depth := 0
 		for i, w := range ws {
 			w = plainWord(w)
 			t := &toks[i]
 			t.word = w
-			t.lower = strings.ToLower(w)
+			t.lower = internLower(b.lowers, w)
 			t.shape = internShape(shapes, w)
 			t.clus = m.clusterOf(w, t.lower)
 			t.local = -1
@@ -282,6 +310,44 @@ func (m *Model) docTokens(sents [][]string) [][]token {
 		}
 	}
 	return out
+}
+
+// internLower returns strings.ToLower(w), reusing the strings of lower
+// forms already made in the document (names repeat); ASCII words are
+// lowered on the stack so a repeat costs no allocation.
+func internLower(lowers map[string]string, w string) string {
+	ascii, upper := true, false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			upper = true
+		}
+	}
+	if !ascii {
+		return strings.ToLower(w)
+	}
+	if !upper {
+		return w // what strings.ToLower returns too
+	}
+	var buf [64]byte
+	b := buf[:0]
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	if s, ok := lowers[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	lowers[s] = s
+	return s
 }
 
 // sentenceMostlyCaps reports whether a sentence is a headline in capitals.

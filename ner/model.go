@@ -154,7 +154,8 @@ func (m *Model) markGazetteer(toks []token) {
 	if len(m.gaz) == 0 {
 		return
 	}
-	var b []byte
+	var buf [256]byte // names are short; longer ones spill to the heap
+	b := buf[:0]
 	for i := 0; i < len(toks); {
 		if !isCap(toks[i].word) {
 			i++
@@ -191,6 +192,15 @@ type buffers struct {
 	score1 []float32 // first-pass scores of a two-pass model
 	best   []float32
 	back   []int8
+
+	// document scratch (docTokensBuf, TagDoc)
+	toks           []token
+	sents          [][]token
+	capSeen        map[string]bool
+	lowSeen        map[string]bool
+	shapes, lowers map[string]string
+	cache          []float32 // first-pass-time second-pass scores of the document
+	first          []int     // first-pass labels of the document
 }
 
 func (m *Model) getBuf() *buffers {
@@ -422,9 +432,9 @@ func fitPlatt(ps []float64, ok []bool) (a, b float64) {
 // features (capitalisation elsewhere, and with a two-pass model the label
 // the same word got elsewhere) make the document the right unit.
 func (m *Model) TagDoc(sents [][]string) [][]Span {
-	toks := m.docTokens(sents)
 	b := m.getBuf()
 	defer m.pool.Put(b)
+	toks := m.docTokensBuf(b, sents)
 	out := make([][]Span, len(sents))
 	if !m.twoPass {
 		m.tagAll(b, toks, out, nil)
@@ -432,7 +442,17 @@ func (m *Model) TagDoc(sents [][]string) [][]Span {
 	}
 	// a two-pass model scores both passes with one feature lookup: the
 	// first pass (its own weights) gives the document-majority labels, the
-	// second adds that feature's weights to the scores kept from the lookup
+	// second adds that feature's weights to the scores kept from the lookup;
+	// both are kept in flat per-document buffers, sliced per sentence
+	n := 0
+	for _, ts := range toks {
+		n += len(ts)
+	}
+	b.cache = b.cache[:0]
+	if cap(b.first) < n {
+		b.first = make([]int, n)
+	}
+	firstAll := b.first[:n]
 	cache := make([][]float32, len(toks))
 	first := make([][]int, len(toks))
 	for si, ts := range toks {
@@ -440,8 +460,11 @@ func (m *Model) TagDoc(sents [][]string) [][]Span {
 			continue
 		}
 		m.emissions(b, ts)
-		cache[si] = append([]float32(nil), b.score...)
-		first[si] = make([]int, len(ts))
+		start := len(b.cache)
+		b.cache = append(b.cache, b.score...)
+		cache[si] = b.cache[start:len(b.cache):len(b.cache)]
+		first[si] = firstAll[:len(ts):len(ts)]
+		firstAll = firstAll[len(ts):]
 		b.score, b.score1 = b.score1, b.score
 		viterbi(b, &m.trans1, len(ts), first[si])
 		b.score, b.score1 = b.score1, b.score
@@ -457,6 +480,11 @@ func (m *Model) TagDoc(sents [][]string) [][]Span {
 // the document-majority feature.
 func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span, cache [][]float32) [][]int {
 	labels := make([][]int, len(toks))
+	n := 0
+	for _, ts := range toks {
+		n += len(ts)
+	}
+	flat := make([]int, n) // one allocation for the document's labels
 	for si, ts := range toks {
 		if len(ts) == 0 {
 			continue
@@ -478,7 +506,8 @@ func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span, cache [][]float
 				}
 			}
 		}
-		labels[si] = make([]int, len(ts))
+		labels[si] = flat[:len(ts):len(ts)]
+		flat = flat[len(ts):]
 		viterbi(b, &m.trans, len(ts), labels[si])
 		if out == nil {
 			continue
@@ -500,17 +529,21 @@ func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span, cache [][]float
 // got most often in the document's first pass, so the second pass can make
 // the document consistent ("Jordan" the country throughout).
 func setDocMajority(toks [][]token, labels [][]int) {
-	votes := map[string]*[nTypes + 1]int{}
+	// votes[w] indexes tally, so a word costs no allocation of its own
+	votes := map[string]int{}
+	var tally [][nTypes + 1]int
 	for si, ts := range toks {
 		for i := range ts {
 			if !isCap(ts[i].word) || labels[si] == nil {
 				continue
 			}
-			v := votes[ts[i].lower]
-			if v == nil {
-				v = new([nTypes + 1]int)
-				votes[ts[i].lower] = v
+			k, ok := votes[ts[i].lower]
+			if !ok {
+				k = len(tally)
+				tally = append(tally, [nTypes + 1]int{})
+				votes[ts[i].lower] = k
 			}
+			v := &tally[k]
 			l := labels[si][i]
 			if l == 0 {
 				v[nTypes]++
@@ -522,10 +555,11 @@ func setDocMajority(toks [][]token, labels [][]int) {
 	for _, ts := range toks {
 		for i := range ts {
 			ts[i].docMaj = ""
-			v := votes[ts[i].lower]
-			if v == nil {
+			k, ok := votes[ts[i].lower]
+			if !ok {
 				continue
 			}
+			v := &tally[k]
 			bi, bn, total := -1, 0, 0
 			for k, n := range v {
 				total += n
