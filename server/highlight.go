@@ -62,6 +62,10 @@ func layerName(key string) string {
 			return "Quotes"
 		}
 		return "Quote " + label
+	case "portrayal":
+		return "Portrayal: " + label
+	case "event":
+		return "Events: " + label
 	}
 	if label != "" {
 		return k + " " + label
@@ -105,6 +109,16 @@ func spansOf(doc *document.Document) []hlSpan {
 			}
 			if c, ok := a.Parts["source"]; ok {
 				add(c, a, "quote-source", "q-source", a.ID)
+			}
+		case "portrayal":
+			// the mention, coloured by how the text portrays its entity
+			add(a.Span, a, "portrayal-"+cssName(a.Label), "k-portrayal portrayal-"+cssName(a.Label), "")
+		case "event":
+			// the trigger is the evidence word; the whole sentence would bury the text
+			if t, ok := a.Parts["trigger"]; ok {
+				add(t, a, "event-"+cssName(a.Label), "k-event", "")
+			} else {
+				add(a.Span, a, "event-"+cssName(a.Label), "k-event", "")
 			}
 		default:
 			add(a.Span, a, kind, "k-"+kind, "")
@@ -276,7 +290,8 @@ func panelOf(doc *document.Document) []panelGroup {
 		return g
 	}
 	titles := map[string]string{"entity": "Entities", "place": "Places", "demonym": "Demonyms", "quote": "Quotes",
-		"citation": "Citations", "count": "Counts", "amount": "Amounts", "date": "Dates", "technique": "Techniques"}
+		"citation": "Citations", "count": "Counts", "amount": "Amounts", "date": "Dates", "technique": "Techniques",
+		"portrayal": "Portrayal", "event": "Events"}
 	anns := append([]document.Annotation(nil), doc.Annotations...)
 	sort.SliceStable(anns, func(i, j int) bool { return anns[i].Start < anns[j].Start })
 	for _, a := range anns {
@@ -320,6 +335,22 @@ func panelOf(doc *document.Document) []panelGroup {
 		case "technique":
 			it.Technique = true
 			it.Label = strings.ReplaceAll(a.Label, "_", " ")
+		case "portrayal":
+			if v, ok := a.Attrs["voice"].(string); ok && v != "" {
+				it.Detail = "voice: " + v
+			}
+		case "event":
+			src, tgt := "?", "?"
+			if p, ok := a.Parts["source"]; ok {
+				src = doc.Slice(p)
+			}
+			if p, ok := a.Parts["target"]; ok {
+				tgt = doc.Slice(p)
+			}
+			it.Detail = src + " → " + tgt
+			if m, ok := a.Attrs["mode"].(string); ok && m != "" && m != "asserted" {
+				it.Detail += " (" + m + ")"
+			}
 		}
 		g := get(a.Kind, t)
 		g.Items = append(g.Items, it)
