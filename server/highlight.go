@@ -64,8 +64,6 @@ func layerName(key string) string {
 		return "Quote " + label
 	case "portrayal":
 		return "Portrayal: " + label
-	case "event":
-		return "Events: " + label
 	}
 	if label != "" {
 		return k + " " + label
@@ -115,10 +113,11 @@ func spansOf(doc *document.Document) []hlSpan {
 			add(a.Span, a, "portrayal-"+cssName(a.Label), "k-portrayal portrayal-"+cssName(a.Label), "")
 		case "event":
 			// the trigger is the evidence word; the whole sentence would bury the text
+			// one layer for all types: the panel and the hover title give the type
 			if t, ok := a.Parts["trigger"]; ok {
-				add(t, a, "event-"+cssName(a.Label), "k-event", "")
+				add(t, a, "event", "k-event", "")
 			} else {
-				add(a.Span, a, "event-"+cssName(a.Label), "k-event", "")
+				add(a.Span, a, "event", "k-event", "")
 			}
 		default:
 			add(a.Span, a, kind, "k-"+kind, "")
