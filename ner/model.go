@@ -188,6 +188,7 @@ func (m *Model) markGazetteer(toks []token) {
 // buffers reused across calls to keep tagging allocation-light.
 type buffers struct {
 	feats  []uint32
+	rows   []int32 // weight rows of feats (emissions)
 	score  []float32
 	score1 []float32 // first-pass scores of a two-pass model
 	best   []float32
@@ -238,10 +239,9 @@ func (m *Model) emissions(b *buffers, toks []token) {
 			if lk := toks[i].local; lk >= 0 {
 				addRow(row, m.localW[int(lk)*nLabels:])
 			}
-			for _, f := range b.feats {
-				if k, ok := m.fast.get(f); ok {
-					addRow(row, m.w[int(k)*nLabels:])
-				}
+			b.rows = m.lookupRows(b.rows[:0], b.feats)
+			for _, k := range b.rows {
+				addRow(row, m.w[int(k)*nLabels:])
 			}
 			continue
 		}
@@ -250,12 +250,25 @@ func (m *Model) emissions(b *buffers, toks []token) {
 			base := int(lk) * 2 * nLabels
 			addRow2(row, row1, m.localW[base:])
 		}
-		for _, f := range b.feats {
-			if k, ok := m.fast.get(f); ok {
-				addRow2(row, row1, m.w[int(k)*2*nLabels:])
-			}
+		// resolve every feature's row first, then add them in the same
+		// order: the hash-table probes are independent loads that the CPU
+		// overlaps, rather than each waiting behind the previous row's sums
+		b.rows = m.lookupRows(b.rows[:0], b.feats)
+		for _, k := range b.rows {
+			addRow2(row, row1, m.w[int(k)*2*nLabels:])
 		}
 	}
+}
+
+// lookupRows appends the weight rows of the features the model knows, in
+// feature order.
+func (m *Model) lookupRows(dst []int32, feats []uint32) []int32 {
+	for _, f := range feats {
+		if k, ok := m.fast.get(f); ok {
+			dst = append(dst, k)
+		}
+	}
+	return dst
 }
 
 // addRow adds the first nLabels weights of w to row.
