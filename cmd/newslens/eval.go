@@ -41,7 +41,23 @@ func runEval(ctx context.Context, e env) error {
 	if !ok {
 		return fmt.Errorf("%w: unknown evaluation %q", errUsage, e.args[0])
 	}
-	return c.run(ctx, env{args: e.args[1:], stdin: e.stdin, stdout: e.stdout, stderr: e.stderr})
+	return c.run(ctx, env{args: jsonFirst(e.args[1:]), stdin: e.stdin, stdout: e.stdout, stderr: e.stderr})
+}
+
+// jsonFirst moves a --json given after the positional arguments to the
+// front, because Go's flag package stops at the first positional and
+// "newslens eval X FILE --json" must still print exactly one JSON object.
+func jsonFirst(args []string) []string {
+	out := make([]string, 0, len(args))
+	var moved []string
+	for _, a := range args {
+		if a == "--json" || a == "-json" {
+			moved = append(moved, a)
+			continue
+		}
+		out = append(out, a)
+	}
+	return append(moved, out...)
 }
 
 // writeJSON prints v as exactly one JSON object.

@@ -86,3 +86,18 @@ func TestUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestJSONFirst(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"--format plover FILE --json", "--json --format plover FILE"},
+		{"--json --data aeb", "--json --data aeb"},
+		{"FILE", "FILE"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := strings.Join(jsonFirst(strings.Fields(tt.in)), " ")
+		if got != tt.want {
+			t.Errorf("jsonFirst(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
