@@ -481,6 +481,38 @@ func (c *Corpus) recent(ctx context.Context, f store.Filter) ([]server.DocSummar
 	return docs, top(outlets, 20), nil
 }
 
+// pageProfile is what entity and place pages share.
+type pageProfile struct {
+	timeline, outlets, co []server.FacetCount
+	docs                  []server.DocSummary
+}
+
+// profile reads, for the documents f selects: volume over time, the newest
+// documents and their outlets, and the other keys of agg that co-occur with
+// id (labelled by column label of the aggregation's rows).
+func (c *Corpus) profile(ctx context.Context, f store.Filter, agg store.Aggregation, id string, label int) (pageProfile, error) {
+	var p pageProfile
+	vol, err := c.agg(ctx, store.AggVolume, f, 0)
+	if err != nil {
+		return p, err
+	}
+	p.timeline = volume(vol)
+	if p.docs, p.outlets, err = c.recent(ctx, f); err != nil {
+		return p, err
+	}
+	co, err := c.agg(ctx, agg, f, 21)
+	if err != nil {
+		return p, err
+	}
+	p.co = []server.FacetCount{}
+	for _, r := range co {
+		if r.Keys[0] != id {
+			p.co = append(p.co, server.FacetCount{Value: r.Keys[0], Label: r.Keys[label], Count: int(r.Count)})
+		}
+	}
+	return p, nil
+}
+
 func volume(rows []store.Row) []server.FacetCount {
 	out := []server.FacetCount{}
 	for _, r := range rows {
@@ -497,24 +529,11 @@ func (c *Corpus) Entity(ctx context.Context, id string) (*server.EntityDetail, e
 	}
 	d := &server.EntityDetail{EntitySummary: server.EntitySummary{ID: info.ID, Name: info.Name, Type: info.Type, Mentions: info.Mentions, Documents: info.Documents}}
 	f := store.Filter{EntityIDs: []string{id}}
-	vol, err := c.agg(ctx, store.AggVolume, f, 0)
+	pr, err := c.profile(ctx, f, store.AggEntities, id, 2)
 	if err != nil {
 		return nil, err
 	}
-	d.Timeline = volume(vol)
-	if d.Documents, d.Outlets, err = c.recent(ctx, f); err != nil {
-		return nil, err
-	}
-	co, err := c.agg(ctx, store.AggEntities, f, 21)
-	if err != nil {
-		return nil, err
-	}
-	d.CoOccurring = []server.FacetCount{}
-	for _, r := range co {
-		if r.Keys[0] != id {
-			d.CoOccurring = append(d.CoOccurring, server.FacetCount{Value: r.Keys[0], Label: r.Keys[2], Count: int(r.Count)})
-		}
-	}
+	d.Timeline, d.Documents, d.Outlets, d.CoOccurring = pr.timeline, pr.docs, pr.outlets, pr.co
 	// Quotes by the entity (as speaker) and about it (naming it), read from
 	// the newest documents of each kind.
 	d.QuotesBy, d.QuotesAbout = []server.QuoteRef{}, []server.QuoteRef{}
@@ -601,24 +620,11 @@ func (c *Corpus) Place(ctx context.Context, id string) (*server.PlaceDetail, err
 	d := &server.PlaceDetail{PlaceSummary: server.PlaceSummary{ID: info.ID, Name: info.Name, Country: info.Country, Lat: info.Lat, Lon: info.Lon,
 		Mentions: info.Mentions, Documents: info.Documents}}
 	f := store.Filter{PlaceIDs: []string{id}}
-	vol, err := c.agg(ctx, store.AggVolume, f, 0)
+	pr, err := c.profile(ctx, f, store.AggPlaces, id, 1)
 	if err != nil {
 		return nil, err
 	}
-	d.Timeline = volume(vol)
-	if d.Documents, d.Outlets, err = c.recent(ctx, f); err != nil {
-		return nil, err
-	}
-	co, err := c.agg(ctx, store.AggPlaces, f, 21)
-	if err != nil {
-		return nil, err
-	}
-	d.CoOccurring = []server.FacetCount{}
-	for _, r := range co {
-		if r.Keys[0] != id {
-			d.CoOccurring = append(d.CoOccurring, server.FacetCount{Value: r.Keys[0], Label: r.Keys[1], Count: int(r.Count)})
-		}
-	}
+	d.Timeline, d.Documents, d.Outlets, d.CoOccurring = pr.timeline, pr.docs, pr.outlets, pr.co
 	aliases := map[string]bool{}
 	for i, h := range d.Documents {
 		if i >= 10 {
