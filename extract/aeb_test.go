@@ -69,7 +69,7 @@ func TestAEB(t *testing.T) {
 	}
 }
 
-func loadAEBPages(b *testing.B) [][]byte {
+func loadAEBPages(b testing.TB) [][]byte {
 	dir := sharedDir(b, "data", "extraction", "aeb", "html")
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.html.gz"))
 	sort.Strings(paths)

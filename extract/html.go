@@ -105,6 +105,31 @@ func (e *Extractor) HTML(ctx context.Context, rec input.Record) (*document.Docum
 // trafilatura runs go-trafilatura with the extractor's options.
 // A page cut to the size limits (cut) gets one pass only, to bound time.
 func (e *Extractor) trafilatura(root *html.Node, pageURL string, cut bool) (*trafilatura.ExtractResult, string, error) {
+	opts := e.trafOptions(pageURL)
+	if e.opts.Single || e.opts.Focus != "" || cut {
+		res, err := trafilatura.ExtractDocument(root, opts)
+		if err == nil && res.ContentNode == nil {
+			err = errNoContent
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: trafilatura: %v", errNoContent, err)
+		}
+		return res, trafMethod(opts), nil
+	}
+	rp, err := recallPass(root, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	if rp.rescued {
+		return rp.res, rp.method, nil
+	}
+	if pres, ok := precisionPass(root, opts, rp); ok {
+		return pres, rp.method + "+precision", nil
+	}
+	return rp.res, rp.method, nil
+}
+
+func (e *Extractor) trafOptions(pageURL string) trafilatura.Options {
 	opts := trafilatura.Options{
 		EnableFallback:  e.opts.Fallback,
 		ExcludeComments: true,
@@ -124,23 +149,33 @@ func (e *Extractor) trafilatura(root *html.Node, pageURL string, cut bool) (*tra
 			opts.OriginalURL = u
 		}
 	}
-	method := "trafilatura"
+	return opts
+}
+
+func trafMethod(opts trafilatura.Options) string {
 	if opts.EnableFallback {
-		method = "trafilatura+fallback"
+		return "trafilatura+fallback"
 	}
+	return "trafilatura"
+}
+
+// recall is the outcome of the recall pass.
+type recall struct {
+	res     *trafilatura.ExtractResult
+	method  string
+	bodyLen int  // runes of body text (see bodyLen)
+	rescued bool // the fallback rescue replaced the recall result
+}
+
+// recallPass runs trafilatura favouring recall, and rescues short output
+// with trafilatura's fallback: when trafilatura alone finds no text or
+// less than shortText, it has usually missed the article; its readability
+// / DOM distiller fallback is taken if it finds at least twice as much.
+func recallPass(root *html.Node, opts trafilatura.Options) (recall, error) {
 	res, err := trafilatura.ExtractDocument(root, opts)
 	if err == nil && res.ContentNode == nil {
 		err = errNoContent
 	}
-	if e.opts.Single || e.opts.Focus != "" || cut {
-		if err != nil {
-			return nil, "", fmt.Errorf("%w: trafilatura: %v", errNoContent, err)
-		}
-		return res, method, nil
-	}
-	// Rescue: when trafilatura alone finds no text or less than shortText,
-	// it has usually missed the article; its readability / DOM distiller
-	// fallback is taken if it finds at least twice as much.
 	lr := 0
 	if err == nil {
 		lr = bodyLen(res.ContentNode)
@@ -150,30 +185,37 @@ func (e *Extractor) trafilatura(root *html.Node, pageURL string, cut bool) (*tra
 		fopts.EnableFallback = true
 		if fres, ferr := trafilatura.ExtractDocument(root, fopts); ferr == nil && fres.ContentNode != nil {
 			if lf := bodyLen(fres.ContentNode); lf > 0 && lf >= 2*lr {
-				return fres, "trafilatura+fallback", nil
+				return recall{res: fres, method: "trafilatura+fallback", bodyLen: lf, rescued: true}, nil
 			}
 		}
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: trafilatura: %v", errNoContent, err)
+		return recall{}, fmt.Errorf("%w: trafilatura: %v", errNoContent, err)
 	}
-	// Second opinion: trafilatura favouring precision. When it keeps most
-	// of what the recall pass found, the difference is usually page
-	// furniture around the article, so the precision text is used; when it
-	// keeps much less, it has lost part of the article (or all of it), and
-	// the recall text stands. See precisionKeep.
+	return recall{res: res, method: trafMethod(opts), bodyLen: lr}, nil
+}
+
+// precisionPass is a second opinion: trafilatura favouring precision. When
+// it keeps most of what the recall pass found, the difference is usually
+// page furniture around the article, so the precision result is returned
+// with ok; when it keeps much less, it has lost part of the article (or all
+// of it), and the recall text stands. See precisionKeep.
+func precisionPass(root *html.Node, opts trafilatura.Options, rp recall) (*trafilatura.ExtractResult, bool) {
 	popts := opts
 	popts.Focus = trafilatura.FavorPrecision
+	// The recall pass's metadata is kept, so this pass need not look for
+	// a date.
+	popts.HtmlDateMode = trafilatura.Disabled
 	pres, err := trafilatura.ExtractDocument(root, popts)
 	if err != nil || pres.ContentNode == nil {
-		return res, method, nil
+		return nil, false
 	}
-	lp := bodyLen(pres.ContentNode)
+	lp, lr := bodyLen(pres.ContentNode), rp.bodyLen
 	if lr > 0 && float64(lp) >= precisionKeep*float64(lr) && lp <= lr {
-		pres.Metadata = res.Metadata
-		return pres, method + "+precision", nil
+		pres.Metadata = rp.res.Metadata
+		return pres, true
 	}
-	return res, method, nil
+	return nil, false
 }
 
 // bodyLen is the length in runes of the text the content tree gives,
