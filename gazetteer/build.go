@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	_ "embed"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -96,7 +97,9 @@ func Build(ctx context.Context, opts BuildOptions, w io.Writer) (BuildStats, err
 		{"admin codes", b.readAdminCodes},
 		{"geonames rows", b.readRows},
 		{"alternate names", b.readAlternateNames},
+		{"geonames points", b.readPoints},
 		{"natural earth", b.readNaturalEarth},
+		{"continents", b.placeContinents},
 		{"aliases", b.addAliases},
 		{"coordinates", b.deriveCoordinates},
 	}
@@ -110,6 +113,102 @@ func Build(ctx context.Context, opts BuildOptions, w io.Writer) (BuildStats, err
 		b.log.Info("gazetteer build", "step", s.name, "places", len(b.places))
 	}
 	return b.write(w)
+}
+
+// pointsTSV holds GeoNames' own coordinates of countries and continents
+// (see its header): the gold of the geoparsing corpora, and every user of
+// GeoNames ids, place a country where GeoNames does, and cities500 has no
+// country rows. A full dump's own rows take precedence.
+//
+//go:embed points.tsv
+var pointsTSV string
+
+// geoPoint is one row of points.tsv.
+type geoPoint struct {
+	id       uint32
+	cc       string
+	feature  string
+	lat, lon float64
+	name     string
+}
+
+func parsePoints() ([]geoPoint, error) {
+	var out []geoPoint
+	for n, line := range strings.Split(pointsTSV, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < 6 {
+			return nil, fmt.Errorf("points.tsv line %d: %d fields, want 6", n+1, len(f))
+		}
+		id, err1 := strconv.ParseUint(f[0], 10, 32)
+		lat, err2 := strconv.ParseFloat(f[3], 64)
+		lon, err3 := strconv.ParseFloat(f[4], 64)
+		if err1 != nil || err2 != nil || err3 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+			return nil, fmt.Errorf("points.tsv line %d: bad id or coordinates", n+1)
+		}
+		out = append(out, geoPoint{id: uint32(id), cc: f[1], feature: f[2], lat: lat, lon: lon, name: f[5]})
+	}
+	return out, nil
+}
+
+// readPoints gives countries without coordinates GeoNames' own point.
+func (b *builder) readPoints(context.Context) error {
+	pts, err := parsePoints()
+	if err != nil {
+		return err
+	}
+	for _, pt := range pts {
+		if pt.feature != "A.PCLI" {
+			continue
+		}
+		p, ok := b.country[pt.cc]
+		if !ok || p.hasCoord {
+			continue
+		}
+		if p.GeoNameID != 0 && p.GeoNameID != pt.id {
+			b.log.Warn("gazetteer build: country point for another geonameid", "cc", pt.cc, "want", p.GeoNameID, "got", pt.id)
+			continue
+		}
+		p.Lat, p.Lon, p.hasCoord = pt.lat, pt.lon, true
+		b.stats.DerivedFrom["country: GeoNames point (points.tsv)"]++
+	}
+	return nil
+}
+
+// placeContinents moves the Natural Earth continents to GeoNames' points
+// and gives them GeoNames ids; a continent Natural Earth lacks (Oceania)
+// is added. A full dump that
+// already has the continent's row keeps it.
+func (b *builder) placeContinents(context.Context) error {
+	pts, err := parsePoints()
+	if err != nil {
+		return err
+	}
+	byName := map[string]*bplace{}
+	for _, p := range b.places {
+		if p.Feature == "L.CONT" && p.GeoNameID == 0 {
+			byName[Key(p.Name)] = p
+		}
+	}
+	for _, pt := range pts {
+		if pt.feature != "L.CONT" {
+			continue
+		}
+		if _, ok := b.byID[pt.id]; ok {
+			continue
+		}
+		p, ok := byName[Key(pt.name)]
+		if !ok {
+			p = b.add(&bplace{Place: Place{Name: pt.name, Feature: "L.CONT"}, names: []string{pt.name}})
+		}
+		p.GeoNameID, p.Name = pt.id, pt.name
+		b.byID[pt.id] = p
+		p.Lat, p.Lon, p.hasCoord = pt.lat, pt.lon, true
+		b.stats.DerivedFrom["continent: GeoNames point (points.tsv)"]++
+	}
+	return nil
 }
 
 func (b *builder) add(p *bplace) *bplace {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"math"
 	"runtime"
 	"sync"
 	"testing"
@@ -149,10 +150,57 @@ func TestBuildFullDump(t *testing.T) {
 	if len(g.Lookup(Key("Wadi Tiny"))) != 0 {
 		t.Error("kept a feature with too few alternate names")
 	}
+	// Without a row of its own in the dump, a country and a continent
+	// take GeoNames' point from points.tsv; a row of the dump (Syria's)
+	// keeps its own.
+	for _, tt := range []struct {
+		id       uint32
+		lat, lon float64
+	}{{272103, 33.8333, 35.8333}, {6255148, 48.69096, 9.14062}, {163843, 35.0, 38.0}} {
+		i, ok := g.ByID(tt.id)
+		if !ok {
+			t.Errorf("no place %d", tt.id)
+			continue
+		}
+		if p := g.Place(i); math.Abs(p.Lat-tt.lat) > 1e-3 || math.Abs(p.Lon-tt.lon) > 1e-3 {
+			t.Errorf("%d %s at %.4f,%.4f, want %.4f,%.4f", tt.id, p.Name, p.Lat, p.Lon, tt.lat, tt.lon)
+		}
+	}
 	// Hama city links to its governorate.
 	i, _ := g.ByID(170017)
 	if a := g.Place(i).Admin1; a == NoRef || g.Place(a).GeoNameID != 170015 {
 		t.Errorf("Hama's admin1 = %d", a)
+	}
+}
+
+// TestPoints checks the hand-kept table of GeoNames country and continent
+// points: every row parses, ids and codes are unique, and the seven
+// continents are there.
+func TestPoints(t *testing.T) {
+	pts, err := parsePoints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, ccs, conts := map[uint32]bool{}, map[string]bool{}, 0
+	for _, p := range pts {
+		if p.id == 0 || ids[p.id] {
+			t.Errorf("row %s: id %d zero or repeated", p.name, p.id)
+		}
+		ids[p.id] = true
+		switch p.feature {
+		case "A.PCLI":
+			if len(p.cc) != 2 || ccs[p.cc] {
+				t.Errorf("row %s: code %q bad or repeated", p.name, p.cc)
+			}
+			ccs[p.cc] = true
+		case "L.CONT":
+			conts++
+		default:
+			t.Errorf("row %s: feature %s", p.name, p.feature)
+		}
+	}
+	if len(ccs) < 240 || conts != 7 {
+		t.Errorf("%d countries and %d continents, want >= 240 and 7", len(ccs), conts)
 	}
 }
 

@@ -166,6 +166,12 @@ func TestCases(t *testing.T) {
 		{"Boris Johnson spoke in London on Monday.", "London", 2643743, false},
 		{"Reading the report, he frowned.", "Reading", 0, false},
 		{"The Kremlin denied the report.", "Kremlin", 0, true},
+		// "X, State": the name lies inside the state written after it.
+		{"The family moved to Paris, Texas, last spring.", "Paris", 4717560, false},
+		// Names that share a region support each other's candidates there.
+		{"Roads between Alexandria and Sauk Centre are closed, and crews from Fergus Falls are helping, Douglas County officials said.", "Alexandria", 5016108, false},
+		// Countries sit at GeoNames' own point.
+		{"Exports to China rose.", "China", 1814991, false},
 	}
 	a := analyzer(t)
 	for _, tt := range tests {
@@ -196,5 +202,40 @@ func TestCases(t *testing.T) {
 				t.Errorf("metonymic = %v, want %v (%v)", got.Attrs["metonymic"], tt.metonymic, got.Attrs["evidence"])
 			}
 		})
+	}
+}
+
+// TestCandidateSupport checks the two signals of support directly: the
+// region most names have a candidate in, and "X, State".
+func TestCandidateSupport(t *testing.T) {
+	a := analyzer(t)
+	g, _ := a.Gazetteer()
+	doc := &document.Document{Text: "Roads between Alexandria and Sauk Centre are closed, and crews from Fergus Falls are helping. She grew up in Paris, Texas."}
+	ms, err := a.Mentions(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup := candidateSupport(g, newContext(doc), ms)
+	bonusOf := func(key string, id uint32) float64 {
+		i, ok := g.ByID(id)
+		if !ok {
+			t.Fatalf("no place %d", id)
+		}
+		return sup.bonus(g, key, g.Place(i), i)
+	}
+	var alex, paris string
+	for _, m := range ms {
+		switch doc.Text[m.Start:m.End] {
+		case "Alexandria":
+			alex = m.key
+		case "Paris":
+			paris = m.key
+		}
+	}
+	if mn, va := bonusOf(alex, 5016108), bonusOf(alex, 4744091); mn <= va {
+		t.Errorf("Alexandria: Minnesota support %.2f, Virginia %.2f", mn, va)
+	}
+	if tx, fr := bonusOf(paris, 4717560), bonusOf(paris, 2988507); tx < tunW || fr >= tunW {
+		t.Errorf("Paris: Texas support %.2f, France %.2f", tx, fr)
 	}
 }

@@ -74,6 +74,7 @@ func resolve(g *gazetteer.Gazetteer, c *docContext, ms []Mention) {
 			m.cands = cs[:maxCands]
 		}
 	}
+	sup := candidateSupport(g, c, ms)
 	var coh *coherence
 	for pass := 0; pass < 2; pass++ {
 		// Mentions of one name with the same cues score alike (coherence
@@ -95,7 +96,7 @@ func resolve(g *gazetteer.Gazetteer, c *docContext, ms []Mention) {
 				m.Evidence = append(m.Evidence[:0], ms[j].Evidence...)
 				continue
 			}
-			score(g, c, m, coh)
+			score(g, c, m, coh, sup)
 			done[k] = i
 		}
 		coh = gather(g, ms)
@@ -168,7 +169,7 @@ func gather(g *gazetteer.Gazetteer, ms []Mention) *coherence {
 }
 
 // score rates every candidate of m and picks the best.
-func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
+func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, sup *support) {
 	if len(m.cands) == 0 {
 		m.Place = gazetteer.NoRef
 		m.Confidence = 0.5
@@ -219,6 +220,9 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence) {
 		}
 		if coh != nil {
 			s += coherenceScore(g, coh, m.key, p, ci)
+		}
+		if sup != nil {
+			s += sup.bonus(g, m.key, p, ci)
 		}
 		m.scores[k] = s
 		if best < 0 || s > m.scores[best] {
@@ -320,6 +324,98 @@ func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gaze
 		s += 0.4
 	}
 	return s
+}
+
+// support is what the document's names say about regions before any is
+// resolved: a region that many names have a candidate in is likelier the
+// one they all mean ("Alexandria", "Brandon", "Kensington" and "Douglas
+// County" are all in Minnesota), and a name written "X, State" is inside
+// that state.
+type support struct {
+	total map[int32]float64            // ADM1 index -> summed votes
+	byKey map[string]map[int32]float64 // a name's own votes, left out of its bonus
+	// within lists, per name, the divisions or countries written right
+	// after it ("Greenwood, W.Va.", "Paris, Texas").
+	within map[string]map[int32]bool
+}
+
+// candidateSupport counts, per ADM1, the distinct names of the document
+// with a candidate in it; each name's vote is split evenly over the
+// regions of its candidates, so "Springfield" (in thirty states) says
+// little and "Kensington" (in three) says more.
+func candidateSupport(g *gazetteer.Gazetteer, c *docContext, ms []Mention) *support {
+	sup := &support{total: map[int32]float64{}, byKey: map[string]map[int32]float64{}, within: map[string]map[int32]bool{}}
+	byStart := map[int]int{}
+	for i, m := range ms {
+		if m.Kind == KindPlace {
+			byStart[m.Start] = i
+		}
+	}
+	for i := range ms {
+		m := &ms[i]
+		if m.Kind != KindPlace || m.fuzzy || len(m.cands) == 0 {
+			continue
+		}
+		if _, done := sup.byKey[m.key]; !done && len(sup.byKey) < 512 {
+			regions := map[int32]float64{}
+			for _, ci := range m.cands {
+				p := g.Place(ci)
+				a1 := p.Admin1
+				if p.Feature == "A.ADM1" {
+					a1 = ci
+				}
+				if a1 != gazetteer.NoRef {
+					regions[a1] = 1
+				}
+			}
+			for a1 := range regions {
+				regions[a1] = 1 / float64(len(regions))
+				sup.total[a1] += regions[a1]
+			}
+			sup.byKey[m.key] = regions
+		}
+		// "X, Y" with Y a division or country: X lies inside Y.
+		rest := c.text[m.End:]
+		trimmed := strings.TrimLeft(rest, " ")
+		if !strings.HasPrefix(trimmed, ",") {
+			continue
+		}
+		next := m.End + (len(rest) - len(trimmed)) + 1
+		for next < len(c.text) && c.text[next] == ' ' {
+			next++
+		}
+		j, ok := byStart[next]
+		if !ok {
+			continue
+		}
+		for _, ci := range ms[j].cands {
+			if f := g.Place(ci).Feature; f == "A.ADM1" || f == "A.PCLI" {
+				if sup.within[m.key] == nil {
+					sup.within[m.key] = map[int32]bool{}
+				}
+				sup.within[m.key][ci] = true
+			}
+		}
+	}
+	return sup
+}
+
+// bonus is the support for candidate p (index ci) of the name key.
+func (s *support) bonus(g *gazetteer.Gazetteer, key string, p *gazetteer.Place, ci int32) float64 {
+	b := 0.0
+	if w := s.within[key]; len(w) > 0 && (w[p.Admin1] || w[p.CountryRef]) && !w[ci] {
+		b += tunW
+	}
+	a1 := p.Admin1
+	if p.Feature == "A.ADM1" {
+		a1 = ci
+	}
+	if a1 != gazetteer.NoRef {
+		if v := s.total[a1] - s.byKey[key][a1]; v > 0 {
+			b += tunR * v / (v + tunRh)
+		}
+	}
+	return b
 }
 
 // Distance is the great-circle distance in km (haversine, mean radius
@@ -545,3 +641,8 @@ const tunX = 1.0
 // through an alternate name or folding ("Dubai" folds onto Dover);
 // countries keep their aliases ("Britain").
 const tunS = 1.0
+
+// tunW rewards a candidate inside the division written after the name
+// ("Paris, Texas"); tunR and tunRh scale the region support of the
+// document's other names, v/(v+tunRh).
+const tunW, tunR, tunRh = 4.0, 2.0, 1.5
