@@ -96,11 +96,15 @@ type Config struct {
 	Only []string
 	// ExtractOnly skips the analyzers.
 	ExtractOnly bool
+	// Postgres, when set, is a PostgreSQL URL: documents are also stored
+	// there, PostgresBatch (default 500) per transaction.
+	Postgres      string
+	PostgresBatch int
 }
 
 // Build adds the newslens pipeline to scope s: match → read (per file, then
 // per record) → reshuffle → analyse → sharded JSONL, plus the dead-letter
-// shards. It returns the analysed documents as KV<id, json> and the dead
+// shards, and optionally the PostgreSQL corpus. It returns the analysed documents as KV<id, json> and the dead
 // letters, for tests and for further sinks.
 func Build(s beam.Scope, cfg Config) (docs, dead beam.PCollection) {
 	if cfg.Shards <= 0 {
@@ -121,6 +125,9 @@ func Build(s beam.Scope, cfg Config) (docs, dead beam.PCollection) {
 	if cfg.Output != "" {
 		WriteShards(s.Scope("docs"), docs, cfg.Output, "documents", cfg.Shards)
 		WriteShards(s.Scope("deadletters"), beam.ParDo(s, deadLetterLine, dead), cfg.Output, "deadletters", 1)
+	}
+	if cfg.Postgres != "" {
+		WritePostgres(s, docs, cfg.Postgres, cfg.PostgresBatch)
 	}
 	return docs, dead
 }

@@ -25,21 +25,24 @@ func main() {
 	shards := flag.Int("shards", 16, "number of JSONL output shards")
 	only := flag.String("only", "", "comma-separated analyzers to run (default: all)")
 	extractOnly := flag.Bool("extract-only", false, "extract and segment only")
+	pg := flag.String("postgres", "", "also store the documents in this PostgreSQL corpus (postgres://...)")
+	pgBatch := flag.Int("postgres-batch", 500, "documents per PostgreSQL transaction")
 	flag.Parse()
 	// beam.Init must run before anything else on a worker: there it takes
 	// over and runs the worker harness.
 	beam.Init()
-	if err := run(context.Background(), *inputs, *output, *shards, *only, *extractOnly); err != nil {
+	if err := run(context.Background(), *inputs, *output, *shards, *only, *extractOnly, *pg, *pgBatch); err != nil {
 		fmt.Fprintln(os.Stderr, "newslens-beam:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, inputs, output string, shards int, only string, extractOnly bool) error {
+func run(ctx context.Context, inputs, output string, shards int, only string, extractOnly bool, pg string, pgBatch int) error {
 	if inputs == "" || output == "" {
 		return fmt.Errorf("--input and --output are required")
 	}
-	cfg := nlbeam.Config{Inputs: strings.Split(inputs, ","), Output: output, Shards: shards, ExtractOnly: extractOnly}
+	cfg := nlbeam.Config{Inputs: strings.Split(inputs, ","), Output: output, Shards: shards, ExtractOnly: extractOnly,
+		Postgres: pg, PostgresBatch: pgBatch}
 	if only != "" {
 		cfg.Only = strings.Split(only, ",")
 	}
