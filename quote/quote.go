@@ -121,7 +121,9 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		return err
 	}
 	ments := findMentions(doc, s, toks)
-	subjectSources(s, toks, sentIndex(toks, sents), ments, attrs)
+	sentOf := sentIndex(toks, sents)
+	subjectSources(s, toks, sentOf, ments, attrs)
+	shareSubjects(toks, sentOf, attrs)
 	resolveSpeakers(s, toks, attrs, ments)
 	cits := findCitations(doc, s, toks, attrs)
 	cutAtCitations(s, cits, attrs)
@@ -218,6 +220,7 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 	inq := inQuoteTokens(s, toks, qs)
 	sentOf := sentIndex(toks, sents)
 	var scratch decodeScratch
+	var prep prepScratch
 	var out []attribution
 	last := -1 // the last attribution with a speaker source, for continuations
 	lastPara := -10
@@ -230,7 +233,7 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 		if len(out) >= maxAttributions {
 			break
 		}
-		sq := prepare(s, toks[p[0]:p[1]], inq[p[0]:p[1]], a.m.cues)
+		sq := prepareBuf(s, toks[p[0]:p[1]], inq[p[0]:p[1]], a.m.lex, &prep, true)
 		tags := a.m.decodeBuf(sq, &scratch)
 		var chunks []chunk
 		for i, t := range tags {

@@ -450,3 +450,43 @@ func cutAtCitations(s string, cits []citation, as []attribution) {
 		}
 	}
 }
+
+// shareSubjects gives a cue without a source the source of the attribution
+// before it in the same sentence, when that source precedes its own cue:
+// coordinated and participial reporting verbs share their subject ("Clinton
+// adds that … and called on Sanders to …", "Sanders is pushing back,
+// questioning …"). PolNeAR annotates the shared subject as the source of
+// both.
+func shareSubjects(toks []document.Token, sentOf []int, as []attribution) {
+	sentAt := func(at int) int {
+		k := sort.Search(len(toks), func(j int) bool { return toks[j].End > at })
+		if k >= len(toks) {
+			return -1
+		}
+		return sentOf[k]
+	}
+	for i := range as {
+		q := &as[i]
+		if !q.hasCue || q.hasSource {
+			continue
+		}
+		sq := sentAt(q.cue.Start)
+		best := -1
+		for j := range as {
+			p := &as[j]
+			if j == i || !p.hasCue || !p.hasSource || p.source.End > p.cue.Start || p.cue.End > q.cue.Start {
+				continue
+			}
+			if sentAt(p.source.Start) != sq {
+				continue
+			}
+			if best < 0 || p.cue.Start > as[best].cue.Start {
+				best = j
+			}
+		}
+		if best >= 0 {
+			q.source, q.hasSource = as[best].source, true
+			q.conf -= 0.05
+		}
+	}
+}

@@ -62,6 +62,7 @@ type model struct {
 	// cues is the cue lexicon learned from the training data: lower-cased
 	// words and how often they were (part of) a cue, as a rate.
 	cues map[string]float32
+	lex  *wordTable // cues and reporting words by hash, for prepareBuf
 }
 
 // maxSeq bounds a tagged sequence; longer paragraphs are cut.
@@ -70,7 +71,6 @@ const maxSeq = 1200
 // seq is a paragraph prepared for tagging.
 type seq struct {
 	toks  []document.Token
-	words []string // lower-cased token text
 	feats [][]uint32
 }
 
@@ -96,37 +96,153 @@ func init() {
 }
 
 // prepare computes the features of the tokens toks of text s. inQuote[i]
-// says whether token i lies inside quote marks.
+// says whether token i lies inside quote marks. Training uses it; the
+// analyzer calls prepareBuf with buffers reused across paragraphs.
 func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]float32) *seq {
+	return prepareBuf(s, toks, inQuote, newWordTable(cues), &prepScratch{}, false)
+}
+
+// wordTable maps the FNV hash of a lower-cased word to its cue-rate code
+// and whether it counts as a cue word (a reporting word or a learned cue
+// rate of at least 0.2). It is open addressing over the hashes the
+// features compute anyway, so the lookup needs no string hashing or
+// comparison; a 64-bit collision between two different words is
+// negligible.
+type wordTable struct {
+	keys []uint64
+	vals []uint8 // rate code | 0x80 when a cue word
+	mask uint64
+}
+
+func newWordTable(cues map[string]float32) *wordTable {
+	n := 1
+	for n < 2*(len(cues)+len(reporting)) {
+		n <<= 1
+	}
+	t := &wordTable{keys: make([]uint64, n), vals: make([]uint8, n), mask: uint64(n - 1)}
+	put := func(w string) {
+		r := cues[w]
+		v := uint8(rateCode(r))
+		if reporting[w] || r >= 0.2 {
+			v |= 0x80
+		}
+		h := strHash(w)
+		if h == 0 {
+			return
+		}
+		i := h & t.mask
+		for t.keys[i] != 0 && t.keys[i] != h {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i], t.vals[i] = h, v
+	}
+	for w := range cues {
+		put(w)
+	}
+	for w := range reporting {
+		put(w)
+	}
+	return t
+}
+
+// get returns the rate code and cue flag of the word with hash h.
+func (t *wordTable) get(h uint64) (uint64, bool) {
+	for i := h & t.mask; t.keys[i] != 0; i = (i + 1) & t.mask {
+		if t.keys[i] == h {
+			v := t.vals[i]
+			return uint64(v & 0x7f), v&0x80 != 0
+		}
+	}
+	return 0, false
+}
+
+// lowerHashes returns strHash(lowerWord(w)) and strHash(suffix(lowerWord(w), 3))
+// without building the lower-cased string when w is ASCII.
+func lowerHashes(w string) (uint64, uint64) {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			lw := lowerWord(w)
+			return strHash(lw), strHash(suffix(lw, 3))
+		}
+	}
+	h := uint64(14695981039346656037)
+	hs := h
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+		if i >= len(w)-3 {
+			hs ^= uint64(c)
+			hs *= 1099511628211
+		}
+	}
+	return h, hs
+}
+
+// prepScratch holds prepare's per-token buffers, reused across the
+// paragraphs of a document.
+type prepScratch struct {
+	wh, sh, rate, suf, leftS, rightS, qbL, qbR []uint64
+	left, right, sent                          []int
+	cue                                        []bool
+	punct                                      []byte
+	flat                                       []uint32
+	feats                                      [][]uint32
+	sq                                         seq
+}
+
+// prepareBuf is prepare with caller-owned buffers. With reuse set, the
+// returned seq and its features live in buf until the next call.
+func prepareBuf(s string, toks []document.Token, inQuote []bool, lex *wordTable, buf *prepScratch, reuse bool) *seq {
 	n := len(toks)
-	sq := &seq{toks: toks, words: make([]string, n), feats: make([][]uint32, n)}
+	sq := &seq{}
+	if reuse {
+		sq = &buf.sq
+		buf.feats = grow(buf.feats, n)
+		sq.feats = buf.feats
+	} else {
+		sq.feats = make([][]uint32, n)
+	}
+	sq.toks = toks
 	// per-token hashes and codes, computed once: features combine them
 	// with an integer mix rather than hashing strings again.
-	wh := make([]uint64, n+6)   // word hash, shifted by 3 for the window
-	sh := make([]uint64, n+6)   // shape hash
-	rate := make([]uint64, n+6) // cue-rate bucket
+	buf.wh = grow(buf.wh, n+6)     // word hash, shifted by 3 for the window
+	buf.sh = grow(buf.sh, n+6)     // shape hash
+	buf.rate = grow(buf.rate, n+6) // cue-rate bucket
+	wh, sh, rate := buf.wh, buf.sh, buf.rate
 	for k := range wh {
 		wh[k], sh[k] = 1, 1
 	}
-	cue := make([]bool, n)
-	var suf []uint64 = make([]uint64, n)
+	buf.cue = grow(buf.cue, n)
+	buf.suf = grow(buf.suf, n)
+	// punct holds the one-byte normalised form of the punctuation that
+	// the features below test (". ? ! , : \" '), 0 for anything else
+	buf.punct = grow(buf.punct, n)
+	cue, suf, punct := buf.cue, buf.suf, buf.punct
 	for i, t := range toks {
 		w := s[t.Start:t.End]
-		lw := lowerWord(w)
-		sq.words[i] = lw
-		wh[i+3] = strHash(lw)
+		wh[i+3], suf[i] = lowerHashes(w)
 		sh[i+3] = shapeHash(w)
-		suf[i] = strHash(suffix(lw, 3))
-		r := cues[lw]
-		rate[i+3] = uint64(rateCode(r))
-		cue[i] = reporting[lw] || r >= 0.2
+		rc, isCue := lex.get(wh[i+3])
+		rate[i+3] = rc
+		cue[i] = isCue
+		if t.Kind == document.TokPunct {
+			switch normWord(w) {
+			case ".", "?", "!", ",", ":", "\"", "'":
+				punct[i] = normWord(w)[0]
+			}
+		}
 	}
 	W := func(k int) uint64 { return wh[k+3] }
 	// distance to the nearest cue word on either side within the
 	// paragraph, and the same within the sentence with whether a comma,
 	// colon or quote mark lies between
-	left := make([]int, n)
-	right := make([]int, n)
+	buf.left = grow(buf.left, n)
+	buf.right = grow(buf.right, n)
+	left, right := buf.left, buf.right
 	last := -1000
 	for i := 0; i < n; i++ {
 		left[i] = i - last
@@ -141,16 +257,18 @@ func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]fl
 			last = i
 		}
 	}
-	sent := make([]int, n)
+	buf.sent = grow(buf.sent, n)
+	sent := buf.sent
 	for i, k := 1, 0; i < n; i++ {
-		if w := sq.words[i-1]; w == "." || w == "?" || w == "!" {
+		if w := punct[i-1]; w == '.' || w == '?' || w == '!' {
 			k++
 		}
 		sent[i] = k
 	}
-	isP := func(w string) bool { return w == "," || w == ":" || w == "\"" || w == "'" }
-	leftS := make([]uint64, n)
-	rightS := make([]uint64, n)
+	isP := func(w byte) bool { return w == ',' || w == ':' || w == '"' || w == '\'' }
+	buf.leftS = grow(buf.leftS, n)
+	buf.rightS = grow(buf.rightS, n)
+	leftS, rightS := buf.leftS, buf.rightS
 	lastCue, lastPunct := -1, -1
 	for i := 0; i < n; i++ {
 		leftS[i] = 99
@@ -163,7 +281,7 @@ func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]fl
 		if cue[i] {
 			lastCue = i
 		}
-		if isP(sq.words[i]) {
+		if isP(punct[i]) {
 			lastPunct = i
 		}
 	}
@@ -180,13 +298,14 @@ func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]fl
 			lastCue = i
 			lastPunct = -1
 		}
-		if isP(sq.words[i]) && lastPunct < 0 {
+		if isP(punct[i]) && lastPunct < 0 {
 			lastPunct = i
 		}
 	}
 	// distance to the nearest quote boundary (a change of in-quote state)
-	qbL := make([]uint64, n)
-	qbR := make([]uint64, n)
+	buf.qbL = grow(buf.qbL, n)
+	buf.qbR = grow(buf.qbR, n)
+	qbL, qbR := buf.qbL, buf.qbR
 	lb := -100
 	for i := 0; i < n; i++ {
 		if inQuote != nil && i > 0 && inQuote[i] != inQuote[i-1] {
@@ -209,7 +328,15 @@ func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]fl
 	}
 	sentPos := 0
 	// one backing array for every token's features
-	flat := make([]uint32, 0, n*30)
+	var flat []uint32
+	if reuse {
+		if cap(buf.flat) < n*30 {
+			buf.flat = make([]uint32, 0, n*30)
+		}
+		flat = buf.flat[:0]
+	} else {
+		flat = make([]uint32, 0, n*30)
+	}
 	for i := 0; i < n; i++ {
 		w := W(i)
 		q := inq(i)
@@ -257,7 +384,10 @@ func prepare(s string, toks []document.Token, inQuote []bool, cues map[string]fl
 			f(29, W(i+right[i]), rc)
 		}
 		sq.feats[i] = flat[from:len(flat):len(flat)]
-		if w := sq.words[i]; w == "." || w == "?" || w == "!" {
+		if reuse {
+			buf.flat = flat
+		}
+		if w := punct[i]; w == '.' || w == '?' || w == '!' {
 			sentPos = 0
 		} else {
 			sentPos++
@@ -424,14 +554,16 @@ func (m *model) decodeBuf(sq *seq, buf *decodeScratch) []int {
 	for i, fs := range sq.feats {
 		row := score[i*numTags : (i+1)*numTags]
 		if m.q != nil {
-			var acc [numTags]int32
+			// eight lanes (the eighth is padding) through an array
+			// pointer: no bounds checks in the loop
+			var acc [8]int32
 			for _, f := range fs {
-				ws := m.q[int(f)*8 : int(f)*8+numTags]
+				ws := (*[8]int8)(m.q[int(f)*8:])
 				for t := range acc {
 					acc[t] += int32(ws[t])
 				}
 			}
-			for t := range acc {
+			for t := range numTags {
 				row[t] = float32(acc[t]) * m.qscale
 			}
 			continue
@@ -594,5 +726,6 @@ func readModel(fsys fs.FS, name string) (*model, error) {
 		}
 		m.cues[string(b[:l])] = float32(b[l]) / 255
 	}
+	m.lex = newWordTable(m.cues)
 	return m, nil
 }

@@ -73,11 +73,12 @@ func Train(ctx context.Context, docs []TrainDoc, opts TrainOptions, w io.Writer)
 		}
 	}
 	var exs []example
+	lex := newWordTable(cues)
 	for i, d := range docs {
 		toks := toksOf[i]
 		inq := inQuoteTokens(d.Text, toks, findQuotes(d.Text))
 		for _, p := range paragraphs(d.Text, toks) {
-			exs = append(exs, example{sq: prepare(d.Text, toks[p[0]:p[1]], inq[p[0]:p[1]], cues), gold: goldOf[i][p[0]:p[1]]})
+			exs = append(exs, example{sq: prepareBuf(d.Text, toks[p[0]:p[1]], inq[p[0]:p[1]], lex, &prepScratch{}, false), gold: goldOf[i][p[0]:p[1]]})
 		}
 	}
 	m := &model{w: make([]float32, numBuckets*numTags), cues: cues}

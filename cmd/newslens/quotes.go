@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -22,6 +23,8 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	data := fs.String("data", "../shared/data/quotes/polnear/dev", "PolNeAR split directory (text/ and attributions/)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	modelPath := fs.String("model", "", "score this tagger model file instead of the embedded one")
+	predictions := fs.String("predictions", "", "write every predicted attribution to this JSONL file (article, byte spans)")
+	mismatches := fs.String("mismatches", "", "write the spans that do not match exactly to this JSONL file (error analysis)")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -52,16 +55,45 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
+	var mis []eval.QuotesMismatch
+	var preds []quotesPrediction
+	gold := map[string][]eval.QuoteAttr{}
+	for _, a := range arts {
+		gold[a.Name] = a.Attrs
+	}
 	start := time.Now()
 	res, err := eval.ScoreQuotes(ctx, arts, func(ctx context.Context, name, txt string) ([]eval.QuoteAttr, error) {
 		doc := &document.Document{Text: txt}
 		if err := p.Analyze(ctx, doc); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		return quoteAttrs(doc), nil
+		pred := quoteAttrs(doc)
+		if *predictions != "" {
+			for _, x := range pred {
+				preds = append(preds, quotesPrediction{Article: name, QuoteAttr: x})
+			}
+			for i, q := range doc.Of("quote") {
+				preds[len(preds)-len(pred)+i].Label = q.Label
+				preds[len(preds)-len(pred)+i].Confidence = q.Confidence
+			}
+		}
+		if *mismatches != "" {
+			mis = append(mis, eval.QuotesMismatches(name, txt, pred, gold[name])...)
+		}
+		return pred, nil
 	})
 	if err != nil {
 		return err
+	}
+	if *mismatches != "" {
+		if err := writeJSONL(*mismatches, mis); err != nil {
+			return err
+		}
+	}
+	if *predictions != "" {
+		if err := writeJSONL(*predictions, preds); err != nil {
+			return err
+		}
 	}
 	res.Data = *data
 	res.Seconds = time.Since(start).Seconds()
@@ -148,5 +180,33 @@ func runTrainQuotes(ctx context.Context, e env) error {
 		return fmt.Errorf("train quotes: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s from %d articles\n", *out, len(docs))
+	return nil
+}
+
+// quotesPrediction is one line of --predictions.
+type quotesPrediction struct {
+	Article    string  `json:"article"`
+	Label      string  `json:"label"`
+	Confidence float64 `json:"confidence"`
+	eval.QuoteAttr
+}
+
+// writeJSONL writes one JSON object per line.
+func writeJSONL[T any](path string, mis []T) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("eval quotes: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	enc.SetEscapeHTML(false)
+	for _, m := range mis {
+		if err := enc.Encode(m); err != nil {
+			f.Close()
+			return fmt.Errorf("eval quotes: %s: %w", path, err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("eval quotes: %w", err)
+	}
 	return nil
 }
