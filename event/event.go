@@ -31,7 +31,7 @@ import (
 var dataFS embed.FS
 
 // Version is bumped whenever the analyzer's output changes.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Limits that bound the work on hostile input.
 const (
@@ -48,11 +48,19 @@ type Options struct {
 	Dict []string
 	// ReplaceDict drops the embedded dictionary and reads only Dict.
 	ReplaceDict bool
+	// MinConfidence drops events less confident than this; zero means
+	// DefaultMinConfidence, a negative value keeps every match.
+	MinConfidence float64
 }
+
+// DefaultMinConfidence keeps events with an actor or a specific pattern
+// and drops bare light verbs and noun readings (see event's confidence).
+const DefaultMinConfidence = 0.5
 
 // Analyzer finds events. It is safe for concurrent use.
 type Analyzer struct {
-	dict *Dictionary
+	dict    *Dictionary
+	minConf float64
 }
 
 // New loads the dictionaries.
@@ -83,7 +91,11 @@ func New(opts Options) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Analyzer{dict: d}, nil
+	mc := opts.MinConfidence
+	if mc == 0 {
+		mc = DefaultMinConfidence
+	}
+	return &Analyzer{dict: d, minConf: mc}, nil
 }
 
 // NewFromFS loads dictionary files from fsys, in order.
@@ -101,7 +113,7 @@ func NewFromFS(fsys fs.FS, names ...string) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Analyzer{dict: d}, nil
+	return &Analyzer{dict: d, minConf: DefaultMinConfidence}, nil
 }
 
 // Dictionary returns the compiled dictionary.

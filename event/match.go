@@ -148,10 +148,126 @@ func (s *sentence) events() []document.Annotation {
 	s.recode(hits)
 	out := make([]document.Annotation, 0, len(hits))
 	for _, h := range hits {
-		out = append(out, s.event(h))
+		ev, evidence := s.event(h)
+		if evidence < s.a.minConf-1e-9 {
+			continue
+		}
+		// one event per type, source and target in a sentence ("engaged
+		// ... in the liberation of Raqqa" is one fight): keep the most
+		// confident, at its place in the text
+		dup := false
+		for k := range out {
+			if sameEvent(&out[k], &ev, s.doc.Text) {
+				if ev.Confidence > out[k].Confidence {
+					out[k] = ev
+				}
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, ev)
+		}
 	}
 	return out
 }
+
+// sameEvent reports whether two events of one sentence have the same type,
+// source and target (by entity id, else by text).
+func sameEvent(a, b *document.Annotation, text string) bool {
+	if a.Label != b.Label {
+		return false
+	}
+	for _, r := range [2]string{"source", "target"} {
+		ida, _ := a.Attrs[r+"_entity"].(string)
+		idb, _ := b.Attrs[r+"_entity"].(string)
+		if ida != "" || idb != "" {
+			if ida != idb {
+				return false
+			}
+			continue
+		}
+		sa, oka := a.Parts[r]
+		sb, okb := b.Parts[r]
+		if oka != okb || oka && text[sa.Start:sa.End] != text[sb.Start:sb.End] {
+			return false
+		}
+	}
+	return true
+}
+
+// lightVerbs are general verbs whose bare use rarely reports an event
+// ("go", "take", "find", "face"); PETRARCH's dictionary gives each a
+// default code, so a match on the verb alone is weak evidence. Patterns
+// with more words ("take control of", "give aid") are not weak.
+var lightVerbs = map[string]bool{
+	"go": true, "take": true, "give": true, "find": true, "face": true, "leave": true, "make": true,
+	"get": true, "come": true, "put": true, "keep": true, "bring": true, "set": true,
+	"turn": true, "run": true, "head": true, "lead": true, "direct": true, "control": true,
+	"clear": true, "free": true, "pay": true, "hope": true, "suggest": true, "claim": true, "show": true,
+	"seem": true, "look": true, "see": true, "use": true, "move": true, "open": true, "close": true,
+	"work": true, "help": true, "want": true, "need": true, "try": true, "begin": true, "start": true,
+	"end": true, "continue": true, "remain": true, "stay": true, "become": true, "carry": true,
+}
+
+// eventNoun reports whether token i is a noun that names an event
+// ("the liberation of", "air strikes"), by lemma or by its own form.
+func (s *sentence) eventNoun(i int) bool {
+	if eventNouns[s.lem[i]] {
+		return true
+	}
+	w := s.doc.Text[s.toks[i].Start:s.toks[i].End]
+	return eventNouns[strings.ToLower(w)] || eventNouns[strings.ToLower(strings.TrimSuffix(w, "s"))]
+}
+
+// modifierBefore reports whether the token before i makes token i a noun:
+// a determiner, possessive or preposition ("the aid", "in contrast",
+// "under control"), or a national adjective or compound modifier ("Syrian
+// forces", "Russian planes", "US-led forces").
+func (s *sentence) modifierBefore(i int) bool {
+	if i == 0 {
+		return false
+	}
+	if nounContext[s.lem[i-1]] || prepositions[s.lem[i-1]] {
+		return true
+	}
+	// an -s form followed by punctuation, a conjunction, a preposition or
+	// a past form is a plural noun ("patriotic forces, the", "forces
+	// involved in"), not a verb, which takes an object
+	if tw := s.doc.Text[s.toks[i].Start:s.toks[i].End]; strings.HasSuffix(tw, "s") && !strings.HasSuffix(tw, "ss") && i+1 < len(s.toks) {
+		nt := s.toks[i+1]
+		nw := s.doc.Text[nt.Start:nt.End]
+		if nt.Kind == document.TokPunct || s.lem[i+1] == "and" || s.lem[i+1] == "or" || prepositions[s.lem[i+1]] || strings.HasSuffix(nw, "ed") {
+			return true
+		}
+	}
+	// after a modifier, a past form is still a verb ("Syrian troops
+	// attacked", "Palestinians blamed")
+	if strings.HasSuffix(s.doc.Text[s.toks[i].Start:s.toks[i].End], "ed") {
+		return false
+	}
+	w := s.doc.Text[s.toks[i-1].Start:s.toks[i-1].End]
+	if strings.HasSuffix(w, "-led") || strings.HasSuffix(w, "-backed") || strings.HasSuffix(w, "-based") {
+		return true
+	}
+	ms := s.ments
+	k := sort.Search(len(ms), func(k int) bool { return ms[k].span.End > s.toks[i-1].Start })
+	inMention := k < len(ms) && ms[k].span.Start <= s.toks[i-1].Start && ms[k].span.End <= s.toks[i].Start
+	// a plural right after a name is a compound noun ("SAA forces",
+	// "Hezbollah fighters") far more often than a verb with a subject
+	if inMention && strings.HasSuffix(s.doc.Text[s.toks[i].Start:s.toks[i].End], "s") {
+		return true
+	}
+	// a national adjective ("Syrian", "Kurdish"), not a plural noun
+	// ("Albanians demonstrated")
+	return inMention && ms[k].label == "MISC" && !strings.HasSuffix(w, "s")
+}
+
+// actorless are the event types news reports without naming who acted:
+// fighting, assault, coercion and protest.
+var actorless = map[string]bool{"FIGHT": true, "ASSAULT": true, "COERCE": true, "PROTEST": true}
+
+var prepositions = map[string]bool{"in": true, "under": true, "with": true, "of": true, "for": true, "from": true, "by": true, "on": true, "without": true, "after": true, "before": true, "during": true, "amid": true, "despite": true}
 
 // skipToken reports tokens that cannot be triggers: words inside an entity
 // mention ("the Liberation Tigers") and capitalised words inside the
@@ -176,7 +292,10 @@ func (s *sentence) skipToken(i int) bool {
 
 var nounContext = map[string]bool{"the": true, "a": true, "an": true, "its": true, "their": true, "his": true, "her": true, "our": true, "your": true, "these": true, "those": true, "'s": true, "’s": true, "security": true, "government": true, "military": true, "armed": true, "rebel": true}
 
-var eventNouns = map[string]bool{"strike": true, "attack": true, "raid": true, "bombing": true, "clash": true, "protest": true, "sanction": true, "shelling": true, "airstrike": true, "demonstration": true, "talk": true, "visit": true, "threat": true, "demand": true, "killing": true, "arrest": true}
+var eventNouns = map[string]bool{"strike": true, "attack": true, "raid": true, "bombing": true, "clash": true, "protest": true, "sanction": true, "shelling": true, "airstrike": true, "demonstration": true, "talk": true, "visit": true, "threat": true, "demand": true, "killing": true, "arrest": true,
+	"riot": true, "siege": true, "investigation": true, "rally": true, "offensive": true, "invasion": true, "ambush": true,
+	"bombardment": true, "massacre": true, "assassination": true, "kidnapping": true, "execution": true, "ceasefire": true,
+	"agreement": true, "accord": true, "treaty": true, "boycott": true, "embargo": true, "blockade": true, "liberation": true}
 
 // Event-type recoding after CAMEO's coding rules: an intention to do
 // something cooperative is AGREE (CAMEO 03) and to do something hostile is
@@ -329,7 +448,9 @@ var threatCues = map[string]bool{"threaten": true, "vow": true, "warn": true, "s
 
 var reportCues = map[string]bool{"say": true, "report": true, "claim": true, "according": true, "tell": true, "allege": true, "announce": true}
 
-func (s *sentence) event(h hit) document.Annotation {
+// event builds the annotation of hit h and returns it with the evidence
+// score the confidence threshold applies to.
+func (s *sentence) event(h hit) (document.Annotation, float64) {
 	t := s.toks[h.trig]
 	lo, hi := s.clause(h.trig)
 	cl := s.mentionsIn(s.toks[lo].Start, s.toks[hi-1].End)
@@ -405,7 +526,16 @@ func (s *sentence) event(h hit) document.Annotation {
 		attrs["recoded"] = h.recoded
 		attrs["pattern_plover"] = h.p.plover
 	}
+	// confidence: a pattern of more words is more specific; each actor
+	// found adds evidence; a light verb alone or a noun reading of the
+	// trigger ("the aid", "Syrian forces") takes it away
 	conf := 0.45 + 0.05*float64(h.elements-1)
+	if h.elements == 1 && lightVerbs[h.p.trigger] {
+		conf -= 0.2
+	}
+	if !s.eventNoun(h.trig) && s.modifierBefore(h.trig) {
+		conf -= 0.2
+	}
 	if speaker != nil {
 		parts["source"] = speaker.source
 		if speaker.entity != "" {
@@ -443,6 +573,20 @@ func (s *sentence) event(h hit) document.Annotation {
 			attrs["reported_by_entity"] = by.entity
 		}
 	}
+	if src == nil && tgt == nil && speaker == nil {
+		// an event with no actor is worth keeping only when it is violence
+		// ("several key facilities have been recaptured"), which news
+		// reports whoever did it
+		if actorless[h.plover] {
+			conf += 0.05
+		} else {
+			conf -= 0.15
+		}
+	}
+	// the threshold applies to the evidence that an event is reported
+	// at all; a negated or hypothetical one is then less likely to have
+	// happened
+	evidence := conf
 	if mode == "hypothetical" || mode == "negated" {
 		conf -= 0.1
 	}
@@ -452,10 +596,8 @@ func (s *sentence) event(h hit) document.Annotation {
 	if d := s.date(); d != nil {
 		attrs["date"] = d.Attrs["iso"]
 	}
-	if conf > 0.95 {
-		conf = 0.95
-	}
-	return document.Annotation{Kind: "event", Span: s.span, Label: h.plover, Parts: parts, Attrs: attrs, Confidence: conf, Analyzer: "events", Version: Version}
+	conf = min(conf, 0.95)
+	return document.Annotation{Kind: "event", Span: s.span, Label: h.plover, Parts: parts, Attrs: attrs, Confidence: conf, Analyzer: "events", Version: Version}, evidence
 }
 
 func firstAfter(cl []mention, pos int) int {
