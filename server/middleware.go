@@ -66,6 +66,9 @@ func (s *Server) requireToken(f handlerFunc) handlerFunc {
 const csrfCookie = "newslens_csrf"
 
 func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if r.Context().Value(csrfPlaceholderKey{}) != nil {
+		return s.csrfMark // a page rendered for the cache; see cached
+	}
 	c, err := r.Cookie(csrfCookie)
 	val := ""
 	if err == nil && len(c.Value) == 43 {

@@ -22,12 +22,14 @@ package server
 import (
 	"context"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -75,6 +77,13 @@ type ServerConfig struct {
 	Logger         *slog.Logger
 	// TrustProxy makes the rate limiter key clients by X-Forwarded-For.
 	TrustProxy bool
+	// CacheBytes bounds the cache of rendered pages and API responses
+	// (default 128 MiB; negative disables it). Only corpora implementing
+	// Versioned are cached.
+	CacheBytes int64
+	// MaxInFlight bounds how many uncached page and API renders run at once
+	// (default 2 per CPU); the rest wait in arrival order.
+	MaxInFlight int
 }
 
 func (c *ServerConfig) ensureDefaults() error {
@@ -102,6 +111,12 @@ func (c *ServerConfig) ensureDefaults() error {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.CacheBytes == 0 {
+		c.CacheBytes = defaultCacheBytes
+	}
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = max(2, 2*runtime.GOMAXPROCS(0))
+	}
 	return nil
 }
 
@@ -116,6 +131,14 @@ type Server struct {
 	metrics *metrics
 	ready   atomic.Bool
 	csrfKey []byte
+	// The response cache (nil when disabled), the count of writes made
+	// through the server, the work limiter's slots, and the placeholder
+	// that stands for the CSRF token in cached pages.
+	sizes    map[string]*atomic.Int64 // last rendered size per page template
+	cache    *respCache
+	writes   atomic.Uint64
+	work     chan struct{}
+	csrfMark string
 }
 
 // New returns a Server; it parses the templates, so a template error is
@@ -125,12 +148,17 @@ func New(cfg ServerConfig) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:     cfg,
-		corpus:  cfg.Corpus,
-		log:     cfg.Logger,
-		limiter: newRateLimiter(cfg.AnalyzePerMinute/60, cfg.AnalyzeBurst),
-		metrics: newMetrics(),
-		csrfKey: randomBytes(32),
+		cfg:      cfg,
+		corpus:   cfg.Corpus,
+		log:      cfg.Logger,
+		limiter:  newRateLimiter(cfg.AnalyzePerMinute/60, cfg.AnalyzeBurst),
+		metrics:  newMetrics(),
+		csrfKey:  randomBytes(32),
+		work:     make(chan struct{}, cfg.MaxInFlight),
+		csrfMark: "csrf" + hex.EncodeToString(randomBytes(16)),
+	}
+	if cfg.CacheBytes > 0 {
+		s.cache = newRespCache(int(cfg.CacheBytes))
 	}
 	st, err := fs.Sub(staticFS, "static")
 	if err != nil {
@@ -139,6 +167,10 @@ func New(cfg ServerConfig) (*Server, error) {
 	s.static = st
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
+	}
+	s.sizes = map[string]*atomic.Int64{}
+	for name := range s.pages {
+		s.sizes[name] = new(atomic.Int64)
 	}
 	s.ready.Store(true)
 	return s, nil
@@ -160,6 +192,12 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) Install(handle func(pattern string, h http.Handler)) {
 	page := func(f handlerFunc) http.Handler { return s.pageHandler(f) }
 	api := func(f handlerFunc) http.Handler { return s.apiHandler(f) }
+	// Read-only GETs are served from the response cache; writes bump the
+	// generation that keys it.
+	cpage := func(f handlerFunc) http.Handler { return s.cached(s.pageHandler(f)) }
+	capi := func(f handlerFunc) http.Handler { return s.cached(s.apiHandler(f)) }
+	wpage := func(f handlerFunc) http.Handler { return s.afterWrite(s.pageHandler(f)) }
+	wapi := func(f handlerFunc) http.Handler { return s.afterWrite(s.apiHandler(f)) }
 
 	handle("GET /static/", http.StripPrefix("/static/", staticHandler(s.static)))
 	handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -167,38 +205,42 @@ func (s *Server) Install(handle func(pattern string, h http.Handler)) {
 		fmt.Fprintln(w, "ok")
 	}))
 	handle("GET /readyz", http.HandlerFunc(s.readyz))
-	handle("GET /metrics", http.HandlerFunc(s.metrics.serve))
+	handle("GET /metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.metrics.serve(w, r)
+		s.writeCacheMetrics(w)
+	}))
 
-	handle("GET /{$}", page(s.dashboard))
+	handle("GET /{$}", cpage(s.dashboard))
 	handle("GET /analyze", page(s.analyzeForm))
-	handle("POST /analyze", s.limit(page(s.analyzeSubmit)))
-	handle("GET /doc/{id}", page(s.article))
-	handle("POST /doc/{id}/delete", page(s.deleteSubmit))
-	handle("GET /search", page(s.search))
-	handle("GET /entities", page(s.entityList))
-	handle("GET /entity/{id}", page(s.entity))
-	handle("GET /places", page(s.placeList))
-	handle("GET /place/{id}", page(s.place))
-	handle("GET /outlets", page(s.outletList))
-	handle("GET /outlet/{name}", page(s.outlet))
-	handle("GET /chart/{name}", page(s.chartCSV))
+	handle("POST /analyze", s.limit(wpage(s.analyzeSubmit)))
+	handle("GET /doc/{id}", cpage(s.article))
+	handle("POST /doc/{id}/delete", wpage(s.deleteSubmit))
+	handle("GET /search", cpage(s.search))
+	handle("GET /entities", cpage(s.entityList))
+	handle("GET /entity/{id}", cpage(s.entity))
+	handle("GET /places", cpage(s.placeList))
+	handle("GET /place/{id}", cpage(s.place))
+	handle("GET /outlets", cpage(s.outletList))
+	handle("GET /outlet/{name}", cpage(s.outlet))
+	handle("GET /chart/{name}", cpage(s.chartCSV))
 
 	handle("GET /api/v1/openapi.json", api(s.apiOpenAPI))
-	handle("POST /api/v1/analyze", s.limit(api(s.apiAnalyze)))
-	handle("GET /api/v1/documents", api(s.apiDocuments))
-	handle("POST /api/v1/documents", api(s.requireToken(s.apiIngest)))
-	handle("GET /api/v1/documents/{id}", api(s.apiDocument))
-	handle("DELETE /api/v1/documents/{id}", api(s.requireToken(s.apiDelete)))
-	handle("POST /api/v1/documents/{id}/reanalyze", api(s.requireToken(s.apiReanalyze)))
-	handle("GET /api/v1/search", api(s.apiSearch))
-	handle("GET /api/v1/stats", api(s.apiStats))
-	handle("GET /api/v1/entities", api(s.apiEntities))
-	handle("GET /api/v1/entities/{id}", api(s.apiEntity))
-	handle("GET /api/v1/places", api(s.apiPlaces))
-	handle("GET /api/v1/places/{id}", api(s.apiPlace))
-	handle("GET /api/v1/outlets", api(s.apiOutlets))
-	handle("GET /api/v1/outlets/{name}", api(s.apiOutlet))
-	handle("GET /api/v1/export", api(s.apiExport))
+	handle("POST /api/v1/analyze", s.limit(wapi(s.apiAnalyze)))
+	handle("GET /api/v1/documents", capi(s.apiDocuments))
+	handle("POST /api/v1/documents", wapi(s.requireToken(s.apiIngest)))
+	handle("GET /api/v1/documents/{id}", capi(s.apiDocument))
+	handle("DELETE /api/v1/documents/{id}", wapi(s.requireToken(s.apiDelete)))
+	handle("POST /api/v1/documents/{id}/reanalyze", wapi(s.requireToken(s.apiReanalyze)))
+	handle("GET /api/v1/search", capi(s.apiSearch))
+	handle("GET /api/v1/stats", capi(s.apiStats))
+	handle("GET /api/v1/entities", capi(s.apiEntities))
+	handle("GET /api/v1/entities/{id}", capi(s.apiEntity))
+	handle("GET /api/v1/places", capi(s.apiPlaces))
+	handle("GET /api/v1/places/{id}", capi(s.apiPlace))
+	handle("GET /api/v1/outlets", capi(s.apiOutlets))
+	handle("GET /api/v1/outlets/{name}", capi(s.apiOutlet))
+	// Export streams; it runs under the work limiter but is not cached.
+	handle("GET /api/v1/export", s.limited(api(s.apiExport)))
 	handle("/api/", api(func(w http.ResponseWriter, r *http.Request) error {
 		return Errorf(ErrNotFound, "no API route %s %s", r.Method, r.URL.Path)
 	}))

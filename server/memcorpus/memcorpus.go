@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -40,6 +41,8 @@ type Corpus struct {
 	stats    *server.Stats
 	entities []server.EntitySummary
 	places   []server.PlaceSummary
+	// gen counts writes, for server.Versioned.
+	gen atomic.Uint64
 }
 
 // Facets, in the order of server.FacetNames.
@@ -161,9 +164,16 @@ func (c *Corpus) internFacets(e *entry) {
 }
 
 func (c *Corpus) invalidate() {
+	c.gen.Add(1)
 	c.dirty = true
 	c.stats, c.entities, c.places = nil, nil, nil
 }
+
+var _ server.Versioned = (*Corpus)(nil)
+
+// Generation implements server.Versioned: it changes after every Put and
+// Delete, so the server can cache responses until the corpus changes.
+func (c *Corpus) Generation() uint64 { return c.gen.Load() }
 
 // Get implements server.Corpus.
 func (c *Corpus) Get(ctx context.Context, id string) (*document.Document, error) {
@@ -174,6 +184,17 @@ func (c *Corpus) Get(ctx context.Context, id string) (*document.Document, error)
 		return nil, fmt.Errorf("document %q: %w", id, server.ErrNotFound)
 	}
 	return e.doc, nil
+}
+
+// Summary returns the listing of document id, if the corpus has it.
+func (c *Corpus) Summary(id string) (server.DocSummary, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.docs[id]
+	if !ok {
+		return server.DocSummary{}, false
+	}
+	return e.sum, true
 }
 
 // Put implements server.Corpus. The corpus keeps doc; callers must not

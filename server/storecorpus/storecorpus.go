@@ -66,17 +66,26 @@ func (c *Corpus) Get(ctx context.Context, id string) (*document.Document, error)
 // Put implements server.Corpus. The store derives the id from the canonical
 // URL and text; doc.ID is updated to it so callers can link to the result.
 func (c *Corpus) Put(ctx context.Context, doc *document.Document) error {
+	_, err := c.put(ctx, doc)
+	return err
+}
+
+func (c *Corpus) put(ctx context.Context, doc *document.Document) (store.PutResult, error) {
 	res, err := c.st.Put(ctx, []*document.Document{doc})
 	if err != nil {
-		return wrap(err, "storing "+doc.ID)
+		return store.PutResult{}, wrap(err, "storing "+doc.ID)
 	}
-	if len(res) == 1 && res[0].ID != "" {
-		doc.ID = res[0].ID
+	var r store.PutResult
+	if len(res) == 1 {
+		r = res[0]
+		if r.ID != "" {
+			doc.ID = r.ID
+		}
 	}
 	c.mu.Lock()
 	c.stats = nil
 	c.mu.Unlock()
-	return nil
+	return r, nil
 }
 
 // Delete is not offered by the store: documents are versioned, not removed.
@@ -710,17 +719,49 @@ func idString(v any) string {
 // with facets over every match and the entity, place and outlet pages then
 // cost milliseconds on corpora that fit in memory, while the store keeps the
 // documents durable.
+//
+// The near-duplicate clusters the article view lists are kept in memory too
+// (cluster ids come with the store's search hits and Put results): asking
+// the store on every article view cost ~10 ms of SQLite per page.
 type Indexed struct {
 	*memcorpus.Corpus
 	store *Corpus
 	st    store.Store
+
+	cmu       sync.RWMutex
+	clusterOf map[string]string   // document id -> cluster id
+	members   map[string][]string // cluster id -> document ids, oldest first
 }
 
 var _ server.Corpus = (*Indexed)(nil)
 
 // NewIndexed returns an empty index over st; call Load to fill it.
 func NewIndexed(st store.Store) *Indexed {
-	return &Indexed{Corpus: memcorpus.New(), store: New(st, 0), st: st}
+	return &Indexed{Corpus: memcorpus.New(), store: New(st, 0), st: st,
+		clusterOf: map[string]string{}, members: map[string][]string{}}
+}
+
+// addToCluster records that id is in cluster cid.
+func (c *Indexed) addToCluster(id, cid string) {
+	if cid == "" {
+		return
+	}
+	c.cmu.Lock()
+	defer c.cmu.Unlock()
+	if old, ok := c.clusterOf[id]; ok {
+		if old == cid {
+			return
+		}
+		m := c.members[old]
+		for i, x := range m {
+			if x == id {
+				c.members[old] = append(m[:i:i], m[i+1:]...)
+				break
+			}
+		}
+	}
+	c.clusterOf[id] = cid
+	c.members[cid] = append(c.members[cid], id)
 }
 
 // Load reads every latest document of the store into the index and returns
@@ -740,6 +781,7 @@ func (c *Indexed) Load(ctx context.Context) (int, error) {
 			if err := c.Corpus.Put(ctx, d); err != nil {
 				return n, err
 			}
+			c.addToCluster(d.ID, h.ClusterID)
 			n++
 		}
 		if len(res.Hits) < 500 {
@@ -750,9 +792,11 @@ func (c *Indexed) Load(ctx context.Context) (int, error) {
 
 // Put stores doc durably, then indexes it under the id the store gave it.
 func (c *Indexed) Put(ctx context.Context, doc *document.Document) error {
-	if err := c.store.Put(ctx, doc); err != nil {
+	res, err := c.store.put(ctx, doc)
+	if err != nil {
 		return err
 	}
+	c.addToCluster(doc.ID, res.ClusterID)
 	return c.Corpus.Put(ctx, doc)
 }
 
@@ -784,7 +828,29 @@ func (c *Corpus) Cluster(ctx context.Context, docID string) ([]server.DocSummary
 	return out, nil
 }
 
-// Cluster implements server.ClusterLister from the store.
+// Cluster implements server.ClusterLister from the in-memory cluster map,
+// in the store's order (oldest first, undated first).
 func (c *Indexed) Cluster(ctx context.Context, docID string) ([]server.DocSummary, error) {
-	return c.store.Cluster(ctx, docID)
+	c.cmu.RLock()
+	ids := c.members[c.clusterOf[docID]]
+	var out []server.DocSummary
+	for _, id := range ids {
+		if id == docID {
+			continue
+		}
+		if s, ok := c.Corpus.Summary(id); ok {
+			out = append(out, s)
+		}
+	}
+	c.cmu.RUnlock()
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Published, out[j].Published
+		switch {
+		case a == nil || b == nil:
+			return a == nil && b != nil
+		default:
+			return a.Before(*b)
+		}
+	})
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -179,6 +180,18 @@ func TestIndexed(t *testing.T) {
 	copies, err := c.Cluster(ctx, d.ID)
 	if err != nil || len(copies) != 1 || copies[0].Outlet != "Syria Times" {
 		t.Errorf("cluster of %s: %+v %v", d.ID, copies, err)
+	}
+	// An index loaded afterwards lists the same copies as the store does.
+	c3 := storecorpus.NewIndexed(st)
+	if _, err := c3.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{d.ID, copies[0].ID} {
+		fromStore, err1 := storecorpus.New(st, 0).Cluster(ctx, id)
+		fromIndex, err2 := c3.Cluster(ctx, id)
+		if err1 != nil || err2 != nil || len(fromStore) != 1 || !reflect.DeepEqual(fromStore, fromIndex) {
+			t.Errorf("cluster of %s: store %+v (%v), loaded index %+v (%v)", id, fromStore, err1, fromIndex, err2)
+		}
 	}
 	s, err := server.New(server.ServerConfig{Corpus: c, Processor: nopProcessor{}})
 	if err != nil {

@@ -7,7 +7,14 @@
 // once, then re-sampled with varied outlets, dates and URLs. The server runs
 // in this process on a loopback port; the load generator shares its CPUs.
 //
-//	go run ./server/internal/loadgen [-docs 10000] [-corpus sqlite|memory] [-n 200] [-conns 200] [-duration 60s]
+//	go run ./server/internal/loadgen [-docs 10000] [-corpus indexed|sqlite|memory] [-n 200] [-conns 200] [-duration 60s]
+//
+// -corpus indexed is what `newslens serve` runs by default: a SQLite store
+// with the in-memory read index over it (storecorpus.Indexed). -corpus
+// memory is the index alone; sqlite is the store alone (serve --index
+// store). -nocache turns off the server's response cache, to measure the
+// uncached path. -basecache keeps the analysed demo articles in a file so
+// repeated runs skip the pipeline; -cpuprofile covers the load phase only.
 package main
 
 import (
@@ -43,21 +50,16 @@ import (
 
 func main() {
 	docs := flag.Int("docs", 10000, "corpus size")
-	kind := flag.String("corpus", "sqlite", "sqlite or memory")
+	kind := flag.String("corpus", "indexed", "indexed (serve's default), memory or sqlite")
+	nocache := flag.Bool("nocache", false, "disable the server's response cache")
+	basecache := flag.String("basecache", "", "file caching the analysed demo articles between runs")
 	n := flag.Int("n", 200, "sequential requests per endpoint")
 	conns := flag.Int("conns", 200, "concurrent connections in the load phase")
 	dur := flag.Duration("duration", 60*time.Second, "length of the load phase")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run")
 	flag.Parse()
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			log.Fatal(err)
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
-	if err := run(*docs, *kind, *n, *conns, *dur); err != nil {
+	o := opts{size: *docs, kind: *kind, n: *n, conns: *conns, dur: *dur, nocache: *nocache, basecache: *basecache, cpuprofile: *cpuprofile}
+	if err := run(o); err != nil {
 		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
@@ -66,7 +68,25 @@ func main() {
 var outlets = []string{"Wikinews", "Daily Planet", "Syria Times", "The Herald", "Global Wire", "Morning Post",
 	"Evening Standard", "City Journal", "Coastal News", "Valley Courier", "Metro Daily", "World Report"}
 
-func build(ctx context.Context, size int) ([]*document.Document, error) {
+type opts struct {
+	size, n, conns              int
+	kind, basecache, cpuprofile string
+	dur                         time.Duration
+	nocache                     bool
+}
+
+// analysed returns the demo articles analysed by the pipeline, from
+// basecache when it is set and exists.
+func analysed(ctx context.Context, basecache string) ([]*document.Document, error) {
+	var base []*document.Document
+	if basecache != "" {
+		if b, err := os.ReadFile(basecache); err == nil {
+			if err := json.Unmarshal(b, &base); err != nil {
+				return nil, fmt.Errorf("reading %s: %w", basecache, err)
+			}
+			return base, nil
+		}
+	}
 	p, err := newslens.NewPipeline(newslens.Options{})
 	if err != nil {
 		return nil, err
@@ -75,13 +95,29 @@ func build(ctx context.Context, size int) ([]*document.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	var base []*document.Document
 	for _, r := range recs {
 		d, err := p.Process(ctx, r)
 		if err != nil {
 			return nil, err
 		}
 		base = append(base, d)
+	}
+	if basecache != "" {
+		b, err := json.Marshal(base)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(basecache, b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return base, nil
+}
+
+func build(ctx context.Context, size int, basecache string) ([]*document.Document, error) {
+	base, err := analysed(ctx, basecache)
+	if err != nil {
+		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	start := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -105,10 +141,11 @@ func build(ctx context.Context, size int) ([]*document.Document, error) {
 	return out, nil
 }
 
-func run(size int, kind string, n, conns int, dur time.Duration) error {
+func run(o opts) error {
+	size, kind, n, conns, dur := o.size, o.kind, o.n, o.conns, o.dur
 	ctx := context.Background()
 	t0 := time.Now()
-	docs, err := build(ctx, size)
+	docs, err := build(ctx, size, o.basecache)
 	if err != nil {
 		return err
 	}
@@ -125,7 +162,7 @@ func run(size int, kind string, n, conns int, dur time.Duration) error {
 			}
 		}
 		corpus = mc
-	case "sqlite":
+	case "sqlite", "indexed":
 		dir, err := os.MkdirTemp("", "newslens-load")
 		if err != nil {
 			return err
@@ -142,6 +179,13 @@ func run(size int, kind string, n, conns int, dur time.Duration) error {
 			}
 		}
 		corpus = storecorpus.New(st, 0)
+		if kind == "indexed" {
+			idx := storecorpus.NewIndexed(st)
+			if _, err := idx.Load(ctx); err != nil {
+				return err
+			}
+			corpus = idx
+		}
 	default:
 		return fmt.Errorf("unknown corpus %q", kind)
 	}
@@ -151,7 +195,11 @@ func run(size int, kind string, n, conns int, dur time.Duration) error {
 	if err != nil {
 		return err
 	}
-	s, err := server.New(server.ServerConfig{Corpus: corpus, Processor: p, Logger: slog.New(slog.DiscardHandler)})
+	cacheBytes := int64(0) // the default
+	if o.nocache {
+		cacheBytes = -1
+	}
+	s, err := server.New(server.ServerConfig{Corpus: corpus, Processor: p, Logger: slog.New(slog.DiscardHandler), CacheBytes: cacheBytes})
 	if err != nil {
 		return err
 	}
@@ -276,6 +324,15 @@ func run(size int, kind string, n, conns int, dur time.Duration) error {
 	var all []time.Duration
 	var errCount, reqs atomic.Int64
 	var rngMu sync.Mutex
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	load0 := loadAvg()
 	cpu0 := cpuSeconds()
 	deadline := time.Now().Add(dur)
 	var wg sync.WaitGroup
@@ -312,7 +369,30 @@ func run(size int, kind string, n, conns int, dur time.Duration) error {
 	cpu := cpuSeconds() - cpu0
 	fmt.Printf("process CPU (server and load generator): %.1f s in %s = %.2f cores; %.2f ms CPU per request\n",
 		cpu, dur, cpu/dur.Seconds(), cpu*1000/float64(max(1, reqs.Load())))
+	fmt.Printf("load average before / after the load phase: %s / %s\n", load0, loadAvg())
+	// The response cache's counters, from the server's own metrics.
+	if resp, err := client.Get(base + "/metrics"); err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "newslens_response_cache_") {
+				fmt.Println(line)
+			}
+		}
+	}
 	return nil
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func cpuSeconds() float64 {
