@@ -35,9 +35,18 @@ type Geoparser interface {
 	ResolveSpans(ctx context.Context, text string, spans [][2]int) ([]GeoMention, error)
 }
 
+// GeoURLParser is a Geoparser that also reads the article's address: a
+// local paper's domain names its home town. Eval passes the corpus's URL
+// (LGL url, GeoWebNews link, GeoVirus source) when p implements it.
+type GeoURLParser interface {
+	ParseURL(ctx context.Context, text, url string) ([]GeoMention, error)
+	ResolveSpansURL(ctx context.Context, text, url string, spans [][2]int) ([]GeoMention, error)
+}
+
 // GeoArticle is one evaluation article with its gold toponyms.
 type GeoArticle struct {
 	ID   string
+	URL  string
 	Text string
 	Gold []GeoGold
 }
@@ -112,6 +121,7 @@ func loadLGL(path string) ([]GeoArticle, error) {
 	var doc struct {
 		Articles []struct {
 			ID       string `xml:"docid,attr"`
+			URL      string `xml:"url"`
 			Text     string `xml:"text"`
 			Toponyms []struct {
 				Start  int    `xml:"start"`
@@ -129,7 +139,7 @@ func loadLGL(path string) ([]GeoArticle, error) {
 	}
 	var out []GeoArticle
 	for _, a := range doc.Articles {
-		art := GeoArticle{ID: a.ID, Text: a.Text}
+		art := GeoArticle{ID: a.ID, URL: strings.TrimSpace(a.URL), Text: a.Text}
 		for _, t := range a.Toponyms {
 			g := GeoGold{Start: t.Start, End: t.End, Phrase: t.Phrase}
 			if t.Gaztag != nil {
@@ -150,6 +160,7 @@ func loadGWN(path string) ([]GeoArticle, error) {
 	var doc struct {
 		Articles []struct {
 			File string `xml:"file,attr"`
+			Link string `xml:"link"`
 			Text string `xml:"text"`
 		} `xml:"article"`
 	}
@@ -171,7 +182,7 @@ func loadGWN(path string) ([]GeoArticle, error) {
 			return nil, fmt.Errorf("eval geo: %s has more lines than %s has articles", goldPath, path)
 		}
 		a := doc.Articles[k]
-		art := GeoArticle{ID: a.File, Text: a.Text}
+		art := GeoArticle{ID: a.File, URL: strings.TrimSpace(a.Link), Text: a.Text}
 		for _, item := range strings.Split(sc.Text(), "||") {
 			fs := strings.Split(item, ",,")
 			if len(fs) < 6 {
@@ -215,7 +226,7 @@ func loadGeoVirus(path string) ([]GeoArticle, error) {
 	}
 	var out []GeoArticle
 	for _, a := range doc.Articles {
-		art := GeoArticle{ID: a.Source, Text: a.Text}
+		art := GeoArticle{ID: a.Source, URL: strings.TrimSpace(a.Source), Text: a.Text}
 		for _, l := range a.Locations {
 			lat, err1 := strconv.ParseFloat(strings.TrimSpace(l.Lat), 64)
 			lon, err2 := strconv.ParseFloat(strings.TrimSpace(l.Lon), 64)
@@ -261,7 +272,7 @@ func Geo(ctx context.Context, format, path string, p Geoparser, errs io.Writer) 
 		return GeoResult{}, err
 	}
 	res := GeoResult{Format: format, File: path, Articles: len(arts), Demonyms: format == "gwn" || format == "lgl",
-		Convention: "exact code-point spans; gold offsets off by one code point are repaired when the phrase then matches, others that do not match their phrase are skipped; abstentions count as 20039 km; demonyms count as toponyms for lgl and gwn (their gold includes them)"}
+		Convention: "exact code-point spans; gold offsets off by one code point are repaired when the phrase then matches, others that do not match their phrase are skipped; abstentions count as 20039 km; demonyms count as toponyms for lgl and gwn (their gold includes them); the article's URL (LGL url, GWN link, GeoVirus source) goes to parsers that read it"}
 	type artOut struct {
 		tp, fp, fn, skipped int
 		repaired            int
@@ -321,7 +332,14 @@ func Geo(ctx context.Context, format, path string, p Geoparser, errs io.Writer) 
 				golds = append(golds, g)
 			}
 			o.gold = len(gold)
-			ms, err := p.Parse(ctx, a.Text)
+			up, withURL := p.(GeoURLParser)
+			var ms []GeoMention
+			var err error
+			if withURL {
+				ms, err = up.ParseURL(ctx, a.Text, a.URL)
+			} else {
+				ms, err = p.Parse(ctx, a.Text)
+			}
 			if err != nil {
 				o.err = fmt.Errorf("article %s: %w", a.ID, err)
 				return
@@ -367,7 +385,12 @@ func Geo(ctx context.Context, format, path string, p Geoparser, errs io.Writer) 
 					}
 				}
 			}
-			rs, err := p.ResolveSpans(ctx, a.Text, spans)
+			var rs []GeoMention
+			if withURL {
+				rs, err = up.ResolveSpansURL(ctx, a.Text, a.URL, spans)
+			} else {
+				rs, err = p.ResolveSpans(ctx, a.Text, spans)
+			}
 			if err != nil {
 				o.err = fmt.Errorf("article %s: %w", a.ID, err)
 				return

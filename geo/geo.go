@@ -177,6 +177,7 @@ func (a *Analyzer) mentions(ctx context.Context, g *gazetteer.Gazetteer, doc *do
 		text.Segment(doc)
 	}
 	c := newContext(doc)
+	c.out = outletOf(g, doc.URL, doc.Outlet)
 	var ms []Mention
 	if gold != nil {
 		ms = goldMentions(g, c, gold)
@@ -188,7 +189,7 @@ func (a *Analyzer) mentions(ctx context.Context, g *gazetteer.Gazetteer, doc *do
 	}
 	resolve(g, c, ms)
 	if gold == nil {
-		ms = dropUnsupported(g, ms)
+		ms = dropUnsupported(g, ms, c.out.country)
 	}
 	for i := range ms {
 		markMetonymy(g, c, &ms[i])
@@ -200,8 +201,8 @@ func (a *Analyzer) mentions(ctx context.Context, g *gazetteer.Gazetteer, doc *do
 // country nothing else in the document mentions ("the Teym oilfield" is
 // not Tamm in Germany): a small place abroad is far likelier a word the
 // gazetteer happens to contain.
-func dropUnsupported(g *gazetteer.Gazetteer, ms []Mention) []Mention {
-	coh := gather(g, ms)
+func dropUnsupported(g *gazetteer.Gazetteer, ms []Mention, outletCC string) []Mention {
+	coh := gather(g, ms, outletCC)
 	out := ms[:0]
 	for _, m := range ms {
 		if m.Kind == KindPlace && m.Place != gazetteer.NoRef && !m.major && m.cue == "" && !m.locative && !m.fuzzy &&
@@ -229,6 +230,7 @@ type docContext struct {
 	entStart []int
 	ents     []document.Annotation
 	surnames map[string]bool // last words of multi-word PER entities
+	out      outlet          // the outlet's home town and country
 }
 
 func newContext(doc *document.Document) *docContext {

@@ -221,7 +221,8 @@ func TestCandidateSupport(t *testing.T) {
 		if !ok {
 			t.Fatalf("no place %d", id)
 		}
-		return sup.bonus(g, key, g.Place(i), i)
+		w, r := sup.bonus(g, key, g.Place(i), i)
+		return w + r
 	}
 	var alex, paris string
 	for _, m := range ms {

@@ -99,13 +99,15 @@ func resolve(g *gazetteer.Gazetteer, c *docContext, ms []Mention) {
 			score(g, c, m, coh, sup)
 			done[k] = i
 		}
-		coh = gather(g, ms)
+		coh = gather(g, ms, c.out.country)
 	}
 }
 
 // gather collects the document's countries, regions and points from the
 // current choices.
-func gather(g *gazetteer.Gazetteer, ms []Mention) *coherence {
+// outletCC, when set, is the outlet's country (a country-code domain): it
+// counts as one confident mention of that country.
+func gather(g *gazetteer.Gazetteer, ms []Mention, outletCC string) *coherence {
 	coh := &coherence{country: map[string]map[string]float64{}, admin1: map[int32]map[string]float64{}}
 	add := func(m map[string]float64, key string, w float64) {
 		if w > m[key] {
@@ -147,6 +149,12 @@ func gather(g *gazetteer.Gazetteer, ms []Mention) *coherence {
 			x, y, z := unit(p.Lat, p.Lon)
 			coh.points = append(coh.points, point{key: key, x: x, y: y, z: z})
 		}
+	}
+	if outletCC != "" {
+		if coh.country[outletCC] == nil {
+			coh.country[outletCC] = map[string]float64{}
+		}
+		coh.country[outletCC]["outlet:"] = 1
 	}
 	coh.countryTotal = map[string]float64{}
 	for cc, m := range coh.country {
@@ -193,7 +201,13 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 	best, second := -1, -1
 	for k, ci := range m.cands {
 		p := g.Place(ci)
-		s := prior(p) + cueFit(p, m.cue)
+		pr := prior(p)
+		if m.key == c.out.key && c.out.key != "" {
+			// The outlet's own town: size says nothing about which
+			// town of the name a local paper means.
+			pr *= tunO
+		}
+		s := pr + cueFit(p, m.cue)
 		if surf := c.text[m.Start:m.End]; len(m.key) <= 2 && names.Similarity(surf, p.Name) < 0.5 &&
 			(strings.ToUpper(surf) != surf || !strings.Contains(initials(p.Name), strings.ReplaceAll(surf, ".", ""))) {
 			// Very short keys collide across unrelated names ("Iowa" and
@@ -218,12 +232,23 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 		} else if !m.fuzzy && p.Feature != "A.PCLI" && names.Similarity(c.text[m.Start:m.End], p.Name) < 0.5 {
 			s -= tunS
 		}
-		if coh != nil {
-			s += coherenceScore(g, coh, m.key, p, ci)
-		}
+		// The region a candidate lies in counts once: as the support of
+		// the document's names before resolution, or as the region of the
+		// places chosen in the first pass, whichever is larger. Adding
+		// both lets a town in the document's state outvote a famous city
+		// of the same name ("Atlanta" in an Illinois paper).
+		region := 0.0
 		if sup != nil {
-			s += sup.bonus(g, m.key, p, ci)
+			var within float64
+			within, region = sup.bonus(g, m.key, p, ci)
+			s += within
 		}
+		if coh != nil {
+			cs, a1 := coherenceScore(g, coh, m.key, p, ci)
+			s += cs
+			region = math.Max(region, a1)
+		}
+		s += region
 		m.scores[k] = s
 		if best < 0 || s > m.scores[best] {
 			best, second = k, best
@@ -280,8 +305,9 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 	m.Confidence = math.Round(conf*1000) / 1000
 }
 
-func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gazetteer.Place, ci int32) float64 {
-	s := 0.0
+// coherenceScore is the support of the document's chosen places for
+// candidate p: country, proximity and, apart, its region's.
+func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gazetteer.Place, ci int32) (s, region float64) {
 	w := coh.countryWeight(p.Country, self)
 	if w > 0 {
 		s += tunC * w / (w + 1)
@@ -296,7 +322,7 @@ func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gaze
 	}
 	if p.Admin1 != gazetteer.NoRef {
 		if w := coh.admin1Weight(p.Admin1, self); w > 0 {
-			s += 2.5 * w / (w + 0.5)
+			region = 2.5 * w / (w + 0.5)
 		}
 	}
 	if p.Feature == "A.ADM1" {
@@ -323,7 +349,7 @@ func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gaze
 	case best > cos500:
 		s += 0.4
 	}
-	return s
+	return s, region
 }
 
 // support is what the document's names say about regions before any is
@@ -351,29 +377,37 @@ func candidateSupport(g *gazetteer.Gazetteer, c *docContext, ms []Mention) *supp
 			byStart[m.Start] = i
 		}
 	}
+	vote := func(key string, cands []int32) {
+		if _, done := sup.byKey[key]; done || len(sup.byKey) >= 512 {
+			return
+		}
+		regions := map[int32]float64{}
+		for _, ci := range cands {
+			p := g.Place(ci)
+			a1 := p.Admin1
+			if p.Feature == "A.ADM1" {
+				a1 = ci
+			}
+			if a1 != gazetteer.NoRef {
+				regions[a1] = 1
+			}
+		}
+		for a1 := range regions {
+			regions[a1] = 1 / float64(len(regions))
+			sup.total[a1] += regions[a1]
+		}
+		sup.byKey[key] = regions
+	}
+	// The outlet's home town votes like a name of the text.
+	if len(c.out.cands) > 0 {
+		vote("outlet:", c.out.cands)
+	}
 	for i := range ms {
 		m := &ms[i]
 		if m.Kind != KindPlace || m.fuzzy || len(m.cands) == 0 {
 			continue
 		}
-		if _, done := sup.byKey[m.key]; !done && len(sup.byKey) < 512 {
-			regions := map[int32]float64{}
-			for _, ci := range m.cands {
-				p := g.Place(ci)
-				a1 := p.Admin1
-				if p.Feature == "A.ADM1" {
-					a1 = ci
-				}
-				if a1 != gazetteer.NoRef {
-					regions[a1] = 1
-				}
-			}
-			for a1 := range regions {
-				regions[a1] = 1 / float64(len(regions))
-				sup.total[a1] += regions[a1]
-			}
-			sup.byKey[m.key] = regions
-		}
+		vote(m.key, m.cands)
 		// "X, Y" with Y a division or country: X lies inside Y.
 		rest := c.text[m.End:]
 		trimmed := strings.TrimLeft(rest, " ")
@@ -400,11 +434,11 @@ func candidateSupport(g *gazetteer.Gazetteer, c *docContext, ms []Mention) *supp
 	return sup
 }
 
-// bonus is the support for candidate p (index ci) of the name key.
-func (s *support) bonus(g *gazetteer.Gazetteer, key string, p *gazetteer.Place, ci int32) float64 {
-	b := 0.0
+// bonus is the support for candidate p (index ci) of the name key: from
+// a division written after the name, and from the region's other names.
+func (s *support) bonus(g *gazetteer.Gazetteer, key string, p *gazetteer.Place, ci int32) (within, region float64) {
 	if w := s.within[key]; len(w) > 0 && (w[p.Admin1] || w[p.CountryRef]) && !w[ci] {
-		b += tunW
+		within = tunW
 	}
 	a1 := p.Admin1
 	if p.Feature == "A.ADM1" {
@@ -412,10 +446,10 @@ func (s *support) bonus(g *gazetteer.Gazetteer, key string, p *gazetteer.Place, 
 	}
 	if a1 != gazetteer.NoRef {
 		if v := s.total[a1] - s.byKey[key][a1]; v > 0 {
-			b += tunR * v / (v + tunRh)
+			region = tunR * v / (v + tunRh)
 		}
 	}
-	return b
+	return within, region
 }
 
 // Distance is the great-circle distance in km (haversine, mean radius
@@ -645,4 +679,7 @@ const tunS = 1.0
 // tunW rewards a candidate inside the division written after the name
 // ("Paris, Texas"); tunR and tunRh scale the region support of the
 // document's other names, v/(v+tunRh).
-const tunW, tunR, tunRh = 4.0, 2.0, 1.5
+const tunW, tunR, tunRh = 4.0, 2.5, 1.0
+
+// tunO scales the prior of the outlet's own town name.
+const tunO = 0.3

@@ -69,8 +69,9 @@ func runEvalGeo(ctx context.Context, e env) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	showErrors := fs.Bool("errors", false, "write false positives, false negatives and resolution errors to stderr")
 	noNER := fs.Bool("no-ner", false, "recognise from the gazetteer and cues only, without the entities analyzer")
+	noURL := fs.Bool("no-url", false, "ignore the articles' URLs (the outlet's home town and country)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: newslens eval geo --format lgl|gwn|geovirus [--json] FILE")
+		fmt.Fprintln(e.stderr, "Usage: newslens eval geo --format lgl|gwn|geovirus [--json] [--errors] [--no-ner] [--no-url] FILE")
 		fs.PrintDefaults()
 	}
 	args, rest := splitFlags(e.args)
@@ -83,7 +84,7 @@ func runEvalGeo(ctx context.Context, e env) error {
 		return fmt.Errorf("%w: eval geo needs --format and one FILE", errUsage)
 	}
 	start := time.Now()
-	gp := &geoparser{a: geo.New(geo.Options{})}
+	gp := &geoparser{a: geo.New(geo.Options{}), noURL: *noURL}
 	if !*noNER {
 		ents, err := entity.New(entity.Options{})
 		if err != nil {
@@ -137,8 +138,9 @@ func splitFlags(args []string) (flags, pos []string) {
 
 // geoparser adapts the places analyzer to eval's code-point interface.
 type geoparser struct {
-	a    *geo.Analyzer
-	ents pipeline.Analyzer // the entities analyzer, or nil
+	a     *geo.Analyzer
+	ents  pipeline.Analyzer // the entities analyzer, or nil
+	noURL bool              // ignore article URLs
 }
 
 func (g *geoparser) convert(doc *document.Document, ms []geo.Mention) []eval.GeoMention {
@@ -154,7 +156,19 @@ func (g *geoparser) convert(doc *document.Document, ms []geo.Mention) []eval.Geo
 }
 
 func (g *geoparser) Parse(ctx context.Context, txt string) ([]eval.GeoMention, error) {
-	doc := &document.Document{Text: txt}
+	return g.ParseURL(ctx, txt, "")
+}
+
+func (g *geoparser) ResolveSpans(ctx context.Context, txt string, spans [][2]int) ([]eval.GeoMention, error) {
+	return g.ResolveSpansURL(ctx, txt, "", spans)
+}
+
+// ParseURL implements eval.GeoURLParser: the URL names the outlet.
+func (g *geoparser) ParseURL(ctx context.Context, txt, url string) ([]eval.GeoMention, error) {
+	if g.noURL {
+		url = ""
+	}
+	doc := &document.Document{Text: txt, URL: url}
 	text.Segment(doc)
 	if g.ents != nil {
 		if err := g.ents.Analyze(ctx, doc); err != nil {
@@ -168,8 +182,12 @@ func (g *geoparser) Parse(ctx context.Context, txt string) ([]eval.GeoMention, e
 	return g.convert(doc, ms), nil
 }
 
-func (g *geoparser) ResolveSpans(ctx context.Context, txt string, spans [][2]int) ([]eval.GeoMention, error) {
-	doc := &document.Document{Text: txt}
+// ResolveSpansURL implements eval.GeoURLParser.
+func (g *geoparser) ResolveSpansURL(ctx context.Context, txt, url string, spans [][2]int) ([]eval.GeoMention, error) {
+	if g.noURL {
+		url = ""
+	}
+	doc := &document.Document{Text: txt, URL: url}
 	text.Segment(doc)
 	off := document.NewOffsets(txt)
 	bs := make([]document.Span, len(spans))
