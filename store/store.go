@@ -20,7 +20,12 @@
 // # Durability
 //
 // Put commits one transaction per call; when it returns nil every document
-// in the batch is durable (SQLite runs in WAL mode with synchronous=FULL).
+// in the batch is durable against a crash of the process. SQLite runs in
+// WAL mode with synchronous=NORMAL: a committed transaction survives
+// kill -9, but a power loss or OS crash may lose the last transactions
+// before a checkpoint (the database stays consistent; a re-run ingests
+// them again, without duplicates). PostgreSQL follows the server's own
+// fsync and synchronous_commit settings.
 package store
 
 import (

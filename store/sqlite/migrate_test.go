@@ -2,9 +2,12 @@ package sqlite
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -40,6 +43,10 @@ func TestMigrateNarrowDocuments(t *testing.T) {
 		{`INSERT INTO documents (id, canonical_url, text_hash, outlet, title, published, day, ingested, cluster_id, bytes, text, body)
 			VALUES ('d1', 'https://a.org/x', ?, 'a.org', 'Shelling', 1580601600, 18293, 1580601600, 'd1', ?, ?, ?)`, []any{store.TextHash(text), len(text), text, body}},
 		{`INSERT INTO documents_fts (rowid, title, text) VALUES (1, 'Shelling', ?)`, []any{text}},
+		{`INSERT INTO entities (id, type, name) VALUES ('Q1', 'ORG', 'Rebels'), ('Q2', 'LOC', 'Suburbs')`, nil},
+		{`INSERT INTO doc_entities (doc, entity, mentions) VALUES (1, 'Q1', 1), (1, 'Q2', 3)`, nil},
+		{`INSERT INTO places (id, name, country, lat, lon) VALUES ('170063', 'Aleppo', 'SY', 36.2, 37.1)`, nil},
+		{`INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name) VALUES (1, 'a9', 'place', 'LOC', 0, 6, '170063', 'Aleppo')`, nil},
 	} {
 		if _, err := db.ExecContext(ctx, q.q, q.args...); err != nil {
 			t.Fatal(err)
@@ -66,17 +73,47 @@ func TestMigrateNarrowDocuments(t *testing.T) {
 	if res.Total != 1 || len(res.Hits) != 1 || len(res.Hits[0].Snippets) == 0 {
 		t.Errorf("search after migration: %+v", res)
 	}
+	// Migration 0003 ranks entities and counts the stored document into
+	// the rollups.
+	var rnk int
+	if err := s.SQL().QueryRowContext(ctx, `SELECT rnk FROM doc_entities WHERE entity = 'Q2'`).Scan(&rnk); err != nil || rnk != 0 {
+		t.Errorf("rank of the most mentioned entity = %d, %v", rnk, err)
+	}
+	for agg, want := range map[store.Aggregation]string{
+		store.AggEntities:     "Q1|ORG|Rebels=1 Q2|LOC|Suburbs=1",
+		store.AggCooccurrence: "Q1|Q2=1",
+		store.AggVolume:       "2020-02=1",
+	} {
+		rows, err := s.Aggregate(ctx, store.AggQuery{Agg: agg}, store.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, fmt.Sprintf("%s=%d", strings.Join(r.Keys, "|"), r.Count))
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s after migration = %q, want %q", agg, got, want)
+		}
+	}
+	var n int
+	if err := s.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM rollups WHERE agg = 'places' AND k2 = '170063' AND n = 1`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("place rollup rows (all time and 2020) = %d, %v", n, err)
+	}
 }
 
-// TestBodyPacked checks that new bodies are stored deflated and read back.
-func TestBodyPacked(t *testing.T) {
+// TestBodyFormats checks that new bodies are stored in the binary format
+// and read back, and that bodies of the two earlier formats (JSON, and
+// JSON deflated behind "\x00d1") still read.
+func TestBodyFormats(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	d := storetest.Doc("https://a.org/y", "a.org", "T", "Some text that is long enough to store here, and then some more.", storetest.Day("2020-02-02"))
+	d := storetest.Doc("https://a.org/y", "a.org", "T", "Some text that is long enough to store here, and then some more.", storetest.Day("2020-02-02"),
+		"entity|LOC|text|entity_id=Q1")
 	res, err := s.Put(ctx, []*document.Document{d})
 	if err != nil {
 		t.Fatal(err)
@@ -85,11 +122,26 @@ func TestBodyPacked(t *testing.T) {
 	if err := s.SQL().QueryRowContext(ctx, `SELECT b.body FROM doc_bodies b JOIN documents d ON d.seq = b.seq WHERE d.id = ?`, res[0].ID).Scan(&body); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(body, []byte("\x00d1")) {
-		t.Errorf("stored body not packed: %q", body[:min(len(body), 20)])
+	if !bytes.HasPrefix(body, []byte("\x00d2")) {
+		t.Errorf("stored body not binary: %q", body[:min(len(body), 20)])
 	}
 	got, err := s.Get(ctx, res[0].ID)
-	if err != nil || got.Text != d.Text || got.Title != "T" {
-		t.Errorf("Get = %+v, %v", got, err)
+	if err != nil || got.Text != d.Text || got.Title != "T" || len(got.Annotations) != 1 || got.Annotations[0].Text != "text" {
+		t.Fatalf("Get = %+v, %v", got, err)
+	}
+	js := `{"id":"` + res[0].ID + `","title":"Old","text":"","extraction":{"source":"text"},"annotations":[{"id":"a1","kind":"date","start":5,"end":9,"text":"text","confidence":1,"analyzer":"figures","version":"1"}]}`
+	var z bytes.Buffer
+	z.WriteString("\x00d1")
+	w, _ := flate.NewWriter(&z, flate.BestSpeed)
+	w.Write([]byte(js))
+	w.Close()
+	for name, old := range map[string][]byte{"json": []byte(js), "deflated json": z.Bytes()} {
+		if _, err := s.SQL().ExecContext(ctx, `UPDATE doc_bodies SET body = ? WHERE seq = (SELECT seq FROM documents WHERE id = ?)`, old, res[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(ctx, res[0].ID)
+		if err != nil || got.Title != "Old" || got.Text != d.Text || len(got.Annotations) != 1 || got.Annotations[0].Kind != "date" {
+			t.Errorf("%s body: Get = %+v, %v", name, got, err)
+		}
 	}
 }

@@ -3,12 +3,37 @@ package sqlstore
 import (
 	"bytes"
 	"compress/flate"
+	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/newslens/newslens/document"
 )
 
-// SQLite stores a document's JSON body deflated: the annotations of an
+// loadBody rebuilds a stored document from its text and body, in any of
+// the stored formats: binary (codec.go), deflated JSON, or JSON.
+func loadBody(text string, body []byte) (*document.Document, error) {
+	doc := &document.Document{Text: text}
+	if bytes.HasPrefix(body, []byte(bodyMagicV2)) {
+		if err := decodeBody(body, doc); err != nil {
+			return nil, err
+		}
+		return doc, nil
+	}
+	js, err := unpackBody(body)
+	if err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	if err := json.Unmarshal(js, doc); err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	doc.Text = text
+	return doc, nil
+}
+
+// Bodies written before the binary format (codec.go) are JSON; SQLite
+// stored them deflated: the annotations of an
 // analysed article are about ten times its text (35 KB of JSON for 3 KB of
 // text is typical), and writing, WAL-logging and caching those bytes cost
 // more than deflating them at the fastest level. A packed body starts with

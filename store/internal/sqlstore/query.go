@@ -219,24 +219,33 @@ func (s *DB) Search(ctx context.Context, f store.Filter, p store.Page) (*store.R
 // documents matching, the walk reads about N/n entries per result.
 const dateWalkMin = 200
 
-// CooccurrenceTop is how many of the selection's most frequent entities
-// the co-occurrence aggregation pairs up.
-const CooccurrenceTop = 100
-
-// Aggregate implements store.Store.
+// Aggregate implements store.Store. Broad selections are read from the
+// rollups (rollup.go); the others are grouped from the base tables.
 func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) ([]store.Row, error) {
 	if aq.Limit <= 0 {
 		aq.Limit = 50
 	}
-	w, args, _ := s.where(f, true)
-	// SQLite joins in the order written with CROSS JOIN. Without a
-	// selective document filter, reading the (kind-indexed) annotation
-	// rows first and looking their documents up is the cheap order; with
-	// one, the planner's choice (documents first) is left alone.
-	join := "JOIN"
-	if !s.d.Postgres && broad(f) {
-		join = "CROSS JOIN"
+	plan, ok, err := s.planRollup(ctx, aq, f)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
 	}
+	if ok {
+		return s.aggregateRollup(ctx, aq, plan)
+	}
+	return s.aggregateJoin(ctx, aq, f)
+}
+
+// aggregateJoin computes an aggregation from the base tables. Interval
+// "raw" leaves day numbers unbucketed (for merging with rollups).
+func (s *DB) aggregateJoin(ctx context.Context, aq store.AggQuery, f store.Filter) ([]store.Row, error) {
+	// Read documents first when the filter selects few of them: any
+	// filter but dates, or dates for the aggregations over dense rows
+	// (every document has entities and places; few have citations or
+	// counts, whose rows are cheaper to read first).
+	dense := aq.Agg != store.AggCitedOutlets && aq.Agg != store.AggCitations && aq.Agg != store.AggCountsByType &&
+		aq.Agg != store.AggCountsByPlace && aq.Agg != store.AggCountsByTime
+	docsFirst := !broad(f) || (dense && (!f.From.IsZero() || !f.To.IsZero()))
+	w, args, _ := s.where(f, true)
 	var q string
 	keys := 0       // number of key columns
 	hasSum := false // the last column is a sum
@@ -248,52 +257,50 @@ func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) (
 		q = `SELECT d.day, COUNT(*) FROM documents d WHERE ` + w + ` AND d.day IS NOT NULL GROUP BY d.day`
 		keys, bucketCol, limited = 1, 0, false
 	case store.AggOutletTechnique:
-		q = `SELECT d.outlet, a.label, COUNT(*) FROM annotations a ` + join + ` documents d ON d.seq = a.doc WHERE a.kind = 'technique' AND ` + w +
+		q = `SELECT d.outlet, a.label, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` WHERE a.kind = 'technique' AND ` + w +
 			` GROUP BY d.outlet, a.label ORDER BY 3 DESC, 1, 2`
 		keys, limited = 2, false
 	case store.AggSpeakers:
-		q = `SELECT d.outlet, CASE WHEN a.name <> '' THEN a.name ELSE a.key END, COUNT(*) FROM annotations a ` + join + ` documents d ON d.seq = a.doc
+		q = `SELECT d.outlet, CASE WHEN a.name <> '' THEN a.name ELSE a.key END, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
 			WHERE a.kind = 'quote' AND (a.name <> '' OR a.key <> '') AND ` + w + ` GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`
 		keys, perOutlet = 2, true
 	case store.AggQuotedEntities:
-		q = `SELECT d.outlet, a.key, COALESCE(e.name, ''), COUNT(*) FROM annotations a ` + join + ` documents d ON d.seq = a.doc LEFT JOIN entities e ON e.id = a.key
+		q = `SELECT d.outlet, a.key, COALESCE(e.name, ''), COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` LEFT JOIN entities e ON e.id = a.key
 			WHERE a.kind = 'quote' AND a.key <> '' AND ` + w + ` GROUP BY d.outlet, a.key, e.name ORDER BY 4 DESC, 1, 2`
 		keys, perOutlet = 3, true
 	case store.AggCitedOutlets:
-		q = `SELECT c.cited, COUNT(*) FROM citations c ` + join + ` documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.cited ORDER BY 2 DESC, 1`
+		q = `SELECT c.cited, COUNT(*) FROM ` + s.joinDocs(docsFirst, `citations c`, `d.seq = c.doc`) + ` WHERE ` + w + ` GROUP BY c.cited ORDER BY 2 DESC, 1`
 		keys = 1
 	case store.AggCitations:
-		q = `SELECT c.outlet, c.cited, COUNT(*) FROM citations c ` + join + ` documents d ON d.seq = c.doc WHERE ` + w + ` GROUP BY c.outlet, c.cited ORDER BY 3 DESC, 1, 2`
+		q = `SELECT c.outlet, c.cited, COUNT(*) FROM ` + s.joinDocs(docsFirst, `citations c`, `d.seq = c.doc`) + ` WHERE ` + w + ` GROUP BY c.outlet, c.cited ORDER BY 3 DESC, 1, 2`
 		keys = 2
 	case store.AggCooccurrence:
-		// Pairs grow with the square of entities per document; counting
-		// only pairs among the selection's most frequent entities keeps the
-		// join linear in the corpus while the top pairs stay exact.
-		q = `WITH top AS (SELECT x.entity FROM doc_entities x JOIN documents d ON d.seq = x.doc WHERE ` + w + `
-				GROUP BY x.entity ORDER BY COUNT(*) DESC, x.entity LIMIT ` + strconv.Itoa(CooccurrenceTop) + `)
-			SELECT x.entity, y.entity, COUNT(*) FROM doc_entities x JOIN doc_entities y ON y.doc = x.doc AND x.entity < y.entity JOIN documents d ON d.seq = x.doc
-			WHERE x.entity IN (SELECT entity FROM top) AND y.entity IN (SELECT entity FROM top) AND ` + w + ` GROUP BY x.entity, y.entity ORDER BY 3 DESC, 1, 2`
-		args = append(append([]any(nil), args...), args...)
+		// Pairs of the entities central to the same documents (each
+		// document's CooccurrenceRank most mentioned): all pairs grow with
+		// the square of a document's entities.
+		rk := strconv.Itoa(CooccurrenceRank)
+		q = `SELECT x.entity, y.entity, COUNT(*) FROM ` + s.joinDocs(docsFirst, `doc_entities x`, `d.seq = x.doc`) + ` ` + s.then(docsFirst) + ` doc_entities y ON y.doc = x.doc AND x.entity < y.entity
+			WHERE x.rnk < ` + rk + ` AND y.rnk < ` + rk + ` AND ` + w + ` GROUP BY x.entity, y.entity ORDER BY 3 DESC, 1, 2`
 		keys = 2
 	case store.AggEntities:
-		q = `SELECT x.entity, e.type, e.name, COUNT(*) FROM doc_entities x JOIN entities e ON e.id = x.entity ` + join + ` documents d ON d.seq = x.doc
+		q = `SELECT x.entity, e.type, e.name, COUNT(*) FROM ` + s.joinDocs(docsFirst, `doc_entities x`, `d.seq = x.doc`) + ` ` + s.then(docsFirst) + ` entities e ON e.id = x.entity
 			WHERE ` + w + ` GROUP BY x.entity, e.type, e.name ORDER BY 4 DESC, 1`
 		keys = 3
 	case store.AggPlaces:
-		q = `SELECT a.key, p.name, p.country, p.lat, p.lon, COUNT(*) FROM annotations a ` + join + ` documents d ON d.seq = a.doc JOIN places p ON p.id = a.key
+		q = `SELECT a.key, p.name, p.country, p.lat, p.lon, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` ` + s.then(docsFirst) + ` places p ON p.id = a.key
 			WHERE a.kind = 'place' AND ` + w + ` GROUP BY a.key, p.name, p.country, p.lat, p.lon ORDER BY 6 DESC, 1`
 		keys = 5
 	case store.AggCountsByType:
-		q = `SELECT a.label, COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a ` + join + ` documents d ON d.seq = a.doc WHERE a.kind = 'count' AND ` + w +
+		q = `SELECT a.label, COUNT(*), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` WHERE a.kind = 'count' AND ` + w +
 			` GROUP BY a.label ORDER BY 3 DESC, 1`
 		keys, hasSum = 1, true
 	case store.AggCountsByPlace:
-		q = `SELECT a.label, d.focus_place, COALESCE(p.name, ''), COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a ` + join + ` documents d ON d.seq = a.doc
+		q = `SELECT a.label, d.focus_place, COALESCE(p.name, ''), COUNT(*), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
 			LEFT JOIN places p ON p.id = d.focus_place WHERE a.kind = 'count' AND d.focus_place <> '' AND ` + w +
 			` GROUP BY a.label, d.focus_place, p.name ORDER BY 5 DESC, 1, 2`
 		keys, hasSum = 3, true
 	case store.AggCountsByTime:
-		q = `SELECT a.label, d.day, COUNT(*), COALESCE(SUM(a.num), 0) FROM annotations a ` + join + ` documents d ON d.seq = a.doc
+		q = `SELECT a.label, d.day, COUNT(*), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
 			WHERE a.kind = 'count' AND d.day IS NOT NULL AND ` + w + ` GROUP BY a.label, d.day`
 		keys, hasSum, bucketCol, limited = 2, true, 1, false
 	default:
@@ -340,7 +347,7 @@ func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) (
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
 	}
-	if bucketCol >= 0 {
+	if bucketCol >= 0 && aq.Interval != "raw" {
 		out = bucketRows(out, bucketCol, aq.Interval)
 	}
 	return out, nil
@@ -398,4 +405,29 @@ func Bucket(t time.Time, interval string) string {
 func broad(f store.Filter) bool {
 	return strings.TrimSpace(f.Query) == "" && len(f.Outlets) == 0 && len(f.EntityIDs) == 0 && len(f.PlaceIDs) == 0 &&
 		f.BBox == nil && len(f.Speakers) == 0 && len(f.Techniques) == 0 && len(f.CountTypes) == 0 && f.ClusterID == ""
+}
+
+// joinDocs joins documents d to tbl ON on. SQLite joins in the order
+// written with CROSS JOIN: without a selective document filter, reading
+// the (kind-indexed) rows of tbl first and looking their documents up is
+// the cheap order; with one, documents first, then tbl by its doc index.
+// Its planner picked annotation rows first for one outlet's places,
+// reading every place mention.
+func (s *DB) joinDocs(docsFirst bool, tbl, on string) string {
+	switch {
+	case s.d.Postgres:
+		return tbl + ` JOIN documents d ON ` + on
+	case !docsFirst:
+		return tbl + ` CROSS JOIN documents d ON ` + on
+	}
+	return `documents d CROSS JOIN ` + tbl + ` ON ` + on
+}
+
+// then is the join keyword for the tables after joinDocs's pair: CROSS
+// JOIN keeps SQLite from moving them to the front.
+func (s *DB) then(docsFirst bool) string {
+	if docsFirst && !s.d.Postgres {
+		return `CROSS JOIN`
+	}
+	return `JOIN`
 }

@@ -10,11 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/newslens/newslens/document"
@@ -119,6 +117,13 @@ func (s *DB) migrate(ctx context.Context) error {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
+		if v == 3 {
+			// 0003 creates the rollups; count the stored documents in.
+			if err := s.rebuildRollups(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`), v, s.now().Unix()); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", name, err)
@@ -130,7 +135,7 @@ func (s *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// SQLite keeps a document's text and JSON body in doc_bodies (migration
+// SQLite keeps a document's text and body in doc_bodies (migration
 // 0002) so documents rows stay narrow; PostgreSQL already moves them out
 // of line (TOAST). These render the join and columns for documents d.
 func (s *DB) bodyJoin() string {
@@ -147,9 +152,11 @@ func (s *DB) textCol() string {
 	return `b.text`
 }
 
+// bodyCol is the stored body as bytes: PostgreSQL keeps binary bodies in
+// pack (migration 0003) and older ones as JSONB in body.
 func (s *DB) bodyCol() string {
 	if s.d.Postgres {
-		return `d.body`
+		return `COALESCE(d.pack, convert_to(d.body::text, 'UTF8'))`
 	}
 	return `b.body`
 }
@@ -175,291 +182,6 @@ func scanInfo(r scanner, extra ...any) (store.DocInfo, error) {
 	di.Ingested = time.Unix(ing, 0).UTC()
 	di.Latest = latest == 1
 	return di, nil
-}
-
-// Put implements store.Store.
-func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.PutResult, err error) {
-	if len(docs) == 0 {
-		return nil, nil
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("put: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
-	if s.d.Postgres {
-		// Serialise writers of the same identity: lock each canonical URL
-		// (or text hash when there is no URL) for the transaction, in
-		// sorted order so two batches cannot deadlock.
-		keys := make([]string, 0, len(docs))
-		for _, d := range docs {
-			k := store.CanonicalURL(d.URL)
-			if k == "" {
-				k = store.TextHash(d.Text)
-			}
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		uniq := keys[:0]
-		for i, k := range keys {
-			if i == 0 || keys[i-1] != k {
-				uniq = append(uniq, k)
-			}
-		}
-		// One round trip for the whole batch; unnest keeps the array's
-		// (sorted) order, so lock order is still consistent.
-		if err := s.exec(ctx, tx, `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(?::text[]) AS k`, uniq); err != nil {
-			return nil, fmt.Errorf("put: lock: %w", err)
-		}
-	}
-	var rows rowSet
-	now := s.now().Unix()
-	st, err := s.prepare(ctx, tx)
-	if err != nil {
-		return nil, fmt.Errorf("put: %w", err)
-	}
-	defer st.close()
-	pre := precompute(docs, !s.d.Postgres)
-	for i, doc := range docs {
-		r, err := s.putOne(ctx, tx, st, doc, pre[i], now, &rows)
-		if err != nil {
-			return nil, fmt.Errorf("put %s: %w", docName(doc), err)
-		}
-		res = append(res, r)
-	}
-	if err := s.flush(ctx, tx, &rows); err != nil {
-		return nil, fmt.Errorf("put: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("put: commit: %w", err)
-	}
-	return res, nil
-}
-
-func docName(d *document.Document) string {
-	switch {
-	case d.URL != "":
-		return d.URL
-	case d.Extraction.Input != "":
-		return d.Extraction.Input
-	}
-	return d.ID
-}
-
-// putStmts are the per-document statements of Put, prepared once per
-// batch: parsing SQL per document costs more than running it in SQLite.
-type putStmts struct {
-	identity, maxVersion, supersede, bands, insert, fts, bodies *sql.Stmt
-}
-
-func (s *DB) prepare(ctx context.Context, tx *sql.Tx) (*putStmts, error) {
-	st := &putStmts{}
-	for _, p := range []struct {
-		dst **sql.Stmt
-		q   string
-	}{
-		{&st.identity, `SELECT id, version, cluster_id FROM documents WHERE canonical_url = ? AND text_hash = ?`},
-		{&st.maxVersion, `SELECT MAX(version) FROM documents WHERE canonical_url = ?`},
-		{&st.supersede, `UPDATE documents SET latest = 0 WHERE canonical_url = ? AND latest = 1`},
-		{&st.bands, `SELECT simhash, cluster_id FROM documents WHERE b0 = ? OR b1 = ? OR b2 = ? OR b3 = ? LIMIT 200`},
-		{&st.insert, `INSERT INTO documents (id, url, canonical_url, text_hash, version, latest, outlet, title, published, day, ingested, simhash, b0, b1, b2, b3, cluster_id, focus_place, bytes, text, body)
-		VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`},
-	} {
-		q := p.q
-		if s.d.Postgres && p.dst == &st.insert {
-			q = strings.Replace(q, "?, ?) RETURNING", "?, ?::jsonb) RETURNING", 1)
-		}
-		if !s.d.Postgres && p.dst == &st.insert {
-			// SQLite keeps text and body in doc_bodies (migration 0002).
-			q = strings.Replace(q, ", bytes, text, body)", ", bytes)", 1)
-			q = strings.Replace(q, "?, ?, ?) RETURNING", "?) RETURNING", 1)
-		}
-		stmt, err := tx.PrepareContext(ctx, s.rebind(q))
-		if err != nil {
-			st.close()
-			return nil, err
-		}
-		*p.dst = stmt
-	}
-	if !s.d.Postgres {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)`)
-		if err != nil {
-			st.close()
-			return nil, err
-		}
-		st.fts = stmt
-		if stmt, err = tx.PrepareContext(ctx, `INSERT INTO doc_bodies (seq, text, body) VALUES (?, ?, ?)`); err != nil {
-			st.close()
-			return nil, err
-		}
-		st.bodies = stmt
-	}
-	return st, nil
-}
-
-func (st *putStmts) close() {
-	for _, s := range []*sql.Stmt{st.identity, st.maxVersion, st.supersede, st.bands, st.insert, st.fts, st.bodies} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
-
-// prepared is the CPU-heavy part of storing a document, computed for a
-// whole batch in parallel before the (single-writer) transaction runs.
-type prepared struct {
-	canon, hash, id, outlet string
-	simhash                 uint64
-	fingerprinted           bool
-	body                    []byte
-	err                     error
-}
-
-func precompute(docs []*document.Document, compress bool) []prepared {
-	out := make([]prepared, len(docs))
-	workers := min(runtime.GOMAXPROCS(0), len(docs))
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(docs); i += workers {
-				d, p := docs[i], &out[i]
-				if d.Text == "" {
-					p.err = errors.New("document has no text")
-					continue
-				}
-				p.canon = store.CanonicalURL(d.URL)
-				p.hash = store.TextHash(d.Text)
-				p.id = document.NewID(p.canon, d.Text)
-				p.simhash, p.fingerprinted = store.SimHash(d.Text)
-				p.outlet = d.Outlet
-				if p.outlet == "" {
-					p.outlet = store.Outlet(d.URL)
-				}
-				// The body is encoded as it will be stored: with its id and outlet.
-				id, outlet := d.ID, d.Outlet
-				d.ID, d.Outlet = p.id, p.outlet
-				p.body, p.err = encodeBody(d)
-				if p.err == nil && compress {
-					p.body = packBody(p.body)
-				}
-				d.ID, d.Outlet = id, outlet
-			}
-		}(w)
-	}
-	wg.Wait()
-	return out
-}
-
-func (s *DB) putOne(ctx context.Context, tx *sql.Tx, st *putStmts, doc *document.Document, pre prepared, now int64, rows *rowSet) (store.PutResult, error) {
-	if pre.err != nil {
-		return store.PutResult{}, pre.err
-	}
-	canon, th := pre.canon, pre.hash
-	doc.ID = pre.id
-	var r store.PutResult
-	err := st.identity.QueryRowContext(ctx, canon, th).Scan(&r.ID, &r.Version, &r.ClusterID)
-	if err == nil {
-		r.Existing = true
-		doc.ID = r.ID
-		return r, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return r, err
-	}
-	r.ID = doc.ID
-	r.Version = 1
-	if canon != "" {
-		var maxv sql.NullInt64
-		if err := st.maxVersion.QueryRowContext(ctx, canon).Scan(&maxv); err != nil {
-			return r, err
-		}
-		if maxv.Valid {
-			r.Version = int(maxv.Int64) + 1
-			if _, err := st.supersede.ExecContext(ctx, canon); err != nil {
-				return r, err
-			}
-		}
-	}
-	// Near-duplicate clustering: join the cluster of the closest earlier
-	// document within NearDuplicateDistance bits.
-	r.ClusterID = r.ID
-	sh, ok := pre.simhash, pre.fingerprinted
-	var bands [store.SimHashBands]any
-	if ok {
-		b := store.Bands(sh)
-		for i := range b {
-			bands[i] = b[i]
-		}
-		qr, err := st.bands.QueryContext(ctx, b[0], b[1], b[2], b[3])
-		if err != nil {
-			return r, err
-		}
-		best := store.NearDuplicateDistance + 1
-		for qr.Next() {
-			var h int64
-			var cid string
-			if err := qr.Scan(&h, &cid); err != nil {
-				qr.Close()
-				return r, err
-			}
-			if d := store.Hamming(uint64(h), sh); d < best {
-				best, r.ClusterID = d, cid
-			}
-		}
-		qr.Close()
-		if err := qr.Err(); err != nil {
-			return r, err
-		}
-	}
-	outlet := pre.outlet
-	doc.Outlet = outlet
-	body := pre.body
-	var pub, day any
-	if doc.Published != nil {
-		pub = doc.Published.Unix()
-		day = doc.Published.Unix() / 86400
-	}
-	var simv any
-	if ok {
-		simv = int64(sh)
-	}
-	var seq int64
-	args := []any{r.ID, doc.URL, canon, th, r.Version, outlet, doc.Title, pub, day, now, simv, bands[0], bands[1], bands[2], bands[3], r.ClusterID, focusPlace(doc), len(doc.Text)}
-	if s.d.Postgres {
-		args = append(args, doc.Text, string(body))
-	}
-	if err := st.insert.QueryRowContext(ctx, args...).Scan(&seq); err != nil {
-		return r, err
-	}
-	if !s.d.Postgres {
-		if _, err := st.bodies.ExecContext(ctx, seq, doc.Text, body); err != nil {
-			return r, err
-		}
-		if _, err := st.fts.ExecContext(ctx, seq, doc.Title, doc.Text); err != nil {
-			return r, err
-		}
-	}
-	if outlet != "" {
-		rows.outlets = append(rows.outlets, outlet)
-	}
-	rows.add(seq, outlet, doc)
-	return r, nil
-}
-
-// encodeBody serialises the document without its text, which has its own
-// column (one copy of the text, as in the data model).
-func encodeBody(doc *document.Document) ([]byte, error) {
-	t := doc.Text
-	doc.Text = ""
-	b, err := json.Marshal(doc)
-	doc.Text = t
-	return b, err
 }
 
 // focusPlace picks the document's main place: the places analyzer's first
@@ -545,181 +267,6 @@ func attrFloat(m map[string]any, keys ...string) (float64, bool) {
 	return 0, false
 }
 
-// rowSet collects the derived rows of a batch for multi-row inserts, which
-// keep PostgreSQL round trips per document constant.
-// indexedKinds are the annotation kinds copied into the flat annotations
-// table, because filters and aggregations read them. Every annotation of
-// every kind is kept in the document body; entity mentions are counted in
-// doc_entities instead, and dates are only read with their document.
-var indexedKinds = map[string]bool{"place": true, "demonym": true, "quote": true, "citation": true, "count": true,
-	"amount": true, "technique": true}
-
-type rowSet struct {
-	ann       [][]any
-	ents      [][]any
-	docEnts   [][]any
-	places    [][]any
-	cites     [][]any
-	analyzers [][]any
-	outlets   []string
-}
-
-func (rs *rowSet) add(seq int64, outlet string, doc *document.Document) {
-	mentions := map[string]int{}
-	var order []string
-	addEnt := func(id, typ, name string, n int) {
-		if id == "" {
-			return
-		}
-		rs.ents = append(rs.ents, []any{id, typ, name})
-		if _, ok := mentions[id]; !ok {
-			order = append(order, id)
-		}
-		mentions[id] += n
-	}
-	for _, e := range doc.Entities {
-		addEnt(e.ID, e.Type, e.Name, 0)
-	}
-	for _, a := range doc.Annotations {
-		var key, name string
-		var num, lat, lon any
-		switch a.Kind {
-		case "entity":
-			addEnt(attrString(a.Attrs, "entity_id"), a.Label, a.Text, 1)
-			continue
-		case "place":
-			key = attrString(a.Attrs, "geonameid")
-			name = attrString(a.Attrs, "name")
-			if name == "" {
-				name = a.Text
-			}
-			la, ok1 := attrFloat(a.Attrs, "lat")
-			lo, ok2 := attrFloat(a.Attrs, "lon")
-			if ok1 && ok2 {
-				lat, lon = la, lo
-			}
-			if key != "" {
-				rs.places = append(rs.places, []any{key, name, attrString(a.Attrs, "country"), lat, lon})
-			}
-		case "demonym":
-			key = attrString(a.Attrs, "geonameid")
-			name = attrString(a.Attrs, "country")
-		case "quote":
-			key = attrString(a.Attrs, "speaker_entity")
-			name = attrString(a.Attrs, "speaker")
-		case "citation":
-			key = attrString(a.Attrs, "outlet")
-			name = attrString(a.Attrs, "title")
-			if key != "" {
-				rs.cites = append(rs.cites, []any{seq, outlet, key, a.Label, name, a.Start, a.End})
-			}
-		case "count", "amount":
-			if v, ok := attrFloat(a.Attrs, "value", "number", "count", "n", "amount"); ok {
-				num = v
-			}
-			key = attrString(a.Attrs, "object")
-		}
-		if !indexedKinds[a.Kind] {
-			continue
-		}
-		var attrs any
-		if len(a.Attrs) > 0 {
-			b, err := json.Marshal(a.Attrs)
-			if err == nil {
-				attrs = string(b)
-			}
-		}
-		rs.ann = append(rs.ann, []any{seq, a.ID, a.Kind, a.Label, a.Start, a.End, key, name, num, lat, lon, a.Analyzer, a.Version, a.Confidence, attrs})
-	}
-	for _, id := range order {
-		rs.docEnts = append(rs.docEnts, []any{seq, id, mentions[id]})
-	}
-	for name, v := range doc.Analyzers {
-		rs.analyzers = append(rs.analyzers, []any{seq, name, v})
-	}
-}
-
-func (s *DB) flush(ctx context.Context, tx *sql.Tx, rs *rowSet) error {
-	attrsPH := "?"
-	if s.d.Postgres {
-		attrsPH = "?::jsonb"
-	}
-	steps := []struct {
-		head, ph, tail string
-		rows           [][]any
-	}{
-		{`INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name, num, lat, lon, analyzer, version, confidence, attrs) VALUES `,
-			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + attrsPH + ")", "", rs.ann},
-		{`INSERT INTO entities (id, type, name) VALUES `, "(?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.ents)},
-		{`INSERT INTO doc_entities (doc, entity, mentions) VALUES `, "(?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.docEnts},
-		{`INSERT INTO places (id, name, country, lat, lon) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.places)},
-		{`INSERT INTO citations (doc, outlet, cited, label, title, start_off, end_off) VALUES `, "(?, ?, ?, ?, ?, ?, ?)", "", rs.cites},
-		{`INSERT INTO doc_analyzers (doc, analyzer, version) VALUES `, "(?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.analyzers},
-		{`INSERT INTO outlets (name, first_seen) VALUES `, "(?, ?)", ` ON CONFLICT (name) DO NOTHING`, outletRows(rs.outlets, s.now().Unix())},
-	}
-	for _, st := range steps {
-		if err := s.insertMany(ctx, tx, st.head, st.ph, st.tail, st.rows); err != nil {
-			return fmt.Errorf("%s: %w", strings.Fields(st.head)[2], err)
-		}
-	}
-	*rs = rowSet{}
-	return nil
-}
-
-func outletRows(names []string, now int64) [][]any {
-	var out [][]any
-	seen := map[string]bool{}
-	for _, n := range names {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, []any{n, now})
-		}
-	}
-	return out
-}
-
-// dedupe keeps the first row per key (column 0), so one multi-row upsert
-// never names a key twice (PostgreSQL rejects that).
-func dedupe(rows [][]any) [][]any {
-	seen := map[any]bool{}
-	var out [][]any
-	for _, r := range rows {
-		if !seen[r[0]] {
-			seen[r[0]] = true
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// insertMany inserts rows with multi-row VALUES, in chunks that stay under
-// both backends' bound-parameter limits.
-func (s *DB) insertMany(ctx context.Context, tx *sql.Tx, head, ph, tail string, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	per := len(rows[0])
-	chunk := 30000 / per
-	for i := 0; i < len(rows); i += chunk {
-		j := min(i+chunk, len(rows))
-		var b strings.Builder
-		b.WriteString(head)
-		args := make([]any, 0, (j-i)*per)
-		for k := i; k < j; k++ {
-			if k > i {
-				b.WriteByte(',')
-			}
-			b.WriteString(ph)
-			args = append(args, rows[k]...)
-		}
-		b.WriteString(tail)
-		if err := s.exec(ctx, tx, b.String(), args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Get implements store.Store.
 func (s *DB) Get(ctx context.Context, id string) (*document.Document, error) {
 	var text string
@@ -731,16 +278,11 @@ func (s *DB) Get(ctx context.Context, id string) (*document.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("document %s: %w", id, err)
 	}
-	var doc document.Document
-	body, err = unpackBody(body)
+	doc, err := loadBody(text, body)
 	if err != nil {
-		return nil, fmt.Errorf("document %s: decode: %w", id, err)
+		return nil, fmt.Errorf("document %s: %w", id, err)
 	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, fmt.Errorf("document %s: decode: %w", id, err)
-	}
-	doc.Text = text
-	return &doc, nil
+	return doc, nil
 }
 
 // Info implements store.Store.
@@ -876,10 +418,12 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		}
 	}()
 	var rows rowSet
+	var counted []int64 // latest versions, whose rollup counts change
 	for _, doc := range docs {
 		var seq int64
+		var latest int
 		var outlet, text string
-		if err := tx.QueryRowContext(ctx, s.rebind(`SELECT d.seq, d.outlet, `+s.textCol()+` FROM documents d `+s.bodyJoin()+` WHERE d.id = ?`), doc.ID).Scan(&seq, &outlet, &text); err != nil {
+		if err := tx.QueryRowContext(ctx, s.rebind(`SELECT d.seq, d.latest, d.outlet, `+s.textCol()+` FROM documents d `+s.bodyJoin()+` WHERE d.id = ?`), doc.ID).Scan(&seq, &latest, &outlet, &text); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				err = store.ErrNotFound
 			}
@@ -888,6 +432,12 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		if text != doc.Text {
 			return fmt.Errorf("replace %s: text differs from the stored text", doc.ID)
 		}
+		if latest == 1 {
+			counted = append(counted, seq)
+			if err := s.applyRollups(ctx, tx, []int64{seq}, -1); err != nil {
+				return fmt.Errorf("replace %s: %w", doc.ID, err)
+			}
+		}
 		for _, t := range []string{"annotations", "doc_entities", "citations", "doc_analyzers"} {
 			if err := s.exec(ctx, tx, `DELETE FROM `+t+` WHERE doc = ?`, seq); err != nil {
 				return fmt.Errorf("replace %s: %w", doc.ID, err)
@@ -895,13 +445,10 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		}
 		body, err := encodeBody(doc)
 		if err != nil {
-			return err
-		}
-		if !s.d.Postgres {
-			body = packBody(body)
+			return fmt.Errorf("replace %s: %w", doc.ID, err)
 		}
 		if s.d.Postgres {
-			err = s.exec(ctx, tx, `UPDATE documents SET body = ?, focus_place = ? WHERE seq = ?`, body, focusPlace(doc), seq)
+			err = s.exec(ctx, tx, `UPDATE documents SET pack = ?::bytea, body = NULL, focus_place = ? WHERE seq = ?`, body, focusPlace(doc), seq)
 		} else {
 			err = s.exec(ctx, tx, `UPDATE documents SET focus_place = ? WHERE seq = ?`, focusPlace(doc), seq)
 			if err == nil {
@@ -911,9 +458,13 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		if err != nil {
 			return fmt.Errorf("replace %s: %w", doc.ID, err)
 		}
-		rows.add(seq, outlet, doc)
+		dr := derive(doc, s.d.Postgres)
+		rows.add(seq, outlet, &dr)
 	}
 	if err := s.flush(ctx, tx, &rows); err != nil {
+		return fmt.Errorf("replace: %w", err)
+	}
+	if err := s.applyRollups(ctx, tx, counted, 1); err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
 	return tx.Commit()

@@ -1,0 +1,443 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newslens/newslens/store"
+)
+
+// Rollups (migration 0003) hold the counts of the aggregations that group
+// many rows, per period (0 = all time, or a UTC year), for latest
+// versions only. Put, Replace and supersession keep them in step inside
+// the write transaction with set-based statements over the batch's
+// documents; Aggregate reads them when the filter is one they can answer
+// (no filter, outlets where the first key is the outlet, and date ranges
+// made of whole years plus edges counted from the base tables).
+
+// CooccurrenceRank is how many of each document's most mentioned entities
+// the co-occurrence aggregation pairs up: the entities central to the same
+// documents, and a constant number of pairs per document (all pairs of an
+// analysed article's ~15 entities would be ~100 rows per document).
+const CooccurrenceRank = 6
+
+// rollupSpec says how one rollup counts a set of documents d.
+type rollupSpec struct {
+	agg    string
+	k1, k2 string // expressions
+	from   string // tables, including documents d
+	where  string // extra condition ("" for none)
+	count  string
+	// outletKey: k1 is the document's outlet, so an outlet filter reads
+	// the same rows.
+	outletKey bool
+}
+
+var rollupSpecs = []rollupSpec{
+	{agg: "volume", k1: `''`, k2: `CAST(d.day AS TEXT)`, from: `documents d`, where: `d.day IS NOT NULL`, count: `COUNT(*)`},
+	{agg: "volume-outlet", k1: `d.outlet`, k2: `CAST(d.day AS TEXT)`, from: `documents d`, where: `d.day IS NOT NULL`, count: `COUNT(*)`, outletKey: true},
+	{agg: string(store.AggOutletTechnique), k1: `d.outlet`, k2: `a.label`, from: `documents d JOIN annotations a ON a.doc = d.seq`,
+		where: `a.kind = 'technique'`, count: `COUNT(*)`, outletKey: true},
+	{agg: string(store.AggSpeakers), k1: `d.outlet`, k2: `CASE WHEN a.name <> '' THEN a.name ELSE a.key END`, from: `documents d JOIN annotations a ON a.doc = d.seq`,
+		where: `a.kind = 'quote' AND (a.name <> '' OR a.key <> '')`, count: `COUNT(*)`, outletKey: true},
+	{agg: string(store.AggQuotedEntities), k1: `d.outlet`, k2: `a.key`, from: `documents d JOIN annotations a ON a.doc = d.seq`,
+		where: `a.kind = 'quote' AND a.key <> ''`, count: `COUNT(*)`, outletKey: true},
+	{agg: string(store.AggEntities), k1: `''`, k2: `x.entity`, from: `documents d JOIN doc_entities x ON x.doc = d.seq`, count: `COUNT(*)`},
+	{agg: string(store.AggPlaces), k1: `''`, k2: `a.key`, from: `documents d JOIN annotations a ON a.doc = d.seq`,
+		where: `a.kind = 'place' AND a.key <> ''`, count: `COUNT(*)`},
+	{agg: string(store.AggCooccurrence), k1: `''`, k2: `x.entity || '	' || y.entity`,
+		from:  `documents d JOIN doc_entities x ON x.doc = d.seq JOIN doc_entities y ON y.doc = d.seq AND x.entity < y.entity`,
+		where: `x.rnk < ` + strconv.Itoa(CooccurrenceRank) + ` AND y.rnk < ` + strconv.Itoa(CooccurrenceRank), count: `COUNT(*)`},
+}
+
+// yearExpr is the UTC year of d.published.
+func (s *DB) yearExpr() string {
+	if s.d.Postgres {
+		return `CAST(EXTRACT(YEAR FROM to_timestamp(d.published) AT TIME ZONE 'UTC') AS INTEGER)`
+	}
+	return `CAST(strftime('%Y', d.published, 'unixepoch') AS INTEGER)`
+}
+
+// applyRollups adds (sign 1) or removes (sign -1) the contributions of
+// the documents seqs to every rollup. The documents' narrow-table rows
+// must be in place.
+func (s *DB) applyRollups(ctx context.Context, tx *sql.Tx, seqs []int64, sign int) error {
+	for _, c := range chunks(len(seqs), 500) {
+		part := make([]any, 0, c[1]-c[0])
+		for _, q := range seqs[c[0]:c[1]] {
+			part = append(part, q)
+		}
+		if err := s.rollup(ctx, tx, `d.seq IN (`+placeholders(len(part))+`)`, part, sign); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollup runs every spec over the documents matching cond.
+func (s *DB) rollup(ctx context.Context, tx *sql.Tx, cond string, args []any, sign int) error {
+	for _, sp := range rollupSpecs {
+		for _, period := range []string{`0`, s.yearExpr()} {
+			w := cond
+			if sp.where != "" {
+				w += ` AND ` + sp.where
+			}
+			if period != `0` {
+				w += ` AND d.published IS NOT NULL`
+			}
+			q := `INSERT INTO rollups (agg, period, k1, k2, n) SELECT '` + sp.agg + `', ` + period + `, ` + sp.k1 + `, ` + sp.k2 + `, ` +
+				strconv.Itoa(sign) + ` * ` + sp.count + ` FROM ` + sp.from + ` WHERE ` + w + ` GROUP BY 2, 3, 4
+				ON CONFLICT (agg, period, k1, k2) DO UPDATE SET n = rollups.n + excluded.n`
+			if err := s.exec(ctx, tx, q, args...); err != nil {
+				return fmt.Errorf("rollup %s: %w", sp.agg, err)
+			}
+		}
+	}
+	return nil
+}
+
+// rebuildRollups counts every latest document into empty rollups (after
+// migration 0003 on an existing store).
+func (s *DB) rebuildRollups(ctx context.Context, tx *sql.Tx) error {
+	return s.rollup(ctx, tx, `d.latest = 1`, nil, 1)
+}
+
+// rollupPlan is how Aggregate answers from rollups: the periods to sum,
+// the outlets to restrict k1 to, and the date ranges at the edges to count
+// from the base tables.
+type rollupPlan struct {
+	spec    rollupSpec
+	periods []int
+	outlets []string
+	edges   []store.Filter
+}
+
+// planRollup decides whether aq over f can be read from rollups.
+func (s *DB) planRollup(ctx context.Context, aq store.AggQuery, f store.Filter) (rollupPlan, bool, error) {
+	agg := string(aq.Agg)
+	if agg == string(store.AggVolume) && len(f.Outlets) > 0 {
+		agg = "volume-outlet"
+	}
+	var p rollupPlan
+	found := false
+	for _, sp := range rollupSpecs {
+		if sp.agg == agg {
+			p.spec, found = sp, true
+		}
+	}
+	if !found || f.AllVersions || !broad(withoutOutlets(f)) {
+		return p, false, nil
+	}
+	if len(f.Outlets) > 0 {
+		if !p.spec.outletKey {
+			return p, false, nil
+		}
+		p.outlets = f.Outlets
+	}
+	if f.From.IsZero() && f.To.IsZero() {
+		p.periods = []int{0}
+		return p, true, nil
+	}
+	// Whole years inside [From, To]; the rest is counted from the base
+	// tables, which is cheap when it is a small part of the corpus.
+	from, to := f.From, f.To
+	if from.IsZero() {
+		from = time.Unix(0, 0).UTC()
+	}
+	if to.IsZero() {
+		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	from, to = from.UTC(), to.UTC()
+	y1 := from.Year()
+	if !from.Equal(time.Date(y1, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		y1++
+	}
+	y2 := to.Year() - 1 // the last year that ends at or before To
+	if to.Equal(time.Date(to.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Second)) {
+		y2 = to.Year()
+	}
+	if y2 < y1 || y2-y1 > 50 {
+		return p, false, nil
+	}
+	for y := y1; y <= y2; y++ {
+		p.periods = append(p.periods, y)
+	}
+	edge := func(a, b time.Time) {
+		if b.Before(a) {
+			return
+		}
+		e := f
+		e.From, e.To = a, b
+		p.edges = append(p.edges, e)
+	}
+	start := time.Date(y1, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(y2+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	edge(from, start.Add(-time.Second))
+	edge(end, to)
+	// Edges without documents (the usual case: To at midnight) cost
+	// nothing and keep the limit in SQL.
+	kept := p.edges[:0]
+	for _, e := range p.edges {
+		n, err := s.Count(ctx, e)
+		if err != nil {
+			return p, false, err
+		}
+		if n > 0 {
+			kept = append(kept, e)
+		}
+	}
+	p.edges = kept
+	return p, true, nil
+}
+
+// aggregateRollup answers aq from rollups following plan.
+func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollupPlan) ([]store.Row, error) {
+	agg := store.Aggregation(aq.Agg)
+	perOutlet := agg == store.AggSpeakers || agg == store.AggQuotedEntities
+	unlimited := agg == store.AggVolume || agg == store.AggOutletTechnique
+	args := []any{plan.spec.agg}
+	w := `agg = ? AND period IN (` + placeholders(len(plan.periods)) + `)`
+	for _, y := range plan.periods {
+		args = append(args, y)
+	}
+	if len(plan.outlets) > 0 {
+		w += ` AND k1 IN (` + placeholders(len(plan.outlets)) + `)`
+		args = append(args, anys(plan.outlets)...)
+	}
+	type key struct{ k1, k2 string }
+	counts := map[key]int64{}
+	read := func(q string, args ...any) error {
+		rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
+		if err != nil {
+			return fmt.Errorf("aggregate %s: %w", agg, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k key
+			var n int64
+			if err := rows.Scan(&k.k1, &k.k2, &n); err != nil {
+				return fmt.Errorf("aggregate %s: %w", agg, err)
+			}
+			counts[k] += n
+		}
+		return rows.Err()
+	}
+	if len(plan.edges) == 0 && !unlimited && len(plan.periods) == 1 {
+		// One period and no edges: the top rows of each k1 are the first
+		// entries of rollups_top.
+		k1s := []string{""}
+		if perOutlet {
+			k1s = plan.outlets
+			if len(k1s) == 0 {
+				var err error
+				if k1s, err = s.outletNames(ctx); err != nil {
+					return nil, err
+				}
+				k1s = append(k1s, "") // documents without an outlet
+			}
+		}
+		for _, k1 := range k1s {
+			if err := read(`SELECT k1, k2, n FROM rollups WHERE agg = ? AND period = ? AND k1 = ? AND n > 0 ORDER BY n DESC, k2 LIMIT ?`,
+				plan.spec.agg, plan.periods[0], k1, aq.Limit); err != nil {
+				return nil, err
+			}
+		}
+	} else if err := read(`SELECT k1, k2, SUM(n) AS c FROM rollups WHERE `+w+` GROUP BY k1, k2 HAVING SUM(n) > 0`, args...); err != nil {
+		return nil, err
+	}
+	// Edges: the same aggregation from the base tables, unlimited.
+	for _, e := range plan.edges {
+		er, err := s.aggregateJoin(ctx, store.AggQuery{Agg: aq.Agg, Limit: 1 << 30, Interval: "raw"}, e)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range er {
+			var k key
+			switch agg {
+			case store.AggVolume:
+				k = key{"", r.Keys[0]}
+				if plan.spec.agg == "volume-outlet" {
+					k.k1 = "" // summed over the filter's outlets below
+				}
+			case store.AggEntities, store.AggPlaces:
+				k = key{"", r.Keys[0]}
+			case store.AggCooccurrence:
+				k = key{"", r.Keys[0] + "\t" + r.Keys[1]}
+			default:
+				k = key{r.Keys[0], r.Keys[1]}
+			}
+			counts[k] += r.Count
+		}
+	}
+	var out []store.Row
+	switch agg {
+	case store.AggVolume:
+		byDay := map[string]int64{}
+		for k, n := range counts {
+			byDay[k.k2] += n
+		}
+		for d, n := range byDay {
+			out = append(out, store.Row{Keys: []string{d}, Count: n})
+		}
+		return bucketRows(out, 0, aq.Interval), nil
+	}
+	for k, n := range counts {
+		if n <= 0 {
+			continue
+		}
+		switch agg {
+		case store.AggEntities, store.AggPlaces:
+			out = append(out, store.Row{Keys: []string{k.k2}, Count: n})
+		case store.AggCooccurrence:
+			a, b, _ := strings.Cut(k.k2, "\t")
+			out = append(out, store.Row{Keys: []string{a, b}, Count: n})
+		default:
+			out = append(out, store.Row{Keys: []string{k.k1, k.k2}, Count: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		a, b := out[i].Keys, out[j].Keys
+		for k := range a {
+			if a[k] != b[k] {
+				return a[k] < b[k]
+			}
+		}
+		return false
+	})
+	switch {
+	case unlimited:
+	case perOutlet:
+		per := map[string]int{}
+		kept := out[:0]
+		for _, r := range out {
+			if per[r.Keys[0]] < aq.Limit {
+				per[r.Keys[0]]++
+				kept = append(kept, r)
+			}
+		}
+		out = kept
+	default:
+		out = out[:min(len(out), aq.Limit)]
+	}
+	return s.nameRows(ctx, agg, out)
+}
+
+// nameRows adds the descriptive key columns (names, types, coordinates)
+// the aggregation's rows carry, for the rows that are returned.
+func (s *DB) nameRows(ctx context.Context, agg store.Aggregation, rows []store.Row) ([]store.Row, error) {
+	if len(rows) == 0 {
+		return rows, nil
+	}
+	col := 0
+	var q string
+	switch agg {
+	case store.AggEntities:
+		q = `SELECT id, type, name FROM entities WHERE id IN `
+	case store.AggQuotedEntities:
+		q, col = `SELECT id, name FROM entities WHERE id IN `, 1
+	case store.AggPlaces:
+		q = `SELECT id, name, country, lat, lon FROM places WHERE id IN `
+	default:
+		return rows, nil
+	}
+	ids := map[string]bool{}
+	var list []any
+	for _, r := range rows {
+		if !ids[r.Keys[col]] {
+			ids[r.Keys[col]] = true
+			list = append(list, r.Keys[col])
+		}
+	}
+	extra := map[string][]string{}
+	for _, c := range chunks(len(list), 500) {
+		part := list[c[0]:c[1]]
+		qr, err := s.db.QueryContext(ctx, s.rebind(q+`(`+placeholders(len(part))+`)`), part...)
+		if err != nil {
+			return nil, fmt.Errorf("aggregate %s: names: %w", agg, err)
+		}
+		for qr.Next() {
+			var id string
+			var cells []sql.NullString
+			switch agg {
+			case store.AggEntities:
+				cells = make([]sql.NullString, 2)
+			case store.AggQuotedEntities:
+				cells = make([]sql.NullString, 1)
+			default:
+				cells = make([]sql.NullString, 4)
+			}
+			dest := []any{&id}
+			for i := range cells {
+				dest = append(dest, &cells[i])
+			}
+			if err := qr.Scan(dest...); err != nil {
+				qr.Close()
+				return nil, err
+			}
+			var vals []string
+			for _, c := range cells {
+				vals = append(vals, c.String)
+			}
+			extra[id] = vals
+		}
+		qr.Close()
+		if err := qr.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		vals, ok := extra[r.Keys[col]]
+		switch {
+		case ok:
+		case agg == store.AggQuotedEntities:
+			vals = []string{""} // LEFT JOIN in the base query
+		default:
+			continue // inner join in the base query
+		}
+		r.Keys = append(append([]string(nil), r.Keys...), vals...)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// withoutOutlets is f without its outlet filter.
+func withoutOutlets(f store.Filter) store.Filter {
+	f.Outlets = nil
+	return f
+}
+
+// outletNames lists the known outlets.
+func (s *DB) outletNames(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM outlets ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("outlets: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// AggregateBase computes an aggregation from the base tables only, never
+// from the rollups; the conformance suite checks the rollups against it.
+func (s *DB) AggregateBase(ctx context.Context, aq store.AggQuery, f store.Filter) ([]store.Row, error) {
+	if aq.Limit <= 0 {
+		aq.Limit = 50
+	}
+	return s.aggregateJoin(ctx, aq, f)
+}

@@ -1,0 +1,98 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/newslens/newslens/store"
+	"github.com/newslens/newslens/store/internal/sqlstore"
+	"github.com/newslens/newslens/store/postgres"
+)
+
+// TestMigrateFrom0001 opens a store written by the 0001 schema (a JSONB
+// body, no rollups): the document reads back, its entities are ranked and
+// it is counted into the rollups.
+func TestMigrateFrom0001(t *testing.T) {
+	dsn := testDSN(t)
+	ctx := context.Background()
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "m_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	first, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", withSearchPath(t, dsn, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlstore.New(ctx, db, sqlstore.Dialect{Name: "postgres", Postgres: true, Migrations: fstest.MapFS{"0001_init.sql": {Data: first}}}); err != nil {
+		t.Fatal(err)
+	}
+	const text = "Rebels shelled the northern suburbs on Tuesday, officials said."
+	body := `{"id":"d1","title":"Shelling","text":"","extraction":{"source":"text"},"annotations":[{"id":"a1","kind":"date","start":41,"end":48,"text":"Tuesday","confidence":1,"analyzer":"figures","version":"1"}]}`
+	for _, q := range []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO documents (id, canonical_url, text_hash, outlet, title, published, day, ingested, cluster_id, bytes, text, body)
+			VALUES ('d1', 'https://a.org/x', $1, 'a.org', 'Shelling', 1580601600, 18293, 1580601600, 'd1', $2, $3, $4)`, []any{store.TextHash(text), len(text), text, body}},
+		{`INSERT INTO entities (id, type, name) VALUES ('Q1', 'ORG', 'Rebels'), ('Q2', 'LOC', 'Suburbs')`, nil},
+		{`INSERT INTO doc_entities (doc, entity, mentions) VALUES (1, 'Q1', 1), (1, 'Q2', 3)`, nil},
+	} {
+		if _, err := db.ExecContext(ctx, q.q, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := postgres.Open(ctx, withSearchPath(t, dsn, schema))
+	if err != nil {
+		t.Fatalf("open with the later migrations: %v", err)
+	}
+	defer s.Close()
+	d, err := s.Get(ctx, "d1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Text != text || d.Title != "Shelling" || len(d.Annotations) != 1 || d.Annotations[0].Text != "Tuesday" {
+		t.Errorf("migrated document = %q %q %+v", d.Title, d.Text, d.Annotations)
+	}
+	var rnk int
+	if err := s.SQL().QueryRowContext(ctx, `SELECT rnk FROM doc_entities WHERE entity = 'Q2'`).Scan(&rnk); err != nil || rnk != 0 {
+		t.Errorf("rank of the most mentioned entity = %d, %v", rnk, err)
+	}
+	for agg, want := range map[store.Aggregation]string{
+		store.AggEntities:     "Q1|ORG|Rebels=1 Q2|LOC|Suburbs=1",
+		store.AggCooccurrence: "Q1|Q2=1",
+		store.AggVolume:       "2020-02=1",
+	} {
+		rows, err := s.Aggregate(ctx, store.AggQuery{Agg: agg}, store.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, fmt.Sprintf("%s=%d", strings.Join(r.Keys, "|"), r.Count))
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s after migration = %q, want %q", agg, got, want)
+		}
+	}
+}
