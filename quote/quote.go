@@ -124,6 +124,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	sentOf := sentIndex(toks, sents)
 	subjectSources(s, toks, sentOf, ments, attrs)
 	shareSubjects(toks, sentOf, attrs)
+	tidySources(s, toks, sentOf, attrs)
 	resolveSpeakers(s, toks, attrs, ments)
 	cits := findCitations(doc, s, toks, attrs)
 	cutAtCitations(s, cits, attrs)
@@ -410,7 +411,7 @@ func trimChunks(s string, toks []document.Token, chunks []chunk) {
 		// a speaker is a noun phrase: not the adverb after it ("Manafort
 		// politely"), nor the reporting words before it ("Said Dorothy
 		// Poynter", "According to HuffPo")
-		for c.t1-c.t0 > 1 && isAdverb(word(c.t1-1)) {
+		for c.t1-c.t0 > 1 && isAdverb(word(c.t1-1)) && unicode.IsLower(firstRune(s[toks[c.t1-1].Start:toks[c.t1-1].End])) {
 			c.t1--
 		}
 		for c.t1-c.t0 > 1 {
@@ -505,12 +506,31 @@ func group(s string, toks []document.Token, sentOf []int, chunks []chunk) []attr
 			continue
 		}
 		k, ok := content[ci]
-		if !ok {
-			continue // a cue without content is not an attribution
+		var q attribution
+		if ok {
+			q = attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.75,
+				content: spanOf(toks, chunks[k].t0, chunks[k].t1), c1: k, c2: -1}
+		} else {
+			// the tagger found the cue but no content of its own: the
+			// clause after it (or before it) in the sentence stands in
+			// for the content, so the cue and its source are not lost
+			sp, found := clauseNear(s, toks, sentOf, chunks, c)
+			// a content chunk another cue took, when it is this cue's
+			// nearest: "…would have consequences, Carter said." after a
+			// spurious cue inside the clause
+			bestGap := 13
+			for _, p := range pairs {
+				if p.cue == ci && chunks[p.other].role == 3 && p.gap < bestGap {
+					bestGap = p.gap
+					sp, found = spanOf(toks, chunks[p.other].t0, chunks[p.other].t1), true
+				}
+			}
+			if !found {
+				continue
+			}
+			q = attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.55,
+				content: sp, c1: -1, c2: -1}
 		}
-		q := attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.75,
-			content: spanOf(toks, chunks[k].t0, chunks[k].t1), c1: -1, c2: -1}
-		q.c1 = k
 		if k2, ok := source[ci]; ok {
 			q.source = spanOf(toks, chunks[k2].t0, chunks[k2].t1)
 			q.hasSource = true
@@ -571,6 +591,51 @@ func group(s string, toks []document.Token, sentOf []int, chunks []chunk) []attr
 		out = append(out, q)
 	}
 	return out
+}
+
+// clauseNear returns the words after cue chunk c up to the end of its
+// sentence, or else those before it from the sentence start, stopping at
+// any other chunk; it needs at least two words.
+func clauseNear(s string, toks []document.Token, sentOf []int, chunks []chunk, c chunk) (document.Span, bool) {
+	taken := func(i int) bool {
+		for _, o := range chunks {
+			if o.role != 0 && o.t0 <= i && i < o.t1 {
+				return true
+			}
+		}
+		return false
+	}
+	words := func(a, b int) int {
+		n := 0
+		for i := a; i < b; i++ {
+			if toks[i].Kind == document.TokWord || toks[i].Kind == document.TokNumber {
+				n++
+			}
+		}
+		return n
+	}
+	sent := sentOf[c.t0]
+	e := c.t1
+	for e < len(toks) && sentOf[e] == sent && !taken(e) && e-c.t1 < 80 {
+		e++
+	}
+	for e > c.t1 && toks[e-1].Kind == document.TokPunct {
+		e--
+	}
+	if words(c.t1, e) >= 2 {
+		return spanOf(toks, c.t1, e), true
+	}
+	b := c.t0
+	for b > 0 && sentOf[b-1] == sent && !taken(b-1) && c.t0-b < 80 {
+		b--
+	}
+	for b < c.t0 && toks[b].Kind == document.TokPunct {
+		b++
+	}
+	if words(b, c.t0) >= 2 {
+		return spanOf(toks, b, c.t0), true
+	}
+	return document.Span{}, false
 }
 
 func spanOf(toks []document.Token, t0, t1 int) document.Span {
