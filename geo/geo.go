@@ -119,6 +119,10 @@ type Mention struct {
 	unmatched bool   // recognised from a cue, not in the gazetteer
 	major     bool   // a country, region, capital or large city
 	ner       bool   // a LOC entity of the NER analyzer
+	// abroad: resolution abstained from abroadPlace, a minor place
+	// abroad reached by folding (see minorAbroad).
+	abroad      bool
+	abroadPlace int32
 }
 
 // Analyze implements pipeline.Analyzer.
@@ -205,9 +209,13 @@ func dropUnsupported(g *gazetteer.Gazetteer, ms []Mention, outletCC string) []Me
 	coh := gather(g, ms, outletCC)
 	out := ms[:0]
 	for _, m := range ms {
-		if m.Kind == KindPlace && m.Place != gazetteer.NoRef && !m.major && m.cue == "" && !m.locative && !m.fuzzy &&
+		place := m.Place
+		if m.abroad {
+			place = m.abroadPlace
+		}
+		if m.Kind == KindPlace && place != gazetteer.NoRef && !m.major && m.cue == "" && !m.locative && !m.fuzzy &&
 			!strings.Contains(m.key, " ") {
-			if p := g.Place(m.Place); coh.countryWeight(p.Country, m.key) == 0 {
+			if p := g.Place(place); coh.countryWeight(p.Country, m.key) == 0 {
 				continue
 			}
 		}

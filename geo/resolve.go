@@ -23,6 +23,10 @@ type coherence struct {
 	admin1Total  map[int32]float64
 	focus        string // the country with the most support
 	points       []point
+	// places counts, per country, the keys of mentions resolved to a
+	// place in it other than the country itself: "Germany" alone does not
+	// vouch for a German village.
+	places map[string]map[string]bool
 }
 
 type point struct {
@@ -93,6 +97,7 @@ func resolve(g *gazetteer.Gazetteer, c *docContext, ms []Mention) {
 			k := memoKey{m.key, m.cue, m.locative, m.fuzzy, len(m.cands)}
 			if j, ok := done[k]; ok && !m.fuzzy && len(m.cands) > 0 && ms[j].Kind == KindPlace {
 				m.Place, m.Confidence = ms[j].Place, ms[j].Confidence
+				m.abroad, m.abroadPlace = ms[j].abroad, ms[j].abroadPlace
 				m.Evidence = append(m.Evidence[:0], ms[j].Evidence...)
 				continue
 			}
@@ -115,11 +120,18 @@ func gather(g *gazetteer.Gazetteer, ms []Mention, outletCC string) *coherence {
 		}
 	}
 	seen := map[string]bool{}
+	coh.places = map[string]map[string]bool{}
 	for _, m := range ms {
 		if m.Place == gazetteer.NoRef {
 			continue
 		}
 		p := g.Place(m.Place)
+		if m.Kind == KindPlace && p.Country != "" && p.Feature != "A.PCLI" {
+			if coh.places[p.Country] == nil {
+				coh.places[p.Country] = map[string]bool{}
+			}
+			coh.places[p.Country][m.key] = true
+		}
 		key := m.key
 		if m.Kind == KindDemonym {
 			key = "demonym:" + m.country
@@ -178,6 +190,7 @@ func gather(g *gazetteer.Gazetteer, ms []Mention, outletCC string) *coherence {
 
 // score rates every candidate of m and picks the best.
 func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, sup *support) {
+	m.abroad = false
 	if len(m.cands) == 0 {
 		m.Place = gazetteer.NoRef
 		m.Confidence = 0.5
@@ -283,6 +296,14 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 		}
 	} else {
 		m.Evidence = append(m.Evidence, "name match")
+		if coh != nil && minorAbroad(g, coh, c, m, p) {
+			m.abroad, m.abroadPlace = true, m.Place
+			m.Place = gazetteer.NoRef
+			m.Confidence = 0.2
+			m.Evidence = append(m.Evidence, fmt.Sprintf("abstained: %s (%s) is a minor place spelled otherwise, outside the document's country, and no other place of %s is named",
+				p.Name, p.Country, p.Country))
+			return
+		}
 	}
 	m.Evidence = append(m.Evidence, fmt.Sprintf("%d candidates; prior %s population %d", len(m.cands), p.Feature, p.Population))
 	if m.cue != "" {
@@ -307,6 +328,23 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 
 // coherenceScore is the support of the document's chosen places for
 // candidate p: country, proximity and, apart, its region's.
+// minorAbroad reports a weak choice to abstain from: a small place reached
+// only by folding a different spelling ("Teym" ~ Tamm), in a country that
+// is not the document's focus and that no other place of the document is
+// in, besides perhaps the country's own name.
+func minorAbroad(g *gazetteer.Gazetteer, coh *coherence, c *docContext, m *Mention, p *gazetteer.Place) bool {
+	if p.Country == "" || p.Country == coh.focus || p.Population >= 100000 || p.Class() != "P" ||
+		p.Feature == "P.PPLC" || p.Feature == "P.PPLA" || strings.EqualFold(c.text[m.Start:m.End], p.Name) {
+		return false
+	}
+	for k := range coh.places[p.Country] {
+		if k != m.key {
+			return false
+		}
+	}
+	return coh.admin1Weight(p.Admin1, m.key) == 0
+}
+
 func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gazetteer.Place, ci int32) (s, region float64) {
 	w := coh.countryWeight(p.Country, self)
 	if w > 0 {
