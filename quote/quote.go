@@ -78,6 +78,10 @@ type attribution struct {
 	label                string
 	conf                 float64
 	inherited            int // index of the attribution whose speaker this one continues, or -1
+	// pattern marks an attribution a rule found by its own pattern ("a
+	// Syrian media source that …"): its confidence is the rule's, not
+	// the cue lexicon's
+	pattern bool
 
 	c1, c2   int           // chunk indexes of the content parts (grouping only)
 	content2 document.Span // second part of an interrupted quote, when c2 >= 0
@@ -97,6 +101,10 @@ func (q *attribution) overlapsContent(a, b int) bool {
 	}
 	return q.c2 >= 0 && q.content2.Start < b && a < q.content2.End
 }
+
+// minConfidence is the least confidence of a reported (not direct)
+// attribution that is kept.
+const minConfidence = 0.35
 
 // maxAttributions bounds the attributions of one document.
 const maxAttributions = 5000
@@ -125,6 +133,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	subjectSources(s, toks, sentOf, ments, attrs)
 	shareSubjects(toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)
+	attrs = dropAttrs(attrs, func(q *attribution) bool { return q.label != "direct" && q.conf < minConfidence })
 	resolveSpeakers(s, toks, attrs, ments)
 	cits := findCitations(doc, s, toks, attrs)
 	cutAtCitations(s, cits, attrs)
@@ -285,7 +294,7 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 		}
 		if out[i].label == "direct" {
 			out[i].conf += 0.15
-		} else if out[i].hasCue {
+		} else if out[i].hasCue && !out[i].pattern {
 			// a cue word the training data rarely saw as a cue makes a
 			// weak attribution ("the doors are slamming on …")
 			out[i].conf = out[i].conf - 0.3 + 0.4*a.cueStrength(s, toks, out[i].cue)

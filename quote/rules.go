@@ -302,7 +302,7 @@ func anonymousSources(s string, toks []document.Token, sentOf []int, as []attrib
 			continue
 		}
 		add = append(add, attribution{source: src, hasSource: true, cue: document.Span{Start: toks[c0].Start, End: toks[j-1].End},
-			hasCue: true, content: document.Span{Start: toks[k+1].Start, End: toks[e].End}, inherited: -1, citation: -1, c1: -1, c2: -1, conf: 0.6})
+			hasCue: true, content: document.Span{Start: toks[k+1].Start, End: toks[e].End}, inherited: -1, citation: -1, c1: -1, c2: -1, conf: 0.6, pattern: true})
 	}
 	return insertSorted(as, add)
 }
