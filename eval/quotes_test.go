@@ -91,3 +91,53 @@ func TestQuotesTrim(t *testing.T) {
 		t.Errorf("punctuation-only span should be empty, got %+v", e)
 	}
 }
+
+func TestQuotesAgreement(t *testing.T) {
+	multi, err := ReadPolNeARMulti("testdata/polnear")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(multi) != 1 || len(multi[0]) != 2 {
+		t.Fatalf("got %d articles, want 1 with 2 annotators", len(multi))
+	}
+	res, err := QuotesAgreement(context.Background(), multi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 4b22 has cues "said" and "added", ef2d only "said" (and no source):
+	// over both orders 2 of 3 cues match each way.
+	near := func(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+	if !near(res.CueExactF1, 2.0/3) || !near(res.ContentExactF1, 2.0/3) || res.SourceExactF1 != 0 {
+		t.Errorf("cue %v content %v source %v, want 2/3, 2/3, 0", res.CueExactF1, res.ContentExactF1, res.SourceExactF1)
+	}
+	if res.Articles != 1 || res.Gold != 3 {
+		t.Errorf("articles %d gold %d, want 1 and 3", res.Articles, res.Gold)
+	}
+}
+
+func TestQuotesMismatches(t *testing.T) {
+	txt := "Café owners said the rules hurt, he added."
+	gold := []QuoteAttr{{Source: QuoteSpan{Start: 0, End: 12, Set: true}, Cue: QuoteSpan{Start: 13, End: 17, Set: true},
+		Content: QuoteSpan{Start: 18, End: 32, Set: true}}}
+	pred := []QuoteAttr{{Source: QuoteSpan{Start: 6, End: 12, Set: true}, Cue: QuoteSpan{Start: 13, End: 17, Set: true},
+		Content: QuoteSpan{Start: 18, End: 27, Set: true}}, {Cue: QuoteSpan{Start: 37, End: 42, Set: true},
+		Content: QuoteSpan{Start: 18, End: 32, Set: true}}}
+	// the gold content is matched exactly by the second prediction, and
+	// the first one's shorter content overlaps it: no content mismatch
+	got := map[string]string{}
+	for _, m := range QuotesMismatches("a", txt, pred, gold) {
+		got[m.Role+" "+m.Kind] = m.Gold + "|" + m.Pred
+	}
+	want := map[string]string{
+		"source shorter":  "Café owners|owners",
+		"cue spurious":    "|added",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

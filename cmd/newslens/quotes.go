@@ -24,9 +24,22 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	modelPath := fs.String("model", "", "score this tagger model file instead of the embedded one")
 	predictions := fs.String("predictions", "", "write every predicted attribution to this JSONL file (article, byte spans)")
+	agreement := fs.Bool("agreement", false, "score the annotators against each other on the articles with several annotator files (the human ceiling), instead of the analyzer")
 	mismatches := fs.String("mismatches", "", "write the spans that do not match exactly to this JSONL file (error analysis)")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *agreement {
+		multi, err := eval.ReadPolNeARMulti(*data)
+		if err != nil {
+			return err
+		}
+		res, err := eval.QuotesAgreement(ctx, multi)
+		if err != nil {
+			return err
+		}
+		res.Data = *data
+		return printQuotesResult(e, res, *asJSON)
 	}
 	arts, err := eval.ReadPolNeAR(*data)
 	if err != nil {
@@ -97,10 +110,15 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	}
 	res.Data = *data
 	res.Seconds = time.Since(start).Seconds()
-	if *asJSON {
+	return printQuotesResult(e, res, *asJSON)
+}
+
+// printQuotesResult prints res as one JSON object or as a short table.
+func printQuotesResult(e env, res eval.QuotesResult, asJSON bool) error {
+	if asJSON {
 		return writeJSON(e.stdout, res)
 	}
-	fmt.Fprintf(e.stdout, "PolNeAR %s: %d articles, %d gold / %d predicted attributions\n", *data, res.Articles, res.Gold, res.Predicted)
+	fmt.Fprintf(e.stdout, "PolNeAR %s: %d articles, %d gold / %d predicted attributions\n", res.Data, res.Articles, res.Gold, res.Predicted)
 	for _, r := range []struct {
 		n string
 		q eval.QuotesPRF
