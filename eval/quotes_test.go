@@ -129,8 +129,8 @@ func TestQuotesMismatches(t *testing.T) {
 		got[m.Role+" "+m.Kind] = m.Gold + "|" + m.Pred
 	}
 	want := map[string]string{
-		"source shorter":  "Café owners|owners",
-		"cue spurious":    "|added",
+		"source shorter": "Café owners|owners",
+		"cue spurious":   "|added",
 	}
 	for k, v := range want {
 		if got[k] != v {
