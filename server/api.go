@@ -212,6 +212,68 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// parseStats reads a StatsRequest: the search filters and q, plus by and
+// limit.
+func parseStats(r *http.Request) (StatsRequest, error) {
+	q := r.URL.Query()
+	sr, err := parseSearch(q)
+	if err != nil {
+		return StatsRequest{}, err
+	}
+	req := StatsRequest{Query: sr.Query, Filter: sr.Filter, By: q.Get("by")}
+	switch req.By {
+	case "", "day", "week", "month":
+	default:
+		return req, Errorf(ErrBadRequest, "by must be day, week or month, not %q", req.By)
+	}
+	if req.Limit, err = parseLimit(q.Get("limit"), 10); err != nil {
+		return req, err
+	}
+	return req, nil
+}
+
+func (s *Server) analytics() (Analytics, error) {
+	a, ok := s.corpus.(Analytics)
+	if !ok {
+		return nil, Errorf(ErrNotImplemented, "event and portrayal statistics need the in-memory index (serve without --index store)")
+	}
+	return a, nil
+}
+
+func (s *Server) apiEventStats(w http.ResponseWriter, r *http.Request) error {
+	req, err := parseStats(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.analytics()
+	if err != nil {
+		return err
+	}
+	st, err := a.EventStats(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) apiPortrayalStats(w http.ResponseWriter, r *http.Request) error {
+	req, err := parseStats(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.analytics()
+	if err != nil {
+		return err
+	}
+	st, err := a.PortrayalStats(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
 func apiList[T any](s *Server, w http.ResponseWriter, r *http.Request, list func(context.Context, PageRequest) (Page[T], error)) error {
 	pr, err := s.pageReq(r, 20)
 	if err != nil {

@@ -391,6 +391,29 @@ func (s *Server) detailCSV(r *http.Request, name string) ([][]string, error) {
 		}
 		data, head = map[string][]FacetCount{"entity-timeline": d.Timeline, "entity-outlets": d.Outlets, "entity-cooccurring": d.CoOccurring}[name],
 			map[string]string{"entity-timeline": "month", "entity-outlets": "outlet", "entity-cooccurring": "entity_id"}[name]
+	case "entity-portrayal", "entity-portrayal-outlets":
+		d, err := s.corpus.Entity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		rows := [][]string{{"week", "outlet", "negative", "neutral", "positive"}}
+		src := d.Portrayal
+		if name == "entity-portrayal-outlets" {
+			src = d.PortrayalByOutlet
+		}
+		for _, r := range src {
+			rows = append(rows, []string{r.Period, r.Outlet, strconv.Itoa(r.Negative), strconv.Itoa(r.Neutral), strconv.Itoa(r.Positive)})
+		}
+		return rows, nil
+	case "entity-events-actor", "entity-events-target":
+		d, err := s.corpus.Entity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		data, head = d.EventsAsActor, "event_type"
+		if name == "entity-events-target" {
+			data = d.EventsAsTarget
+		}
 	case "place-timeline", "place-outlets", "place-cooccurring":
 		d, err := s.corpus.Place(ctx, id)
 		if err != nil {
@@ -437,4 +460,95 @@ func csvSafe(s string) string {
 		}
 	}
 	return s
+}
+
+// portrayalColours are the classes of the three portrayal labels.
+var portrayalClass = map[string]string{"negative": "p-neg", "neutral": "p-neu", "positive": "p-pos"}
+
+// stackedColumns draws portrayal counts per period as stacked columns
+// (negative at the bottom), each segment linking to link(row, label): the
+// documents behind it.
+func stackedColumns(title string, rows []PortrayalRow, link func(PortrayalRow, string) string, csvURL string) template.HTML {
+	if len(rows) == 0 {
+		return emptyChart(title+" (no dated documents with a portrayal)", csvURL)
+	}
+	const w, h, padL, padB, padT = 640, 210, 40, 44, 10
+	maxC := 1
+	for _, r := range rows {
+		maxC = max(maxC, r.Total())
+	}
+	n := len(rows)
+	cw := float64(w-padL-10) / float64(n)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="cols stacked" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`, w, h, w, h, esc(title))
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, padL, h-padB, w-10, h-padB)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="num">%d</text>`, padL-4, padT+8, maxC)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="num">0</text>`, padL-4, h-padB)
+	step := max(1, n/8)
+	for i, r := range rows {
+		x := float64(padL) + float64(i)*cw
+		y := float64(h - padB)
+		for _, label := range PortrayalLabels {
+			c := r.Of(label)
+			if c == 0 {
+				continue
+			}
+			sh := float64(h-padB-padT) * float64(c) / float64(maxC)
+			y -= sh
+			fmt.Fprintf(&b, `<a href="%s"><g class="seg %s"><title>%s, %s: %d documents</title><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"/></g></a>`,
+				esc(link(r, label)), portrayalClass[label], esc(r.Period), label, c, x+1, y, math.Max(cw-2, 1), sh)
+		}
+		if i%step == 0 {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="tick">%s</text>`, x+1, h-padB+14, esc(r.Period))
+		}
+	}
+	legend(&b, padL, h-10)
+	b.WriteString(`</svg>`)
+	return figure(title, csvURL, b.String())
+}
+
+func legend(b *strings.Builder, x, y int) {
+	for i, label := range PortrayalLabels {
+		fmt.Fprintf(b, `<g class="key %s"><rect x="%d" y="%d" width="10" height="10"/><text x="%d" y="%d">%s</text></g>`,
+			portrayalClass[label], x+i*90, y-9, x+i*90+14, y, label)
+	}
+}
+
+// stackedBars draws portrayal counts per outlet as horizontal stacked
+// bars, largest first, each segment linking to link(row, label).
+func stackedBars(title string, rows []PortrayalRow, link func(PortrayalRow, string) string, csvURL string) template.HTML {
+	if len(rows) == 0 {
+		return emptyChart(title, csvURL)
+	}
+	const w, labelW, rowH = 520, 150, 22
+	maxC := 1
+	for _, r := range rows {
+		maxC = max(maxC, r.Total())
+	}
+	h := rowH*len(rows) + 26
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="bars stacked" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`, w, h, w, h, esc(title))
+	for i, r := range rows {
+		y := i*rowH + 3
+		label := r.Outlet
+		if label == "" {
+			label = "(unknown)"
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="lbl">%s</text>`, labelW-6, y+15, esc(shorten(label, 24)))
+		x := float64(labelW)
+		for _, pl := range PortrayalLabels {
+			c := r.Of(pl)
+			if c == 0 {
+				continue
+			}
+			bw := float64(w-labelW-50) * float64(c) / float64(maxC)
+			fmt.Fprintf(&b, `<a href="%s"><g class="seg %s"><title>%s, %s: %d documents</title><rect x="%.1f" y="%d" width="%.1f" height="%d"/></g></a>`,
+				esc(link(r, pl)), portrayalClass[pl], esc(label), pl, c, x, y+2, math.Max(bw, 1), rowH-6)
+			x += bw
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="num">%d</text>`, x+4, y+15, r.Total())
+	}
+	legend(&b, labelW, h-4)
+	b.WriteString(`</svg>`)
+	return figure(title, csvURL, b.String())
 }

@@ -63,11 +63,20 @@ type Page[T any] struct {
 
 // Filter narrows a search. Empty fields do not filter.
 type Filter struct {
-	Outlet    string    `json:"outlet,omitempty"`
-	Entity    string    `json:"entity,omitempty"` // canonical entity id
-	Place     string    `json:"place,omitempty"`  // geonameid
-	Speaker   string    `json:"speaker,omitempty"`
-	Technique string    `json:"technique,omitempty"`
+	Outlet    string `json:"outlet,omitempty"`
+	Entity    string `json:"entity,omitempty"` // canonical entity id
+	Place     string `json:"place,omitempty"`  // geonameid
+	Speaker   string `json:"speaker,omitempty"`
+	Technique string `json:"technique,omitempty"`
+	// Event keeps documents with an event of this PLOVER type; Actor and
+	// Target those with an event whose source (target) is this entity id.
+	// With Event set too, the same event must match both.
+	Event  string `json:"event,omitempty"`
+	Actor  string `json:"actor,omitempty"`
+	Target string `json:"target,omitempty"`
+	// Portrayal is "entity-id:label" (label negative, neutral or positive):
+	// documents whose aggregate portrayal of the entity has that label.
+	Portrayal string    `json:"portrayal,omitempty"`
 	From      time.Time `json:"from,omitzero"`
 	To        time.Time `json:"to,omitzero"` // exclusive
 }
@@ -96,11 +105,19 @@ const (
 	FacetPlace     = "place"
 	FacetSpeaker   = "speaker"
 	FacetTechnique = "technique"
-	FacetDate      = "date" // values are months, "2017-09"
+	FacetDate      = "date"      // values are months, "2017-09"
+	FacetEvent     = "event"     // PLOVER event types
+	FacetActor     = "actor"     // entity ids that are the source of an event
+	FacetTarget    = "target"    // entity ids that are the target of an event
+	FacetPortrayal = "portrayal" // "entity-id:label", a document's aggregate portrayal of an entity
 )
 
 // FacetNames lists the facets in display order.
-var FacetNames = []string{FacetOutlet, FacetEntity, FacetPlace, FacetSpeaker, FacetTechnique, FacetDate}
+var FacetNames = []string{FacetOutlet, FacetEntity, FacetPlace, FacetSpeaker, FacetTechnique, FacetDate,
+	FacetEvent, FacetActor, FacetTarget, FacetPortrayal}
+
+// PortrayalLabels are the portrayal classes, in display order.
+var PortrayalLabels = []string{"negative", "neutral", "positive"}
 
 // FacetCount is one facet value with the number of matching documents.
 // Value is what goes in the filter; Label is for display.
@@ -191,6 +208,124 @@ type EntityDetail struct {
 	QuotesBy    []QuoteRef   `json:"quotes_by"`
 	QuotesAbout []QuoteRef   `json:"quotes_about"`
 	Documents   []DocSummary `json:"recent_documents"`
+	// Portrayal counts the documents portraying the entity negatively,
+	// neutrally and positively (their aggregate label) per week (Period is
+	// the Monday, "2017-09-04"); PortrayalByOutlet per outlet over all time.
+	Portrayal         []PortrayalRow      `json:"portrayal,omitempty"`
+	PortrayalByOutlet []PortrayalRow      `json:"portrayal_by_outlet,omitempty"`
+	PortrayalEvidence []PortrayalEvidence `json:"portrayal_evidence,omitempty"`
+	// EventsAsActor and EventsAsTarget count its events by PLOVER type.
+	EventsAsActor  []FacetCount `json:"events_as_actor,omitempty"`
+	EventsAsTarget []FacetCount `json:"events_as_target,omitempty"`
+}
+
+// PortrayalCounts counts documents by portrayal label.
+type PortrayalCounts struct {
+	Negative int `json:"negative"`
+	Neutral  int `json:"neutral"`
+	Positive int `json:"positive"`
+}
+
+// Add counts one document with the given label; other labels are ignored.
+func (p *PortrayalCounts) Add(label string) {
+	switch label {
+	case "negative":
+		p.Negative++
+	case "neutral":
+		p.Neutral++
+	case "positive":
+		p.Positive++
+	}
+}
+
+// Of returns the count of one label.
+func (p PortrayalCounts) Of(label string) int {
+	switch label {
+	case "negative":
+		return p.Negative
+	case "neutral":
+		return p.Neutral
+	case "positive":
+		return p.Positive
+	}
+	return 0
+}
+
+// Total is the number of documents counted.
+func (p PortrayalCounts) Total() int { return p.Negative + p.Neutral + p.Positive }
+
+// PortrayalRow is one cell of the outlet × entity × period portrayal
+// matrix; empty Period or Outlet means all.
+type PortrayalRow struct {
+	Period string `json:"period,omitempty"`
+	Outlet string `json:"outlet,omitempty"`
+	Entity string `json:"entity"`
+	Name   string `json:"name,omitempty"`
+	PortrayalCounts
+}
+
+// PortrayalEvidence is one portrayal annotation of an entity: the mention,
+// its label and whose voice it is, in its sentence.
+type PortrayalEvidence struct {
+	DocSummary
+	AnnID      string  `json:"annotation_id"`
+	Label      string  `json:"label"`
+	Voice      string  `json:"voice,omitempty"`
+	Confidence float64 `json:"confidence"`
+	Mention    string  `json:"mention"`
+	Context    string  `json:"context"`
+}
+
+// StatsRequest narrows and shapes the event and portrayal statistics.
+type StatsRequest struct {
+	Query string
+	Filter
+	// By is the period: "day", "week" (default; periods are Mondays) or
+	// "month".
+	By string
+	// Limit is how many entities the portrayal matrix covers, most
+	// portrayed first (default 10); Filter.Entity picks one instead.
+	Limit int
+}
+
+// EventStats counts the events in the matching documents.
+type EventStats struct {
+	By        string       `json:"by"`
+	Documents int          `json:"documents"`
+	Events    int          `json:"events"`
+	ByType    []FacetCount `json:"by_type"`
+	ByMode    []FacetCount `json:"by_mode"`
+	// ByPlace counts events by the geonameid of their place (Label = name).
+	ByPlace []FacetCount `json:"by_place"`
+	// ByDate counts events per period of the event's own date when it
+	// names a day, else of its document's publication date.
+	ByDate []FacetCount `json:"by_date"`
+	// TypeByDate is the period × type matrix (Row = period, Col = type).
+	TypeByDate []Cell       `json:"type_by_date"`
+	TopActors  []FacetCount `json:"top_actors"`
+	TopTargets []FacetCount `json:"top_targets"`
+}
+
+// PortrayalStats is the outlet × entity portrayal matrix over time, in
+// documents (each document counts once per entity, with its aggregate
+// label).
+type PortrayalStats struct {
+	By        string `json:"by"`
+	Documents int    `json:"documents"`
+	// Entities are the entities covered, with the number of matching
+	// documents that portray them.
+	Entities []FacetCount `json:"entities"`
+	// Rows has one row per period, outlet and entity with any document;
+	// Totals one per outlet and entity over all periods.
+	Rows   []PortrayalRow `json:"rows"`
+	Totals []PortrayalRow `json:"totals"`
+}
+
+// Analytics is implemented by corpora that aggregate events and portrayal
+// (server/memcorpus, and so the default indexed store corpus).
+type Analytics interface {
+	EventStats(ctx context.Context, q StatsRequest) (*EventStats, error)
+	PortrayalStats(ctx context.Context, q StatsRequest) (*PortrayalStats, error)
 }
 
 // PlaceSummary is a resolved place with its mention counts.

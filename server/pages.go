@@ -288,12 +288,21 @@ func parseSearch(q url.Values) (SearchRequest, error) {
 		Filter: Filter{
 			Outlet: q.Get("outlet"), Entity: q.Get("entity"), Place: q.Get("place"),
 			Speaker: q.Get("speaker"), Technique: q.Get("technique"),
+			Event: q.Get("event"), Actor: q.Get("actor"), Target: q.Get("target"), Portrayal: q.Get("portrayal"),
 		},
 		Sort:        q.Get("sort"),
 		PageRequest: PageRequest{Cursor: q.Get("cursor")},
 	}
 	if len(req.Query) > 500 {
 		return req, Errorf(ErrBadRequest, "query longer than 500 bytes")
+	}
+	if p := req.Portrayal; p != "" {
+		// Entity ids may contain colons ("per:…"): the label is after the last.
+		i := strings.LastIndexByte(p, ':')
+		id, label := p[:max(i, 0)], p[i+1:]
+		if i < 0 || id == "" || (label != "negative" && label != "neutral" && label != "positive") {
+			return req, Errorf(ErrBadRequest, "portrayal must be entity-id:negative|neutral|positive, not %q", p)
+		}
 	}
 	switch req.Sort {
 	case "", "relevance", "date":
@@ -348,6 +357,7 @@ func parseDate(v string) (time.Time, error) {
 var facetTitles = map[string]string{
 	FacetOutlet: "Outlet", FacetEntity: "Entity", FacetPlace: "Place",
 	FacetSpeaker: "Speaker", FacetTechnique: "Technique", FacetDate: "Month",
+	FacetEvent: "Event type", FacetActor: "Event actor", FacetTarget: "Event target", FacetPortrayal: "Portrayal",
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
@@ -499,10 +509,20 @@ func (s *Server) outletList(w http.ResponseWriter, r *http.Request) error {
 }
 
 type entityPage struct {
-	E        *EntityDetail
-	Timeline template.HTML
-	Outlets  template.HTML
-	CoOcc    template.HTML
+	E                 *EntityDetail
+	Timeline          template.HTML
+	Outlets           template.HTML
+	CoOcc             template.HTML
+	Portrayal         template.HTML
+	PortrayalOutlets  template.HTML
+	EventsAsActor     template.HTML
+	EventsAsTarget    template.HTML
+	PortrayalSearches []portrayalLink
+}
+
+type portrayalLink struct {
+	Label, URL string
+	Count      int
 }
 
 func (s *Server) entity(w http.ResponseWriter, r *http.Request) error {
@@ -515,6 +535,42 @@ func (s *Server) entity(w http.ResponseWriter, r *http.Request) error {
 		Timeline: columnChart("Mentions over time (documents per month)", d.Timeline, csvFor("entity-timeline", d.ID)),
 		Outlets:  barChart("Outlets", d.Outlets, func(v string) string { return "/outlet/" + url.PathEscape(v) }, csvFor("entity-outlets", d.ID)),
 		CoOcc:    barChart("Co-occurring entities (documents)", d.CoOccurring, func(v string) string { return "/entity/" + url.PathEscape(v) }, csvFor("entity-cooccurring", d.ID)),
+	}
+	if len(d.Portrayal) > 0 || len(d.PortrayalByOutlet) > 0 {
+		// Each segment links to the documents behind it: the search
+		// narrowed to this entity's portrayal label (and week, or outlet).
+		search := func(label string, extra url.Values) string {
+			v := url.Values{"portrayal": {d.ID + ":" + label}}
+			for k, x := range extra {
+				v[k] = x
+			}
+			return "/search?" + v.Encode()
+		}
+		p.Portrayal = stackedColumns("Portrayal per week (documents by aggregate label)", d.Portrayal, func(r PortrayalRow, label string) string {
+			from, err := time.Parse("2006-01-02", r.Period)
+			if err != nil {
+				return search(label, nil)
+			}
+			return search(label, url.Values{"from": {r.Period}, "to": {from.AddDate(0, 0, 7).Format("2006-01-02")}, "sort": {"date"}})
+		}, csvFor("entity-portrayal", d.ID))
+		p.PortrayalOutlets = stackedBars("How each outlet portrays it (documents)", d.PortrayalByOutlet, func(r PortrayalRow, label string) string {
+			return search(label, url.Values{"outlet": {r.Outlet}})
+		}, csvFor("entity-portrayal-outlets", d.ID))
+		var tot PortrayalCounts
+		for _, r := range d.PortrayalByOutlet {
+			tot.Negative, tot.Neutral, tot.Positive = tot.Negative+r.Negative, tot.Neutral+r.Neutral, tot.Positive+r.Positive
+		}
+		for _, l := range PortrayalLabels {
+			p.PortrayalSearches = append(p.PortrayalSearches, portrayalLink{Label: l, URL: search(l, nil), Count: tot.Of(l)})
+		}
+	}
+	if len(d.EventsAsActor) > 0 || len(d.EventsAsTarget) > 0 {
+		p.EventsAsActor = barChart("Its events as actor (by type)", d.EventsAsActor, func(v string) string {
+			return "/search?" + url.Values{"actor": {d.ID}, "event": {v}}.Encode()
+		}, csvFor("entity-events-actor", d.ID))
+		p.EventsAsTarget = barChart("Events aimed at it (by type)", d.EventsAsTarget, func(v string) string {
+			return "/search?" + url.Values{"target": {d.ID}, "event": {v}}.Encode()
+		}, csvFor("entity-events-target", d.ID))
 	}
 	return s.render(w, r, "entity.html", d.Name, p)
 }

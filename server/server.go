@@ -233,6 +233,8 @@ func (s *Server) Install(handle func(pattern string, h http.Handler)) {
 	handle("POST /api/v1/documents/{id}/reanalyze", wapi(s.requireToken(s.apiReanalyze)))
 	handle("GET /api/v1/search", capi(s.apiSearch))
 	handle("GET /api/v1/stats", capi(s.apiStats))
+	handle("GET /api/v1/stats/events", capi(s.apiEventStats))
+	handle("GET /api/v1/stats/portrayal", capi(s.apiPortrayalStats))
 	handle("GET /api/v1/entities", capi(s.apiEntities))
 	handle("GET /api/v1/entities/{id}", capi(s.apiEntity))
 	handle("GET /api/v1/places", capi(s.apiPlaces))

@@ -57,7 +57,9 @@ func TestPages(t *testing.T) {
 			In(`#doc-text .hl.tech[data-layer="technique-Loaded_Language"][data-conf="0.720"]`),
 			In(`#doc-text .hl.k-count`, HasExactText("12 soldiers")),
 			In(`#doc-text .hl.k-citation`, HasExactText("Reuters")),
-			Count(`.layer-toggle`, 9),
+			Count(`.layer-toggle`, 11),
+			In(`#doc-text .hl.k-portrayal.portrayal-positive[data-layer="portrayal-positive"]`, HasExactText("Bashar al-Assad")),
+			In(`#doc-text .hl.k-event[data-layer="event"]`, HasExactText("visited")),
 			In(`input#conf-threshold[type=range]`),
 			In(`#panel .group-quote a.jump`, HasAttr("href", `^#ev-a\d+$`)),
 			In(`#panel .group-quote .detail`, HasText(`the minister \(said\)`)),
@@ -90,7 +92,32 @@ func TestPages(t *testing.T) {
 			In("#entity-name", HasText("Bashar al-Assad")),
 			In("p.lead", HasText("2 mentions in 2 documents")),
 			Count("ul.docs li", 2),
+			// Portrayal per week and per outlet, each segment linking to
+			// the documents behind it, and the evidence linking to mentions.
+			Count("svg.cols.stacked .seg.p-pos rect", 1),
+			Count("svg.cols.stacked .seg.p-neg rect", 1),
+			In(`svg.cols.stacked a[href="/search?from=2017-09-04&portrayal=per%3Abashar-al-assad%3Apositive&sort=date&to=2017-09-11"]`),
+			In(`svg.bars.stacked a[href="/search?outlet=Daily+Planet&portrayal=per%3Abashar-al-assad%3Anegative"]`),
+			Count("ul.evidence li", 2),
+			In(`ul.evidence a[href="/doc/d1#ev-a9"]`, HasExactText("The liberation of Deir Ezzor")),
+			In(`ul.evidence .plabel.negative`),
+			In(`a.csv[href="/chart/entity-portrayal.csv?id=per%3Abashar-al-assad"]`),
+			In(`#events + .charts a[href="/search?actor=per%3Abashar-al-assad&event=CONSULT"]`),
 		)},
+		{"/search?portrayal=per:bashar-al-assad:negative", 200, All(
+			Count(".hit", 1),
+			In(".hit h2 a", HasExactText("Talks in Geneva")),
+		)},
+		{"/search?event=CONSULT&actor=per:bashar-al-assad", 200, All(
+			Count(".hit", 1),
+			In(".hit h2 a", HasExactText("The liberation of Deir Ezzor")),
+		)},
+		{"/search?q=Assad", 200, All(
+			In(`.facet a[href="/search?event=CONSULT&q=Assad"]`),
+			In(`.facet a[href="/search?actor=per%3Abashar-al-assad&q=Assad"]`, HasText("Bashar al-Assad")),
+			In(`.facet a[href="/search?portrayal=per%3Abashar-al-assad%3Apositive&q=Assad"]`, HasText("Bashar al-Assad: positive")),
+		)},
+		{"/search?portrayal=nonsense", 400, In("p.message", HasText("portrayal must be"))},
 		{"/place/170794", 200, All(
 			In("#place-name", HasText("Deir ez-Zor")),
 			In("svg.map a.pt.sel"),

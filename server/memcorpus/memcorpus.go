@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -53,6 +54,10 @@ const (
 	fSpeaker
 	fTechnique
 	fDate
+	fEvent
+	fActor
+	fTarget
+	fPortrayal
 	nFacets
 )
 
@@ -129,6 +134,16 @@ type facts struct {
 	kinds      map[string]int
 	quotes     []server.QuoteRef
 	speakerIDs map[string]string // speaker name -> entity id, where known
+	events     []eventFact
+	// portrayal is the document's aggregate portrayal label per entity id.
+	portrayal map[string]string
+}
+
+// eventFact is what the statistics need of one event annotation.
+type eventFact struct {
+	typ, source, target, mode string
+	placeID, placeName        string
+	day                       time.Time // the event's date, else the document's; zero if neither
 }
 
 // New returns an empty corpus.
@@ -161,6 +176,34 @@ func (c *Corpus) internFacets(e *entry) {
 	for t := range f.techniques {
 		e.fv[fTechnique] = append(e.fv[fTechnique], c.fx[fTechnique].add(t, t, e))
 	}
+	seen := map[[2]string]bool{}
+	for _, ev := range f.events {
+		for _, k := range [][2]string{{"t", ev.typ}, {"s", ev.source}, {"o", ev.target}} {
+			if k[1] == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			switch k[0] {
+			case "t":
+				e.fv[fEvent] = append(e.fv[fEvent], c.fx[fEvent].add(k[1], k[1], e))
+			case "s":
+				e.fv[fActor] = append(e.fv[fActor], c.fx[fActor].add(k[1], f.entityName(k[1]), e))
+			case "o":
+				e.fv[fTarget] = append(e.fv[fTarget], c.fx[fTarget].add(k[1], f.entityName(k[1]), e))
+			}
+		}
+	}
+	for id, label := range f.portrayal {
+		e.fv[fPortrayal] = append(e.fv[fPortrayal], c.fx[fPortrayal].add(id+":"+label, f.entityName(id)+": "+label, e))
+	}
+}
+
+// entityName is the display name of entity id in this document.
+func (f *facts) entityName(id string) string {
+	if n := f.entityInfo[id].Name; n != "" {
+		return n
+	}
+	return id
 }
 
 func (c *Corpus) invalidate() {
@@ -392,7 +435,8 @@ func (c *Corpus) Search(ctx context.Context, q server.SearchRequest) (*server.Se
 		// Start from the smallest posting list of the filter, if any.
 		var from []*entry
 		narrowed := false
-		for f, v := range map[int]string{fOutlet: q.Outlet, fEntity: q.Entity, fPlace: q.Place, fSpeaker: q.Speaker, fTechnique: q.Technique} {
+		for f, v := range map[int]string{fOutlet: q.Outlet, fEntity: q.Entity, fPlace: q.Place, fSpeaker: q.Speaker, fTechnique: q.Technique,
+			fEvent: q.Event, fActor: q.Actor, fTarget: q.Target, fPortrayal: q.Portrayal} {
 			if v == "" {
 				continue
 			}
@@ -491,6 +535,24 @@ func match(e *entry, f server.Filter) bool {
 	if f.Technique != "" && e.facts.techniques[f.Technique] == 0 {
 		return false
 	}
+	if f.Event != "" || f.Actor != "" || f.Target != "" {
+		ok := false
+		for _, ev := range e.facts.events {
+			if (f.Event == "" || ev.typ == f.Event) && (f.Actor == "" || ev.source == f.Actor) && (f.Target == "" || ev.target == f.Target) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if f.Portrayal != "" {
+		i := strings.LastIndexByte(f.Portrayal, ':')
+		if i < 0 || e.facts.portrayal[f.Portrayal[:i]] != f.Portrayal[i+1:] {
+			return false
+		}
+	}
 	if !f.From.IsZero() || !f.To.IsZero() {
 		p := e.doc.Published
 		if p == nil {
@@ -535,7 +597,7 @@ func (c *Corpus) facets(es []scored) map[string][]server.FacetCount {
 			fc = fc[:facetLimit]
 		}
 		for i := range fc {
-			if f == fEntity || f == fPlace {
+			if labelled(f) {
 				fc[i].Label = in.labels[in.ids[fc[i].Value]]
 			}
 		}
@@ -548,6 +610,11 @@ func (c *Corpus) facets(es []scored) map[string][]server.FacetCount {
 		out[server.FacetNames[f]] = fc
 	}
 	return out
+}
+
+// labelled reports whether facet f's values are ids with display labels.
+func labelled(f int) bool {
+	return f == fEntity || f == fPlace || f == fActor || f == fTarget || f == fPortrayal
 }
 
 // top returns the n largest counts, ties broken by value; n <= 0 means all.
@@ -823,6 +890,7 @@ func (c *Corpus) Entity(ctx context.Context, id string) (*server.EntityDetail, e
 	c.mu.RUnlock()
 	d.QuotesBy = capQuotes(d.QuotesBy)
 	d.QuotesAbout = capQuotes(d.QuotesAbout)
+	entityPortrayal(d, id, docs)
 	return d, nil
 }
 
@@ -854,7 +922,7 @@ func (c *Corpus) countFacet(docs []*entry, f int, skip string, n int) []server.F
 	if n > 0 && len(out) > n {
 		out = out[:n]
 	}
-	if f != fEntity && f != fPlace {
+	if !labelled(f) {
 		for i := range out {
 			out[i].Label = ""
 		}
@@ -944,7 +1012,7 @@ func extractFacts(doc *document.Document) facts {
 		entities: map[string]int{}, entityInfo: map[string]server.EntitySummary{},
 		places: map[string]int{}, placeInfo: map[string]server.PlaceSummary{},
 		speakers: map[string]int{}, techniques: map[string]int{}, cites: map[string]int{},
-		kinds: map[string]int{}, speakerIDs: map[string]string{},
+		kinds: map[string]int{}, speakerIDs: map[string]string{}, portrayal: map[string]string{},
 	}
 	if doc.Published != nil {
 		f.month = doc.Published.UTC().Format("2006-01")
@@ -1022,8 +1090,11 @@ func extractFacts(doc *document.Document) facts {
 			if o := attrString(a.Attrs, "outlet"); o != "" {
 				f.cites[o]++
 			}
+		case "event":
+			f.events = append(f.events, eventOf(doc, a))
 		}
 	}
+	f.portrayal = portrayalOf(doc)
 	// Places without coordinates cannot be drawn or summarised.
 	for id := range f.places {
 		if _, ok := f.placeInfo[id]; !ok {

@@ -188,6 +188,11 @@ const facetLimit = 10
 // count documents; place, speaker and technique count mentions, quotes and
 // annotations (what the store aggregates).
 func (c *Corpus) Search(ctx context.Context, q server.SearchRequest) (*server.SearchResult, error) {
+	if q.Event != "" || q.Actor != "" || q.Target != "" || q.Portrayal != "" {
+		// The store has no event or portrayal filters; the in-memory index
+		// (serve's default) has.
+		return nil, server.Errorf(server.ErrNotImplemented, "event and portrayal filters need the in-memory index (serve without --index store)")
+	}
 	off, err := decodeCursor(q.Cursor)
 	if err != nil {
 		return nil, err
