@@ -546,8 +546,11 @@ func recognise(ctx context.Context, g *gazetteer.Gazetteer, c *docContext, max i
 		if t.Kind != document.TokWord || !isCap(w) || neverStart[strings.ToLower(w)] || strings.ContainsAny(w, "'’") {
 			continue
 		}
-		if c.surnames[w] && c.ent[i] != "LOC" {
+		if c.surnames[w] && (c.ent[i] != "LOC" || !locatives[c.lower(i-1)]) {
 			continue // "Flores said" after "Maria Flores"
+		}
+		if p := c.lower(i - 1); p == "saint" || p == "st" || p == "." && c.lower(i-2) == "st" {
+			continue // "St. Patrick's Day": a saint that is not a place name with its "St."
 		}
 		// Inside a person's name no word is a place; inside an
 		// organisation or other name only a place at its start is
@@ -634,6 +637,34 @@ func nerMention(g *gazetteer.Gazetteer, c *docContext, sp document.Span) (Mentio
 			m.End = c.toks[to].End
 		}
 	}
+	if from > 0 && from < len(c.toks) {
+		// "St. Patrick's Day", "Mrs. Lincoln": a saint or a person.
+		prev := c.lower(from - 1)
+		if prev == "." && from > 1 {
+			prev = c.lower(from - 2)
+		}
+		// (A "St. Louis" the gazetteer knows is matched by the token scan
+		// from "St" before this entity is reached.)
+		if prev == "st" || prev == "saint" || titles[prev] {
+			return Mention{}, false
+		}
+		if to == from+1 && speaker(c, from, to) {
+			// "Nelson said", "according to Taylor": a speaker is a
+			// person unless the name is a government's (see governs).
+			cs := g.Lookup(gazetteer.Key(surface))
+			if len(cs) == 0 {
+				return Mention{}, false
+			}
+			if !governs(g.Place(bestPrior(g, cs, ""))) {
+				return Mention{}, false
+			}
+		}
+	}
+	if c.surnames[surface] && m.cue == "" && (!m.locative || strings.HasPrefix(c.text[m.End:], "'") || strings.HasPrefix(c.text[m.End:], "’")) {
+		// The surname of a person the article names ("Matthew D. Flores"
+		// ... "in Flores' honor"), which the tagger took for a place.
+		return Mention{}, false
+	}
 	m.cands = aliasCands(g, surface, g.Lookup(m.key))
 	if len(m.cands) == 0 {
 		// "Texas Department", "North Texas", "Ted Strickland": a LOC the
@@ -651,6 +682,32 @@ func nerMention(g *gazetteer.Gazetteer, c *docContext, sp document.Span) (Mentio
 		}
 	}
 	return m, true
+}
+
+// prevWord is the lower-cased word before token i, skipping an
+// abbreviation's stop ("Mrs. Lincoln").
+func prevWord(c *docContext, i int) string {
+	w := c.lower(i - 1)
+	if w == "." {
+		w = c.lower(i - 2)
+	}
+	return strings.TrimSuffix(w, ".")
+}
+
+// governs reports a place whose name can speak for a government or an
+// institution ("Ankara said", "Britain said", "the White House said").
+func governs(p *gazetteer.Place) bool {
+	return p.Feature == "A.PCLI" || p.Feature == "P.PPLC" || p.Feature == "S.BLDG" || p.Population >= 1000000
+}
+
+// speechWords after a name make it a speaker ("Nelson said").
+var speechWords = map[string]bool{"said": true, "says": true, "told": true, "noted": true, "added": true,
+	"explained": true, "stated": true, "wrote": true, "recalled": true, "asked": true, "testified": true}
+
+// speaker reports a name that speaks: followed by a speech verb or after
+// "according to".
+func speaker(c *docContext, from, to int) bool {
+	return speechWords[c.lower(to)] || (c.lower(from-1) == "to" && c.lower(from-2) == "according")
 }
 
 // placeWords name kinds of place inside a proper name.
@@ -710,7 +767,7 @@ func cues(c *docContext, from, to int) (cue string, locative, after bool) {
 
 // accept decides whether a gazetteer match is a toponym.
 func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) bool {
-	if titles[strings.TrimSuffix(c.lower(cand.from-1), ".")] {
+	if titles[prevWord(c, cand.from)] {
 		return false
 	}
 	best := bestPrior(g, cand.cands, m.cue)
@@ -781,6 +838,9 @@ func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) b
 		return false
 	}
 	if m.weakCap && single && !major && !m.locative && m.cue == "" && p.Population < 20000 {
+		return false
+	}
+	if single && !m.locative && m.cue == "" && speaker(c, cand.from, cand.to) && !governs(p) {
 		return false
 	}
 	if p.Class() == "P" && p.Population < 1000 && !m.locative && m.cue == "" && !strings.HasPrefix(p.Code(), "PPLA") && single {

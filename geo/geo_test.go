@@ -170,6 +170,9 @@ func TestCases(t *testing.T) {
 		{"Boris Johnson spoke in London on Monday.", "London", 2643743, false},
 		{"Reading the report, he frowned.", "Reading", 0, false},
 		{"The Kremlin denied the report.", "Kremlin", 0, true},
+		{"The St. Patrick's Day parade starts at noon.", "Patrick", 0, false},
+		{"The tenant had called police, Nelson said on Monday.", "Nelson", 0, false},
+		{"A speech by Mrs. Lincoln opened the evening.", "Lincoln", 0, false},
 		// "X, State": the name lies inside the state written after it.
 		{"The family moved to Paris, Texas, last spring.", "Paris", 4717560, false},
 		// Names that share a region support each other's candidates there.
