@@ -89,7 +89,7 @@ func ParseAliases(r io.Reader, name string) (*Aliases, error) {
 			toks := text.Tokenize(form)
 			ws := make([]string, len(toks))
 			for i, tk := range toks {
-				ws[i], _ = text.Normalize(form[tk.Start:tk.End])
+				ws[i] = text.NormalizeString(form[tk.Start:tk.End])
 			}
 			if len(ws) > 0 {
 				a.scan[ws[0]] = append(a.scan[ws[0]], scanForm{toks: ws, actor: act})
@@ -109,7 +109,16 @@ func (a *Aliases) Lookup(mention string) *Actor {
 	if a == nil {
 		return nil
 	}
-	return a.byKey[names.Key(stripThe(mention))]
+	return a.lookupKey(names.Key(stripThe(mention)))
+}
+
+// lookupKey is Lookup for a mention whose key (names.Key of the mention
+// without a leading article) is already known.
+func (a *Aliases) lookupKey(key string) *Actor {
+	if a == nil {
+		return nil
+	}
+	return a.byKey[key]
 }
 
 // stripThe drops a leading article, which outlets and groups take or lose

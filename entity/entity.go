@@ -202,7 +202,7 @@ func (a *Analyzer) mentions(ctx context.Context, doc *document.Document) ([]*men
 	// it found "Times")
 	words := make([]string, len(toks))
 	for i, t := range toks {
-		words[i], _ = text.Normalize(doc.Text[t.Start:t.End])
+		words[i] = text.NormalizeString(doc.Text[t.Start:t.End])
 	}
 	sentEnd := sentenceEnds(doc, len(toks))
 	for i := 0; i < len(toks); i++ {
@@ -336,7 +336,9 @@ func (a *Analyzer) newMention(doc *document.Document, t0, t1 int, typ string, co
 	sp := document.Span{Start: doc.Tokens[t0].Start, End: doc.Tokens[t1-1].End}
 	m := &mention{span: sp, tok0: t0, tok1: t1, typ: typ, conf: conf, text: doc.Text[sp.Start:sp.End]}
 	m.key = names.Key(stripThe(m.text))
-	if act := a.aliases.Lookup(m.text); act != nil {
+	// the alias table is keyed the same way (Aliases.Lookup), so the key
+	// is not computed twice
+	if act := a.aliases.lookupKey(m.key); act != nil {
 		m.actor = act
 		m.typ = act.Type
 	}
@@ -555,7 +557,7 @@ func (a *Analyzer) merge(doc *document.Document, ms []*mention) [][]int {
 		}
 		ok := true
 		for t := m.tok1 + 1; t < n.tok0; t++ {
-			if w, _ := text.Normalize(words(t)); !isQuote(w) {
+			if w := text.NormalizeString(words(t)); !isQuote(w) {
 				ok = false
 			}
 		}

@@ -221,7 +221,9 @@ func classifyPlain(ls []plainLine) {
 		switch {
 		case mediaLabelVideo.MatchString(l.text):
 			l.role, l.media = roleCaption, "video"
-		case mediaLabelImage.MatchString(l.text) && l.words <= 40:
+		case l.words <= 40 && mediaLabelImage.MatchString(l.text):
+			// (length first: the pattern has unanchored alternatives
+			// that would scan every long paragraph)
 			l.role, l.media = roleCaption, "image"
 		case l.words <= 40 && sandwiched(ls, i):
 			l.role, l.media = roleCaption, "image"

@@ -48,20 +48,37 @@ var sunLetters = []string{"sh", "th", "dh", "t", "d", "r", "z", "s", "n"}
 // Key returns the transliteration-aware matching key of a name. Words are
 // separated by single spaces; an empty or article-only name gives "".
 func Key(s string) string {
-	words := strings.Fields(text.Fold(s))
-	out := make([]string, 0, len(words))
-	for i, w := range words {
-		if articles[w] && len(words) > 1 {
+	f := text.Fold(s)
+	// text.Fold separates words by single spaces, so they are the spans
+	// between spaces; counting them first keeps the article rule ("al" is
+	// dropped only when it is not the whole name) without a word slice.
+	nw := 0
+	if f != "" {
+		nw = strings.Count(f, " ") + 1
+	}
+	var b []byte
+	for i, rest := 0, f; rest != ""; i++ {
+		w := rest
+		if k := strings.IndexByte(rest, ' '); k >= 0 {
+			w, rest = rest[:k], rest[k+1:]
+		} else {
+			rest = ""
+		}
+		if w == "" || articles[w] && nw > 1 {
 			continue
 		}
 		if i > 0 {
 			w = stripAttachedArticle(w)
 		}
-		if k := wordKey(w); k != "" {
-			out = append(out, k)
+		n := len(b)
+		if n > 0 {
+			b = append(b, ' ')
+		}
+		if b = appendWordKey(b, w); len(b) == n+1 && n > 0 {
+			b = b[:n] // empty key: no separator
 		}
 	}
-	return strings.Join(out, " ")
+	return string(b)
 }
 
 // stripAttachedArticle removes an assimilated article written into the word:
@@ -100,10 +117,15 @@ func isVowel(c byte) bool {
 var pairs = strings.NewReplacer("ph", "f", "dj", "j", "ck", "k", "q", "k")
 
 // wordKey rewrites one folded word.
-func wordKey(w string) string {
+func wordKey(w string) string { return string(appendWordKey(nil, w)) }
+
+// appendWordKey appends the key of one folded word to b.
+func appendWordKey(b []byte, w string) []byte {
 	// consonant pairs first, so vowel grouping sees the final consonants
-	w = pairs.Replace(w)
-	b := make([]byte, 0, len(w))
+	if strings.ContainsAny(w, "phdjckq") {
+		w = pairs.Replace(w)
+	}
+	start := len(b)
 	for i := 0; i < len(w); {
 		c := w[i]
 		if isVowel(c) {
@@ -118,18 +140,18 @@ func wordKey(w string) string {
 			continue
 		}
 		// final h after a vowel ("Hamah", "Raqqah") is silent
-		if c == 'h' && i == len(w)-1 && len(b) > 0 && isVowel(b[len(b)-1]) && i > 0 && !isConsonantDigraphH(w, i) {
+		if c == 'h' && i == len(w)-1 && len(b) > start && isVowel(b[len(b)-1]) && i > 0 && !isConsonantDigraphH(w, i) {
 			i++
 			continue
 		}
-		if len(b) > 0 && b[len(b)-1] == c {
+		if len(b) > start && b[len(b)-1] == c {
 			i++ // double letters
 			continue
 		}
 		b = append(b, c)
 		i++
 	}
-	return string(b)
+	return b
 }
 
 // isConsonantDigraphH reports whether the h at i closes sh, kh, th, gh, dh.
@@ -193,8 +215,14 @@ func cost(c byte) float64 {
 // editDistance is Levenshtein with vowel insertions, deletions and
 // vowel-for-vowel substitutions costing 0.5.
 func editDistance(a, b string) float64 {
-	prev := make([]float64, len(b)+1)
-	cur := make([]float64, len(b)+1)
+	// two rows on the stack for names of ordinary length
+	var buf [2 * 48]float64
+	var prev, cur []float64
+	if len(b)+1 <= len(buf)/2 {
+		prev, cur = buf[:len(b)+1], buf[len(buf)/2:len(buf)/2+len(b)+1]
+	} else {
+		prev, cur = make([]float64, len(b)+1), make([]float64, len(b)+1)
+	}
 	for j := 1; j <= len(b); j++ {
 		prev[j] = prev[j-1] + cost(b[j-1])
 	}

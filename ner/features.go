@@ -172,8 +172,7 @@ func plainWord(w string) string {
 	}
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {
-			n, _ := text.Normalize(w)
-			return n
+			return text.NormalizeString(w)
 		}
 	}
 	return w

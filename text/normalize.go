@@ -71,43 +71,95 @@ func (mb *mapBuilder) emit(from, to int, repl string) {
 // spaces become a space, soft hyphens and zero-width characters are dropped,
 // and the ellipsis becomes "...". Invalid UTF-8 bytes become U+FFFD. Length
 // may change, so use the Map to point back into s.
+//
+// Most strings (every ASCII one) need no change: they are returned as they
+// are, with the identity Map, without copying. Otherwise unchanged runs are
+// copied whole; only the replaced runes are mapped.
 func Normalize(s string) (string, *Map) {
-	mb := &mapBuilder{}
-	mb.m.srcLen = len(s)
-	mb.b.Grow(len(s))
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			mb.emit(i, i+1, s[i:i+1])
+	i := 0
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		mb.emit(i, i+size, normRune(r))
+		if _, ok := normRune(r, size); ok {
+			break
+		}
 		i += size
 	}
+	if i == len(s) {
+		return s, &Map{srcLen: len(s)}
+	}
+	mb := &mapBuilder{}
+	mb.m.srcLen = len(s)
+	mb.b.Grow(len(s))
+	run := 0 // start of the unchanged run not yet written
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		repl, ok := normRune(r, size)
+		if !ok {
+			i += size
+			continue
+		}
+		// An unchanged run keeps the running difference: no map entry.
+		mb.b.WriteString(s[run:i])
+		mb.emit(i, i+size, repl)
+		i += size
+		run = i
+	}
+	mb.b.WriteString(s[run:])
 	return mb.b.String(), &mb.m
 }
 
-func normRune(r rune) string {
+// NormalizeString is Normalize without the Map, for callers that only
+// match on the result: an unchanged string costs no allocation.
+func NormalizeString(s string) string {
+	i := 0
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if _, ok := normRune(r, size); ok {
+			break
+		}
+		i += size
+	}
+	if i == len(s) {
+		return s
+	}
+	n, _ := Normalize(s)
+	return n
+}
+
+// normRune returns the replacement of the rune r (size bytes in the
+// source) and true, or false when it stays as it is.
+func normRune(r rune, size int) (string, bool) {
 	switch r {
 	case '‘', '’', '‚', '‛', '′', '`', '´', 'ʼ':
-		return "'"
+		return "'", true
 	case '“', '”', '„', '‟', '″', '«', '»':
-		return "\""
+		return "\"", true
 	case '‐', '‑', '‒', '–', '—', '―', '−':
-		return "-"
+		return "-", true
 	case '\u00a0', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006',
 		'\u2007', '\u2008', '\u2009', '\u200a', '\u202f', '\u205f', '\u3000':
-		return " "
+		return " ", true
 	case '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
-		return ""
+		return "", true
 	case '…':
-		return "..."
+		return "...", true
 	case utf8.RuneError:
-		return "\ufffd"
+		// an invalid byte; a U+FFFD written out (3 bytes) stays
+		return "\ufffd", size == 1
 	}
-	return string(r)
+	return "", false
 }
 
 // Fold returns a matching key for a name: Normalize, then lower case, with
@@ -115,7 +167,10 @@ func normRune(r rune) string {
 // the base of the entity and place matchers' folding; transliteration-aware
 // folding builds on it (see package names in the entity analyzer).
 func Fold(s string) string {
-	n, _ := Normalize(s)
+	n := NormalizeString(s)
+	if isASCII(n) {
+		return foldASCII(n)
+	}
 	var b strings.Builder
 	b.Grow(len(n))
 	space := true
@@ -136,4 +191,42 @@ func Fold(s string) string {
 		}
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is Fold's loop for ASCII text, where NFD changes nothing and
+// there are no combining marks: the same result without the decomposition.
+func foldASCII(n string) string {
+	b := make([]byte, 0, len(n))
+	space := true
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case c == '\'' || c == '.':
+			continue
+		case c == '-' || c == '_' || c == ' ' || ('\t' <= c && c <= '\r'):
+			if !space {
+				b = append(b, ' ')
+				space = true
+			}
+		default:
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			space = false
+		}
+	}
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
 }

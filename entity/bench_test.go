@@ -1,0 +1,49 @@
+package entity
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/text"
+)
+
+// BenchmarkAnalyze runs the entities analyzer (tagger, aliases, merging)
+// over the PTC training articles, already segmented, one document per
+// iteration: ms/article is per core.
+func BenchmarkAnalyze(b *testing.B) {
+	dir := filepath.Join(sharedDir(b), "data", "propaganda", "ptc", "train-articles")
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	sort.Strings(paths)
+	if len(paths) == 0 {
+		b.Skip("no PTC articles")
+	}
+	var texts []string
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(raw))
+	}
+	a := newAnalyzer(b)
+	ctx := context.Background()
+	docs := make([]*document.Document, len(texts))
+	for i, s := range texts {
+		docs[i] = &document.Document{Text: s}
+		text.Segment(docs[i])
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		src := docs[i%len(docs)]
+		d := &document.Document{Text: src.Text, Tokens: src.Tokens, Sentences: src.Sentences}
+		if err := a.Analyze(ctx, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/article")
+}
