@@ -255,6 +255,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("open a place on the map", f.testMap)
 	t.Run("search and narrow by a facet", f.testSearch)
 	t.Run("XSS payloads render inert", f.testXSS)
+	t.Run("entity portrayal and event filters", f.testPortrayal)
 }
 
 func (f *fixture) has(name string) bool { return slices.Contains(f.analyzers, name) }
@@ -446,5 +447,93 @@ func (f *fixture) testXSS(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("search page")
+	f.noProblems(t, pr)
+}
+
+// testPortrayal follows an entity's portrayal chart to the documents behind
+// a segment, its evidence to the mention in the article, and narrows a
+// search by an event facet.
+func (f *fixture) testPortrayal(t *testing.T) {
+	ctx, pr := f.tab(t)
+	total := func() int {
+		return eval[int](t, ctx, `parseInt(document.getElementById("total").textContent, 10)`)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.url+"/entity/per:bashar-al-assad"),
+		chromedp.WaitVisible(chromedp.CSS("svg.cols.stacked")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("svg.cols.stacked .seg").length`); n != 2 {
+		t.Errorf("%d portrayal segments per week, want 2 (one positive week, one negative)", n)
+	}
+	// The negative segment of the outlet chart lists that outlet's
+	// documents portraying the entity negatively.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`svg.bars.stacked .seg.p-neg rect`)),
+		chromedp.WaitVisible(chromedp.CSS(".active-filters")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(); got != 1 {
+		t.Errorf("negative portrayal segment: %d documents, want 1", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector("article.hit h2 a").textContent`); got != "Talks in Geneva" {
+		t.Errorf("negative portrayal segment lists %q", got)
+	}
+	// Evidence links land on the mention, which is highlighted and flashed.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.url+"/entity/per:bashar-al-assad"),
+		chromedp.WaitVisible(chromedp.CSS("ul.evidence")),
+		chromedp.Click(chromedp.CSS(`ul.evidence a[href^="/doc/d1#"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#doc-text")),
+		chromedp.Sleep(200*time.Millisecond),
+	); err != nil {
+		t.Fatal(err)
+	}
+	hash := eval[string](t, ctx, `location.hash`)
+	if !eval[bool](t, ctx, fmt.Sprintf(`(function(){var e=document.getElementById(%q); return !!e && e.classList.contains("k-portrayal") && e.classList.contains("flash")})()`, strings.TrimPrefix(hash, "#"))) {
+		t.Errorf("evidence link %s does not land on a flashed portrayal span", hash)
+	}
+	f.screenshot(t, ctx, "portrayal-evidence.png", false)
+
+	// Search narrowed by an event type facet.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.url+"/search?q=Assad"),
+		chromedp.WaitVisible(chromedp.CSS(`.facet[data-facet="event"]`)),
+		chromedp.Click(chromedp.CSS(`.facet[data-facet="event"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(".active-filters")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(); got != 1 {
+		t.Errorf("narrowed by event type: %d documents, want 1", got)
+	}
+	// On documents analysed for real, the busiest entity with a portrayal
+	// has its charts.
+	if f.has("portrayal") {
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(f.url+"/search?q=the"),
+			chromedp.WaitVisible(chromedp.CSS(`.facet[data-facet="portrayal"]`)),
+			chromedp.Click(chromedp.CSS(`.facet[data-facet="portrayal"] a`)),
+			chromedp.WaitVisible(chromedp.CSS(".active-filters")),
+		); err != nil {
+			t.Fatal(err)
+		}
+		id := eval[string](t, ctx, `new URLSearchParams(location.search).get("portrayal").replace(/:[a-z]+$/, "")`)
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(f.url+"/entity/"+id),
+			chromedp.WaitVisible(chromedp.CSS("#portrayal")),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll("svg.bars.stacked .seg, ul.evidence li").length`); n == 0 {
+			t.Errorf("entity %s: no portrayal segments or evidence", id)
+		}
+		if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS("#portrayal"))); err != nil {
+			t.Fatal(err)
+		}
+		f.screenshot(t, ctx, "entity-portrayal.png", false)
+	}
 	f.noProblems(t, pr)
 }

@@ -59,6 +59,16 @@
     });
   }
 
+  // Arriving from an evidence link (an entity page's portrayal evidence, a
+  // quote): flash the span the link names.
+  if (/^#ev-[A-Za-z0-9_-]+$/.test(location.hash)) {
+    var arrived = document.getElementById(location.hash.slice(1));
+    if (arrived && text.contains(arrived)) {
+      arrived.scrollIntoView({ block: "center" });
+      arrived.classList.add("flash");
+    }
+  }
+
   // Hovering any part of a quote outlines its content, cue and source.
   function linkQuote(q, on) {
     var parts = text.querySelectorAll('.hl[data-q="' + q + '"]');
