@@ -63,7 +63,7 @@ func verbalCitations(s string, toks []document.Token, known map[string]string) [
 	var out []citation
 	lw := func(i int) string { return lowerWord(s[toks[i].Start:toks[i].End]) }
 	for i := 0; i < len(toks) && len(out) < maxCitations; i++ {
-		if toks[i].Kind != document.TokWord || !verbalFirst[lw(i)] {
+		if toks[i].Kind != document.TokWord || !inLower(verbalFirst, s[toks[i].Start:toks[i].End]) {
 			continue
 		}
 		for _, p := range verbalPatterns {

@@ -29,6 +29,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -45,6 +46,15 @@ const ModelPath = "model/tagger.bin.gz"
 // Analyzer is the "quotes" analyzer. It is safe for concurrent use.
 type Analyzer struct {
 	m *model
+	// scratch pools the tagger's per-document buffers (*tagScratch), so a
+	// stream of documents does not reallocate them
+	scratch sync.Pool
+}
+
+// tagScratch is the tagger's buffers for one document at a time.
+type tagScratch struct {
+	decode decodeScratch
+	prep   prepScratch
 }
 
 // New returns the analyzer with its embedded model.
@@ -229,8 +239,11 @@ type chunk struct {
 func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, sents []document.Sentence, qs []qspan) ([]attribution, error) {
 	inq := inQuoteTokens(s, toks, qs)
 	sentOf := sentIndex(toks, sents)
-	var scratch decodeScratch
-	var prep prepScratch
+	ts, _ := a.scratch.Get().(*tagScratch)
+	if ts == nil {
+		ts = &tagScratch{}
+	}
+	defer a.scratch.Put(ts)
 	var out []attribution
 	last := -1 // the last attribution with a speaker source, for continuations
 	lastPara := -10
@@ -243,8 +256,8 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 		if len(out) >= maxAttributions {
 			break
 		}
-		sq := prepareBuf(s, toks[p[0]:p[1]], inq[p[0]:p[1]], a.m.lex, &prep, true)
-		tags := a.m.decodeBuf(sq, &scratch)
+		sq := prepareBuf(s, toks[p[0]:p[1]], inq[p[0]:p[1]], a.m.lex, &ts.prep, true)
+		tags := a.m.decodeBuf(sq, &ts.decode)
 		var chunks []chunk
 		for i, t := range tags {
 			role := tagRole(t)
@@ -321,8 +334,17 @@ func dropWeak(as []attribution) []attribution {
 // inherited indexes of the rest; a continuation of a removed attribution
 // loses its speaker link.
 func dropAttrs(as []attribution, drop func(q *attribution) bool) []attribution {
+	n := 0
+	for i := range as {
+		if drop(&as[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return as
+	}
 	remap := make([]int, len(as))
-	kept := as[:0:0]
+	kept := make([]attribution, 0, len(as)-n)
 	for i := range as {
 		remap[i] = -1
 		if !drop(&as[i]) {

@@ -266,8 +266,7 @@ func anonymousSources(s string, toks []document.Token, sentOf []int, as []attrib
 		return false
 	}
 	for k := 1; k+1 < len(toks); k++ {
-		w := lowerWord(s[toks[k].Start:toks[k].End])
-		if !anonHeads[w] || lowerWord(s[toks[k+1].Start:toks[k+1].End]) != "that" {
+		if !inLower(anonHeads, s[toks[k].Start:toks[k].End]) || !strings.EqualFold(s[toks[k+1].Start:toks[k+1].End], "that") {
 			continue
 		}
 		// back over modifiers to a determiner
@@ -321,7 +320,7 @@ func accordingTo(s string, toks []document.Token, sentOf []int, as []attribution
 		return false
 	}
 	for i := 0; i+2 < len(toks); i++ {
-		if lw(i) != "according" || lw(i+1) != "to" || covered(i) {
+		if !strings.EqualFold(s[toks[i].Start:toks[i].End], "according") || lw(i+1) != "to" || covered(i) {
 			continue
 		}
 		sent := sentOf[i]
@@ -578,4 +577,25 @@ func toksIndex(toks []document.Token, sp document.Span) [2]int {
 func firstRune(w string) rune {
 	r, _ := utf8.DecodeRuneInString(w)
 	return r
+}
+
+// inLower reports whether lowerWord(w) is in m, without allocating the
+// lower-cased copy for short ASCII words (the map lookup of a converted
+// byte slice does not allocate).
+func inLower(m map[string]bool, w string) bool {
+	var buf [32]byte
+	if len(w) > len(buf) {
+		return m[lowerWord(w)]
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return m[lowerWord(w)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return m[string(buf[:len(w)])]
 }
