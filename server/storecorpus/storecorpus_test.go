@@ -209,3 +209,20 @@ type nopProcessor struct{}
 func (nopProcessor) Process(ctx context.Context, rec input.Record) (*document.Document, error) {
 	return nil, errors.New("not used")
 }
+
+// Event and portrayal filters and statistics need the in-memory index: the
+// store adapter says so with 501 rather than ignoring the filter.
+func TestEventFiltersNeedTheIndex(t *testing.T) {
+	c, _ := open(t)
+	s, err := server.New(server.ServerConfig{Corpus: c, Processor: nopProcessor{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/v1/stats/events", "/api/v1/stats/portrayal", "/api/v1/search?event=CONSULT", "/search?portrayal=per:x:negative"} {
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		if w.Code != 501 || !strings.Contains(w.Body.String(), "in-memory index") {
+			t.Errorf("%s: %d %.200s", path, w.Code, w.Body.String())
+		}
+	}
+}
