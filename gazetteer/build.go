@@ -575,10 +575,20 @@ func (b *builder) readNaturalEarth(ctx context.Context) error {
 	// Admin-1 label points give ADM1 coordinates, matched by folded name
 	// within the country.
 	if g, err := readGeoJSON(filepath.Join(dir, "ne_10m_admin_1_label_points.geojson.gz")); err == nil {
+		// Codes in order, the first division of a name winning, so that
+		// the index does not depend on map iteration.
+		codes := make([]string, 0, len(b.admin1))
+		for code := range b.admin1 {
+			codes = append(codes, code)
+		}
+		sort.Strings(codes)
 		byKey := map[string]*bplace{}
-		for _, p := range b.admin1 {
+		for _, code := range codes {
+			p := b.admin1[code]
 			for _, n := range p.names {
-				byKey[p.Country+"|"+Key(n)] = p
+				if k := p.Country + "|" + Key(n); byKey[k] == nil {
+					byKey[k] = p
+				}
 			}
 		}
 		for _, f := range g.Features {
