@@ -386,7 +386,14 @@ func (s *DB) insertDocs(ctx context.Context, tx *sql.Tx, cols string, rows [][]a
 		ph = "(" + placeholders(per-1) + ", ?::bytea)"
 	}
 	seqs := make(map[string]int64, len(rows))
-	for _, c := range chunks(len(rows), 30000/per) {
+	size := 30000 / per
+	if s.d.Postgres {
+		// pgx builds each message in one growing buffer: a batch's texts
+		// and bodies in one statement (several MB) cost more in copying
+		// than the extra round trips of smaller statements.
+		size = 64
+	}
+	for _, c := range chunks(len(rows), size) {
 		var b strings.Builder
 		b.WriteString(`INSERT INTO documents (` + cols + `) VALUES `)
 		args := make([]any, 0, (c[1]-c[0])*per)

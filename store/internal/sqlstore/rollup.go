@@ -55,6 +55,10 @@ var rollupSpecs = []rollupSpec{
 		where: `x.rnk < ` + strconv.Itoa(CooccurrenceRank) + ` AND y.rnk < ` + strconv.Itoa(CooccurrenceRank), count: `COUNT(*)`},
 }
 
+// rollupLock is the PostgreSQL advisory lock key of rollup updates (an
+// arbitrary constant outside hashtextextended's typical use).
+const rollupLock int64 = 0x6e6c726f6c6c7570 // "nlrollup"
+
 // yearExpr is the UTC year of d.published.
 func (s *DB) yearExpr() string {
 	if s.d.Postgres {
@@ -67,6 +71,19 @@ func (s *DB) yearExpr() string {
 // the documents seqs to every rollup. The documents' narrow-table rows
 // must be in place.
 func (s *DB) applyRollups(ctx context.Context, tx *sql.Tx, seqs []int64, sign int) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	if s.d.Postgres {
+		// Concurrent writers update the same rollup rows (the same
+		// entities, outlets, years) in different orders, which could
+		// deadlock; one transaction-scoped lock orders them. A writer
+		// takes it after its identity locks and holds it to commit, so
+		// the two kinds of lock cannot wait on each other in a cycle.
+		if err := s.exec(ctx, tx, `SELECT pg_advisory_xact_lock(?)`, rollupLock); err != nil {
+			return fmt.Errorf("rollup lock: %w", err)
+		}
+	}
 	for _, c := range chunks(len(seqs), 500) {
 		part := make([]any, 0, c[1]-c[0])
 		for _, q := range seqs[c[0]:c[1]] {
