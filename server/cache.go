@@ -138,6 +138,19 @@ func (r *recorder) WriteHeader(code int) {
 	}
 }
 
+// writeBuffer writes a finished body. A recorder for the cache takes the
+// buffer over instead of copying it (the caller must not use buf again).
+func writeBuffer(w http.ResponseWriter, buf *bytes.Buffer) {
+	if r, ok := w.(*recorder); ok && r.body.Len() == 0 {
+		if r.status == 0 {
+			r.status = http.StatusOK
+		}
+		r.body = *buf
+		return
+	}
+	w.Write(buf.Bytes())
+}
+
 func (r *recorder) response(mark string) *cachedResponse {
 	if r.status == 0 {
 		r.status = http.StatusOK

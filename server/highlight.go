@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"html"
 	"html/template"
 	"sort"
@@ -396,4 +397,83 @@ func clip(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// renderPanel writes the side panel's annotation list. It is built here
+// rather than in the template because an article has hundreds of
+// annotations and html/template's per-action escaping made the panel the
+// largest part of rendering an article page. Every value is escaped: text
+// and attributes with html.EscapeString, links additionally normalised.
+func renderPanel(groups []panelGroup) template.HTML {
+	var b strings.Builder
+	for _, g := range groups {
+		kind := html.EscapeString(g.Kind)
+		b.WriteString(`<section class="group group-`)
+		b.WriteString(kind)
+		b.WriteString(`" data-kind="`)
+		b.WriteString(kind)
+		b.WriteString(`">` + "\n<h3>")
+		b.WriteString(html.EscapeString(g.Title))
+		b.WriteString(` <span class="count">`)
+		b.WriteString(strconv.Itoa(len(g.Items)))
+		b.WriteString("</span></h3>\n<ol>\n")
+		for _, it := range g.Items {
+			b.WriteString(`<li class="item"`)
+			if it.Technique {
+				b.WriteString(` data-conf="`)
+				b.WriteString(strconv.FormatFloat(it.Confidence, 'f', 3, 64))
+				b.WriteString(`"`)
+			}
+			b.WriteString(`><a class="jump" href="#`)
+			b.WriteString(html.EscapeString(it.Anchor))
+			b.WriteString(`" data-ann="`)
+			b.WriteString(html.EscapeString(it.ID))
+			b.WriteString(`">`)
+			b.WriteString(html.EscapeString(it.Text))
+			b.WriteString("</a>\n")
+			if it.Label != "" {
+				b.WriteString(`<span class="label">`)
+				b.WriteString(html.EscapeString(it.Label))
+				b.WriteString(`</span>`)
+			}
+			if it.Detail != "" {
+				b.WriteString(` <span class="detail">`)
+				b.WriteString(html.EscapeString(it.Detail))
+				b.WriteString(`</span>`)
+			}
+			b.WriteString("\n" + `<span class="conf" title="confidence">`)
+			b.WriteString(strconv.FormatFloat(it.Confidence, 'f', 2, 64))
+			b.WriteString(`</span>`)
+			if it.Link != "" {
+				b.WriteString(` <a class="more" href="`)
+				b.WriteString(html.EscapeString(normalizeURL(it.Link)))
+				b.WriteString(`">page</a>`)
+			}
+			b.WriteString("</li>\n")
+		}
+		b.WriteString("</ol>\n</section>")
+	}
+	return template.HTML(b.String())
+}
+
+// normalizeURL percent-encodes every byte of a same-site path that is not
+// allowed as is in a URL (as html/template's URL normaliser does), so an id
+// from a hostile document cannot break out of the attribute or change the
+// link's scheme; a link that does not start with "/" becomes "#".
+func normalizeURL(u string) string {
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		return "#"
+	}
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0:
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }

@@ -133,7 +133,7 @@ type articlePage struct {
 	Title         string
 	Body          template.HTML
 	Layers        []layer
-	Panel         []panelGroup
+	Panel         template.HTML
 	HasTechniques bool
 	Saved         bool
 	CanDelete     bool
@@ -160,7 +160,7 @@ func (s *Server) renderArticle(w http.ResponseWriter, r *http.Request, doc *docu
 		Title:     docTitle(doc),
 		Body:      renderHighlighted(doc, spans),
 		Layers:    layersOf(spans),
-		Panel:     panelOf(doc),
+		Panel:     renderPanel(panelOf(doc)),
 		Saved:     saved,
 		CanDelete: saved && s.cfg.Token != "",
 		Notes:     doc.Extraction.Notes,

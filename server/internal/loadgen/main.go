@@ -14,7 +14,8 @@
 // memory is the index alone; sqlite is the store alone (serve --index
 // store). -nocache turns off the server's response cache, to measure the
 // uncached path. -basecache keeps the analysed demo articles in a file so
-// repeated runs skip the pipeline; -cpuprofile covers the load phase only.
+// repeated runs skip the pipeline, and -db keeps the SQLite store; -cpuprofile
+// covers the load phase only.
 package main
 
 import (
@@ -53,12 +54,13 @@ func main() {
 	kind := flag.String("corpus", "indexed", "indexed (serve's default), memory or sqlite")
 	nocache := flag.Bool("nocache", false, "disable the server's response cache")
 	basecache := flag.String("basecache", "", "file caching the analysed demo articles between runs")
+	db := flag.String("db", "", "SQLite file for -corpus indexed|sqlite, kept and reused between runs (default: a temporary file)")
 	n := flag.Int("n", 200, "sequential requests per endpoint")
 	conns := flag.Int("conns", 200, "concurrent connections in the load phase")
 	dur := flag.Duration("duration", 60*time.Second, "length of the load phase")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run")
 	flag.Parse()
-	o := opts{size: *docs, kind: *kind, n: *n, conns: *conns, dur: *dur, nocache: *nocache, basecache: *basecache, cpuprofile: *cpuprofile}
+	o := opts{db: *db, size: *docs, kind: *kind, n: *n, conns: *conns, dur: *dur, nocache: *nocache, basecache: *basecache, cpuprofile: *cpuprofile}
 	if err := run(o); err != nil {
 		pprof.StopCPUProfile()
 		log.Fatal(err)
@@ -71,6 +73,7 @@ var outlets = []string{"Wikinews", "Daily Planet", "Syria Times", "The Herald", 
 type opts struct {
 	size, n, conns              int
 	kind, basecache, cpuprofile string
+	db                          string
 	dur                         time.Duration
 	nocache                     bool
 }
@@ -163,17 +166,24 @@ func run(o opts) error {
 		}
 		corpus = mc
 	case "sqlite", "indexed":
-		dir, err := os.MkdirTemp("", "newslens-load")
-		if err != nil {
-			return err
+		path := o.db
+		if path == "" {
+			dir, err := os.MkdirTemp("", "newslens-load")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			path = filepath.Join(dir, "load.db")
 		}
-		defer os.RemoveAll(dir)
-		st, err := sqlite.Open(ctx, filepath.Join(dir, "load.db"))
+		_, statErr := os.Stat(path)
+		st, err := sqlite.Open(ctx, path)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		for i := 0; i < len(docs); i += 500 {
+		// A store kept from an earlier run (-db) is reused as it is: the
+		// same seed builds the same documents.
+		for i := 0; statErr != nil && i < len(docs); i += 500 {
 			if _, err := st.Put(ctx, docs[i:min(i+500, len(docs))]); err != nil {
 				return err
 			}
