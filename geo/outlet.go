@@ -17,6 +17,9 @@ type outlet struct {
 	key     string  // folded name of the town in the domain, "" if none
 	cands   []int32 // its populated-place candidates
 	country string  // ISO code from a country-code domain, "" if none
+	// local: the domain's country settles which town it is, and cands
+	// holds only the towns of that country.
+	local bool
 }
 
 // outletWords are words of newspaper names that are also place names or
@@ -111,6 +114,19 @@ func outletOf(g *gazetteer.Gazetteer, rawURL, site string) outlet {
 		}
 		if len(cands) > 0 {
 			o.key, o.cands = gazetteer.Key(prefix), cands
+			// A country-code domain says which town of the name it is
+			// ("moscowtimes.ru" is not in Idaho).
+			if o.country != "" {
+				var in []int32
+				for _, ci := range cands {
+					if g.Place(ci).Country == o.country {
+						in = append(in, ci)
+					}
+				}
+				if len(in) > 0 {
+					o.cands, o.local = in, true
+				}
+			}
 			break
 		}
 	}

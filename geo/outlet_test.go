@@ -53,6 +53,17 @@ func TestOutletOf(t *testing.T) {
 			t.Errorf("%s %s: country %q, want %q", tt.url, tt.site, o.country, tt.cc)
 		}
 	}
+	// A country-code domain settles the town: moscowtimes.ru is Moscow,
+	// Russia, not Moscow, Idaho.
+	o := outletOf(g, "http://www.moscowtimes.ru/articles/1", "")
+	if !o.local || len(o.cands) == 0 {
+		t.Fatalf("moscowtimes.ru: %+v", o)
+	}
+	for _, ci := range o.cands {
+		if g.Place(ci).Country != "RU" {
+			t.Errorf("moscowtimes.ru: candidate %s in %s", g.Place(ci).Name, g.Place(ci).Country)
+		}
+	}
 }
 
 // TestOutletResolution: the paper's home town name means the town of the

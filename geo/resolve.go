@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -216,9 +217,13 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 		p := g.Place(ci)
 		pr := prior(p)
 		if m.key == c.out.key && c.out.key != "" {
-			// The outlet's own town: size says nothing about which
-			// town of the name a local paper means.
-			pr *= tunO
+			if !c.out.local {
+				// The outlet's own town: size says nothing about which
+				// town of the name a local paper means.
+				pr *= tunO
+			} else if slices.Contains(c.out.cands, ci) {
+				pr += tunW // the town the domain and its country name
+			}
 		}
 		s := pr + cueFit(p, m.cue)
 		if surf := c.text[m.Start:m.End]; len(m.key) <= 2 && names.Similarity(surf, p.Name) < 0.5 &&
