@@ -1,9 +1,11 @@
 package eval
 
 import (
+	"context"
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -47,5 +49,57 @@ func TestLoadGeo(t *testing.T) {
 		if len(arts) < 100 || len(arts[0].Gold) == 0 {
 			t.Errorf("%s: %d articles", tt.format, len(arts))
 		}
+	}
+}
+
+// geoFake resolves every span it is given to 0,0 and, as a GeoURLParser,
+// records the URLs eval passes.
+type geoFake struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (f *geoFake) Parse(ctx context.Context, text string) ([]GeoMention, error) {
+	return nil, nil
+}
+
+func (f *geoFake) ResolveSpans(ctx context.Context, text string, spans [][2]int) ([]GeoMention, error) {
+	return nil, nil
+}
+
+func (f *geoFake) ParseURL(ctx context.Context, text, url string) ([]GeoMention, error) {
+	f.mu.Lock()
+	f.urls = append(f.urls, url)
+	f.mu.Unlock()
+	return []GeoMention{{Start: 0, End: 10, Lat: 31.3113, Lon: -92.4451, Resolved: true}}, nil
+}
+
+func (f *geoFake) ResolveSpansURL(ctx context.Context, text, url string, spans [][2]int) ([]GeoMention, error) {
+	out := make([]GeoMention, len(spans))
+	for i, s := range spans {
+		out[i] = GeoMention{Start: s[0], End: s[1]}
+	}
+	return out, nil
+}
+
+// TestGeoURL: the article's URL reaches a parser that reads it, and the
+// scoring of a small LGL file is what it should be.
+func TestGeoURL(t *testing.T) {
+	const lgl = `<articles><article docid="1"><url> http://www.thetowntalk.com/a </url><text>Alexandria police said on Monday.</text>
+<toponyms><toponym><start>0</start><end>10</end><phrase>Alexandria</phrase><gaztag geonameid="4314550"><lat>31.3113</lat><lon>-92.4451</lon></gaztag></toponym></toponyms></article></articles>`
+	path := filepath.Join(t.TempDir(), "lgl.xml")
+	if err := os.WriteFile(path, []byte(lgl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := &geoFake{}
+	res, err := Geo(context.Background(), "lgl", path, f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.urls) != 1 || f.urls[0] != "http://www.thetowntalk.com/a" {
+		t.Errorf("urls passed: %q", f.urls)
+	}
+	if res.TP != 1 || res.FP != 0 || res.Acc161 != 1 || res.ResolutionOnly.Abstained != 1 {
+		t.Errorf("result %+v", res)
 	}
 }
