@@ -113,6 +113,15 @@ type PortrayalDoc struct {
 	Text     string
 	Mentions []PortrayalSpan // where MASKED_DOCUMENT had [TGT]
 	Label    int
+	// Paragraphs are the document's lines (byte spans of Text) with their
+	// labels (index into PortrayalLabels, -1 when unlabelled).
+	Paragraphs []PortrayalParagraph
+}
+
+// PortrayalParagraph is one PerSenT paragraph and its label.
+type PortrayalParagraph struct {
+	Span  PortrayalSpan
+	Label int
 }
 
 // ReadPerSenT reads a PerSenT CSV (gzip'ed if it ends in .gz). The text is
@@ -182,8 +191,22 @@ func ReadPerSenT(path string) ([]PortrayalDoc, error) {
 			masked = masked[i+5:]
 		}
 		d.Text = b.String()
-		if !utf8.ValidString(d.Text) {
-			d.Text = strings.ToValidUTF8(d.Text, "\uFFFD")
+		d.Text = portrayalValidUTF8(d.Text)
+		start := 0
+		for i, line := range strings.Split(d.Text, "\n") {
+			lab := -1
+			if c, ok := col[fmt.Sprintf("Paragraph%d", i)]; ok && c < len(rec) {
+				switch strings.ToLower(strings.TrimSpace(rec[c])) {
+				case "negative":
+					lab = 0
+				case "neutral":
+					lab = 1
+				case "positive":
+					lab = 2
+				}
+			}
+			d.Paragraphs = append(d.Paragraphs, PortrayalParagraph{Span: PortrayalSpan{start, start + len(line)}, Label: lab})
+			start += len(line) + 1
 		}
 		out = append(out, d)
 	}
@@ -257,4 +280,21 @@ func ScorePortrayal(gold, pred []int, conf []float64) PortrayalResult {
 		}
 	}
 	return res
+}
+
+// portrayalValidUTF8 replaces each invalid byte with '?', keeping byte
+// offsets (of the mentions) right.
+func portrayalValidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			b[i] = '?'
+		}
+		i += n
+	}
+	return string(b)
 }

@@ -216,6 +216,42 @@ func TestHostile(t *testing.T) {
 	}
 }
 
+// TestHostilePipeline runs the bad inputs through the real
+// prerequisites (entities, places, figures, quotes) and the events
+// analyzer: bounded time, valid spans, no event from a verbless article.
+func TestHostilePipeline(t *testing.T) {
+	var many strings.Builder
+	for i := 0; i < 500; i++ {
+		many.WriteString("Israel, ")
+	}
+	many.WriteString("and Egypt attacked Hamas.")
+	for _, tc := range []struct {
+		name, text string
+		maxEvents  int
+	}{
+		{"500 mentions", many.String(), maxEventsPerSentence},
+		{"negation 50 deep", "Israel did " + strings.Repeat("not ", 50) + "attack Hamas.", 1},
+		{"no verbs", strings.Repeat("Israel, Egypt and Gaza; the United Nations. ", 300), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			doc := analyze(t, tc.text)
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if err := doc.Validate(); err != nil {
+				t.Error(err)
+			}
+			if n := len(doc.Of("event")); n > tc.maxEvents {
+				t.Errorf("%d events, want at most %d: %+v", n, tc.maxEvents, events(doc))
+			}
+		})
+	}
+}
+
+// maxEventsPerSentence mirrors the analyzer's per-sentence cap.
+const maxEventsPerSentence = 12
+
 func checkSpans(doc *document.Document) error {
 	for _, a := range doc.Annotations {
 		if !a.Span.Valid(len(doc.Text)) {
@@ -307,4 +343,49 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkAnalyzeNews measures the events analyzer on ordinary news: the
+// first 100 PerSenT dev articles, with the analyzers it requires run
+// beforehand (so entities, places, figures and quotes are the real ones).
+func BenchmarkAnalyzeNews(b *testing.B) {
+	docs, err := eval.ReadPerSenT(filepath.Join(sharedDir(b), "data", "portrayal", "persent", "dev.csv.gz"))
+	if err != nil {
+		b.Skip(err)
+	}
+	docs = docs[:min(100, len(docs))]
+	p, err := newslens.NewPipeline(newslens.Options{Only: []string{"entities", "places", "figures", "quotes"}, Workers: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var base []*document.Document
+	bytes := 0
+	for _, d := range docs {
+		doc, err := newslens.AnalyzeText(context.Background(), p, d.ID, d.Text)
+		if err != nil {
+			b.Fatal(err)
+		}
+		base = append(base, doc)
+		bytes += len(doc.Text)
+	}
+	a, err := event.New(event.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(bytes / len(base)))
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		x := base[i%len(base)]
+		doc := *x
+		doc.Annotations = append([]document.Annotation(nil), x.Annotations...)
+		if err := a.Analyze(context.Background(), &doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "articles/cpu-s")
+	}
 }

@@ -263,6 +263,10 @@ func (s *sentence) modifierBefore(i int) bool {
 	return inMention && ms[k].label == "MISC" && !strings.HasSuffix(w, "s")
 }
 
+// verbal are the event types said rather than done: their trigger may be
+// a quote's cue, whose speaker is then the source.
+var verbal = map[string]bool{"AGREE": true, "SUPPORT": true, "DEMAND": true, "DISAPPROVE": true, "REJECT": true, "THREATEN": true, "PROTEST": true, "CONSULT": true}
+
 // actorless are the event types news reports without naming who acted:
 // fighting, assault, coercion and protest.
 var actorless = map[string]bool{"FIGHT": true, "ASSAULT": true, "COERCE": true, "PROTEST": true}
@@ -511,7 +515,9 @@ func (s *sentence) event(h hit) (document.Annotation, float64) {
 	var speaker *quoteRef
 	for k := range s.quotes {
 		q := &s.quotes[k]
-		if q.hasCue && q.cue.Overlaps(t.Span) && (q.entity != "" || src == nil) {
+		// only verbal acts: a cue found on "was attacked by" is the quotes
+		// analyzer's mistake, not a speaker
+		if verbal[h.plover] && q.hasCue && q.cue.Overlaps(t.Span) && (q.entity != "" || src == nil) {
 			speaker = q
 			src = nil
 			break

@@ -21,6 +21,7 @@ type Model struct {
 	bits uint
 	w    []float32 // bucket*3 + class
 	lex  map[string]float32
+	fs   featureSet
 	temp float64    // softmax temperature (calibration)
 	bias [3]float64 // document-level class offsets (PerSenT dev)
 	pool sync.Pool
@@ -33,19 +34,22 @@ type wire struct {
 	Scale   float32
 	W       []int16
 	Lex     map[string]float32
+	Drop    uint32 // feature groups switched off
 	Temp    float64
 	DocBias [3]float64
 	Meta    map[string]string
 }
 
 func (m *Model) init() {
+	m.fs.lex = m.lex
+	m.fs.prepare()
 	m.pool.New = func() any { return newFvec(m.bits) }
 }
 
 // Probs returns the calibrated class probabilities for t.
 func (m *Model) Probs(t *Target) [3]float64 {
 	f := m.pool.Get().(*fvec)
-	extract(f, t, m.lex)
+	extract(f, t, &m.fs)
 	s := m.scores(f)
 	m.pool.Put(f)
 	return softmax(s, m.temp)
@@ -109,7 +113,7 @@ func (m *Model) Write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := gob.NewEncoder(zw).Encode(wire{Bits: m.bits, Scale: scale, W: q, Lex: m.lex, Temp: m.temp, DocBias: m.bias, Meta: m.Meta}); err != nil {
+	if err := gob.NewEncoder(zw).Encode(wire{Bits: m.bits, Scale: scale, W: q, Lex: m.lex, Drop: m.fs.drop, Temp: m.temp, DocBias: m.bias, Meta: m.Meta}); err != nil {
 		return fmt.Errorf("encoding model: %w", err)
 	}
 	return zw.Close()
@@ -137,7 +141,7 @@ func Decode(b []byte) (*Model, error) {
 	if x.Bits == 0 || x.Bits > 24 || len(x.W) != 3<<x.Bits {
 		return nil, fmt.Errorf("portrayal model: %d weights for %d bits", len(x.W), x.Bits)
 	}
-	m := &Model{bits: x.Bits, w: make([]float32, len(x.W)), lex: x.Lex, temp: x.Temp, bias: x.DocBias, Meta: x.Meta}
+	m := &Model{bits: x.Bits, w: make([]float32, len(x.W)), lex: x.Lex, temp: x.Temp, bias: x.DocBias, Meta: x.Meta, fs: featureSet{drop: x.Drop}}
 	for i, v := range x.W {
 		m.w[i] = float32(v) * x.Scale
 	}

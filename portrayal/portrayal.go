@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/newslens/newslens/document"
@@ -175,11 +174,37 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		}
 		ms = append(ms, mention{ann: e, entity: id, sent: si})
 	}
+	// mentions and techniques in text order (the neighbour and technique
+	// scans below rely on it)
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].ann.Start < ms[j].ann.Start })
+	techs = append([]document.Annotation(nil), techs...)
+	sort.SliceStable(techs, func(i, j int) bool { return techs[i].Start < techs[j].Start })
+	// quote contents once, not a map lookup per mention and quote
+	type quoteSpan struct {
+		content document.Span
+		voice   string
+	}
+	qs := make([]quoteSpan, 0, len(quotes))
+	for _, q := range quotes {
+		c, ok := q.Parts["content"]
+		if !ok {
+			continue
+		}
+		v := VoiceQuoted
+		if e, _ := q.Attrs["speaker_entity"].(string); e != "" {
+			v = e
+		} else if n, _ := q.Attrs["speaker"].(string); n != "" {
+			v = n
+		}
+		qs = append(qs, quoteSpan{c, v})
+	}
 	var sum Summary
 	var t Target
 	toks := make([]document.Token, 0, 64)
 	var words []string
+	var infos []wordInfo
 	curSent := -1
+	ti := 0 // techniques before this one end before the current sentence
 	for i := range ms {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -204,8 +229,35 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				toks = append(toks, tk)
 			}
 			words = Words(doc.Text[s.Start:s.End], toks, words)
+			infos = a.m.fs.sentenceInfos("", toks, words, infos)
+			// a technique in the sentence is aimed at the mention it
+			// contains, else at the nearest one ("X called Y a
+			// terrorist": Y). Techniques are in text order: skip those
+			// ending before the sentence once, so a long article is not
+			// quadratic.
+			j := i
+			for j < len(ms) && ms[j].sent == m.sent {
+				j++
+			}
+			for ti < len(techs) && techs[ti].End <= s.Start {
+				ti++
+			}
+			for k := ti; k < len(techs) && techs[k].Start < s.End; k++ {
+				if !techs[k].Overlaps(s.Span) {
+					continue
+				}
+				best, bd := -1, int(^uint(0)>>1)
+				for x := i; x < j && x < i+2*maxOthers; x++ {
+					if d := gap(ms[x].ann.Span, techs[k].Span); d < bd {
+						best, bd = x, d
+					}
+				}
+				if best >= 0 {
+					ms[best].techIDs = append(ms[best].techIDs, techs[k].ID)
+				}
+			}
 		}
-		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, Words: words, Others: t.Others[:0],
+		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, Words: words, infos: infos, Others: t.Others[:0],
 			Span: document.Span{Start: m.ann.Start - off, End: min(m.ann.End, s.End) - off}}
 		// ms is in text order, so the sentence's other mentions are
 		// neighbours; looking at most maxOthers either side bounds a
@@ -216,30 +268,18 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			}
 		}
 		m.voice = VoiceAuthor
-		for _, q := range quotes {
-			c, ok := q.Parts["content"]
-			if !ok || !c.Contains(m.ann.Span) {
-				continue
+		for _, q := range qs {
+			if q.content.Contains(m.ann.Span) {
+				t.InQuote = true
+				m.voice = q.voice
+				break
 			}
-			t.InQuote = true
-			m.voice = VoiceQuoted
-			if v, _ := q.Attrs["speaker_entity"].(string); v != "" {
-				m.voice = v
-			} else if v, _ := q.Attrs["speaker"].(string); v != "" {
-				m.voice = v
-			}
-			break
 		}
 		if !t.InQuote {
 			t.InQuote = inQuoteMarks(t.Sentence, t.Span.Start)
 		}
 		m.probs = a.m.Probs(&t)
-		m.evid = a.evaluative(doc, s, m.ann.Span)
-		for _, tq := range techs {
-			if tq.Overlaps(s.Span) {
-				m.techIDs = append(m.techIDs, tq.ID)
-			}
-		}
+		m.evid = a.evaluative(doc, s, m.ann.Span, infos)
 		c := Argmax(m.probs)
 		id, err := doc.Add(document.Annotation{
 			Kind: "portrayal", Span: m.ann.Span, Label: Labels[c], Confidence: round3(m.probs[c]),
@@ -302,7 +342,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 
 // evaluative returns lexicon words within evalWindow tokens of the mention,
 // in its sentence, with the sign flipped after a negator.
-func (a *Analyzer) evaluative(doc *document.Document, s document.Sentence, mspan document.Span) []Evidence {
+func (a *Analyzer) evaluative(doc *document.Document, s document.Sentence, mspan document.Span, infos []wordInfo) []Evidence {
 	ti := -1
 	for i := s.FirstToken; i < s.EndToken; i++ {
 		if doc.Tokens[i].End > mspan.Start {
@@ -320,14 +360,12 @@ func (a *Analyzer) evaluative(doc *document.Document, s document.Sentence, mspan
 		if tk.Overlaps(mspan) || tk.Kind != document.TokWord {
 			continue
 		}
-		w := lowerWord(doc.Text[tk.Start:tk.End])
-		v, ok := a.m.lex[w]
-		if !ok || math.Abs(float64(v)) < 0.3 {
+		v := infos[i-s.FirstToken].lex
+		if math.Abs(float64(v)) < 0.3 {
 			continue
 		}
 		for j := max(lo, i-negScope); j < i; j++ {
-			nw := lowerWord(doc.Text[doc.Tokens[j].Start:doc.Tokens[j].End])
-			if negators[nw] || strings.HasSuffix(nw, "n't") {
+			if infos[j-s.FirstToken].neg {
 				v = -v
 				break
 			}
@@ -335,6 +373,17 @@ func (a *Analyzer) evaluative(doc *document.Document, s document.Sentence, mspan
 		out = append(out, Evidence{Span: tk.Span, Text: doc.Text[tk.Start:tk.End], Polarity: round3(float64(v))})
 	}
 	return out
+}
+
+// gap is the number of bytes between two spans, 0 when they overlap.
+func gap(a, b document.Span) int {
+	switch {
+	case a.End <= b.Start:
+		return b.Start - a.End
+	case b.End <= a.Start:
+		return a.Start - b.End
+	}
+	return 0
 }
 
 // sentenceAt returns the index of the sentence containing byte i, or -1.

@@ -74,20 +74,21 @@ func TestSample(t *testing.T) {
 	}
 }
 
-// sampleWants: article stance and the model's measured label.
-// Five of the nine that are entities agree with the stance; "the US-led
-// coalition" is not an entity mention, and "Russia" is merged into the
-// entity named "Russian".
+// sampleWants: article stance and the model's measured label. Five of the
+// ten actors the issue names agree with the stance; "Russia" is merged into
+// the entity named "Russian" and "the US-led coalition" is the entity
+// "US-led".
 var sampleWants = []struct{ name, stance, want string }{
 	{"Islamic State", "negative", "negative"}, // Daesh
 	{"al-Nusra Front", "negative", "negative"},
 	{"Saad al-Hariri", "negative", "negative"},
-	{"Hezbollah", "positive", "positive"},
+	{"Syrian Arab Army", "positive", "positive"},
 	{"Russian", "positive", "positive"},
-	{"Syrian Arab Army", "positive", "negative"}, // miss: its sentences are full of war words
-	{"Bashar al-Assad", "positive", "negative"},  // miss
-	{"Free Syrian Army", "negative", "neutral"},  // miss
-	{"Boris Johnson", "negative", "neutral"},     // miss: one mention, sarcasm
+	{"Hezbollah", "positive", "negative"},       // miss: its sentences are full of war words
+	{"Bashar al-Assad", "positive", "negative"}, // miss
+	{"Free Syrian Army", "negative", "neutral"}, // miss
+	{"US-led", "negative", "positive"},          // miss
+	{"Boris Johnson", "negative", "positive"},   // miss: one mention, sarcasm
 }
 
 // TestNewsMTSCDev keeps the embedded model's dev scores from regressing.
@@ -148,26 +149,43 @@ func analyzeText(t testing.TB, p *pipeline.Pipeline, s string) *document.Documen
 	return doc
 }
 
-// TestHostile: a sentence with 500 entity mentions and negation stacked 50
-// deep run in bounded time without panicking.
+// TestHostile: the issue's bad inputs (a sentence with 500 entity
+// mentions, negation stacked 50 deep, an article with no verbs) run
+// through the real pipeline in bounded time, with valid spans and a
+// portrayal for every entity mention.
 func TestHostile(t *testing.T) {
 	p, err := newslens.NewPipeline(newslens.Options{Only: []string{"portrayal"}, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
+	var many strings.Builder
 	for i := 0; i < 500; i++ {
-		b.WriteString("Barack Obama, ")
+		many.WriteString("Barack Obama, ")
 	}
-	b.WriteString("and Angela Merkel met.\n\n")
-	b.WriteString("Putin is " + strings.Repeat("not ", 50) + "good, said \"" + strings.Repeat("never ", 50) + "bad Vladimir Putin\".")
-	start := time.Now()
-	doc := analyzeText(t, p, b.String())
-	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("hostile input took %v", d)
-	}
-	if len(doc.Of("portrayal")) == 0 {
-		t.Errorf("no portrayal annotations on %d entity mentions", len(doc.Of("entity")))
+	many.WriteString("and Angela Merkel met.")
+	for _, tc := range []struct{ name, text string }{
+		{"500 mentions", many.String()},
+		{"negation 50 deep", "Putin is " + strings.Repeat("not ", 50) + "good, said \"" + strings.Repeat("never ", 50) + "bad Vladimir Putin\"."},
+		{"no verbs", strings.Repeat("Angela Merkel, Paris, London; Barack Obama and Vladimir Putin. ", 200)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			doc := analyzeText(t, p, tc.text)
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if err := doc.Validate(); err != nil {
+				t.Error(err)
+			}
+			ents, ps := len(doc.Of("entity")), len(doc.Of("portrayal"))
+			if ents == 0 || ps == 0 {
+				t.Errorf("%d portrayal annotations on %d entity mentions", ps, ents)
+			}
+			sum, _ := doc.Summaries[portrayal.Name].(portrayal.Summary)
+			if ps+sum.Skipped < ents {
+				t.Errorf("%d portrayals + %d skipped < %d entity mentions", ps, sum.Skipped, ents)
+			}
+		})
 	}
 }
 

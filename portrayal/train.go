@@ -3,7 +3,9 @@ package portrayal
 import (
 	"bufio"
 	"context"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -29,6 +31,8 @@ type TrainOptions struct {
 	// weights are averaged (averaging linear models averages their logits
 	// and lowers the variance of SGD); 0 means 1.
 	Runs int
+	// Drop switches feature groups off (Feat* bits).
+	Drop uint32
 }
 
 func (o *TrainOptions) defaults() {
@@ -53,13 +57,13 @@ func (o *TrainOptions) defaults() {
 // lex is the polarity lexicon the features read (see ReadLexicons).
 func Train(ctx context.Context, examples []Example, lex map[string]float32, o TrainOptions) (*Model, error) {
 	o.defaults()
-	m := &Model{bits: o.Bits, w: make([]float32, 3<<o.Bits), lex: lex, temp: 1}
+	m := &Model{bits: o.Bits, w: make([]float32, 3<<o.Bits), lex: lex, temp: 1, fs: featureSet{drop: o.Drop}}
 	m.init()
 	// features are computed once; AdaGrad state per weight
 	data := make([]fx, len(examples))
 	f := newFvec(o.Bits)
 	for i := range examples {
-		extract(f, &examples[i].Target, lex)
+		extract(f, &examples[i].Target, &m.fs)
 		data[i] = fx{append([]uint32(nil), f.idx...), append([]float32(nil), f.val...), examples[i].Label}
 	}
 	avg := make([]float32, len(m.w))
@@ -130,7 +134,7 @@ func (m *Model) Calibrate(dev []Example) float64 {
 	f := newFvec(m.bits)
 	sc := make([][3]float64, len(dev))
 	for i := range dev {
-		extract(f, &dev[i].Target, m.lex)
+		extract(f, &dev[i].Target, &m.fs)
 		sc[i] = m.scores(f)
 	}
 	for t := 0.3; t <= 4.0; t += 0.05 {
@@ -194,6 +198,16 @@ func ReadLexicons(dir string) (map[string]float32, error) {
 	if err := read(filepath.Join(dir, "vader", "vader_lexicon.txt"), 1, 4); err != nil {
 		return nil, err
 	}
+	// Pattern lists adjectives per sense: a form's polarity is the mean
+	// over its senses, counted as one more source beside AFINN and VADER
+	pat, err := readPattern(filepath.Join(dir, "pattern", "en-sentiment.xml"))
+	if err != nil {
+		return nil, err
+	}
+	for w, v := range pat {
+		sum[w] += v
+		cnt[w]++
+	}
 	lex := make(map[string]float32, len(sum))
 	for w, s := range sum {
 		v := s / cnt[w]
@@ -205,3 +219,140 @@ func ReadLexicons(dir string) (map[string]float32, error) {
 	}
 	return lex, nil
 }
+
+// readPattern reads Pattern's en-sentiment.xml into form -> mean polarity.
+func readPattern(path string) (map[string]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("lexicon: %w", err)
+	}
+	defer f.Close()
+	sum, cnt := map[string]float64{}, map[string]float64{}
+	dec := xml.NewDecoder(f)
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lexicon %s: %w", path, err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "word" {
+			continue
+		}
+		var form string
+		pol := math.NaN()
+		for _, a := range se.Attr {
+			switch a.Name.Local {
+			case "form":
+				form = strings.ToLower(a.Value)
+			case "polarity":
+				if v, err := strconv.ParseFloat(a.Value, 64); err == nil {
+					pol = v
+				}
+			}
+		}
+		if form == "" || strings.ContainsRune(form, ' ') || math.IsNaN(pol) {
+			continue
+		}
+		sum[form] += pol
+		cnt[form]++
+	}
+	out := make(map[string]float64, len(sum))
+	for w, s := range sum {
+		out[w] = s / cnt[w]
+	}
+	return out, nil
+}
+
+// CrossValidate trains on k-1 folds and predicts the held-out fold, k times,
+// with examples of one sentence kept in one fold (multi-target sentences
+// would otherwise leak). It returns the out-of-fold macro-F1 and the
+// out-of-fold raw class scores (for calibrating a temperature without
+// touching dev data).
+//
+// extra examples (from another corpus) are added to every fold's training
+// part and never scored.
+func CrossValidate(ctx context.Context, examples, extra []Example, lex map[string]float32, o TrainOptions, k int) (float64, [][3]float64, error) {
+	fold := make([]int, len(examples))
+	ids := map[string]int{}
+	for i := range examples {
+		s := examples[i].Sentence
+		id, ok := ids[s]
+		if !ok {
+			id = len(ids)
+			ids[s] = id
+		}
+		// a fixed hash of the sentence's first-seen order spreads sentences
+		// over folds deterministically
+		fold[i] = int((uint32(id) * 2654435761) >> 16 % uint32(k))
+	}
+	oof := make([][3]float64, len(examples))
+	for f := 0; f < k; f++ {
+		tr := append([]Example(nil), extra...)
+		var held []int
+		for i := range examples {
+			if fold[i] == f {
+				held = append(held, i)
+			} else {
+				tr = append(tr, examples[i])
+			}
+		}
+		m, err := Train(ctx, tr, lex, o)
+		if err != nil {
+			return 0, nil, err
+		}
+		fv := newFvec(m.bits)
+		for _, i := range held {
+			extract(fv, &examples[i].Target, &m.fs)
+			oof[i] = m.scores(fv)
+		}
+	}
+	gold := make([]int, len(examples))
+	pred := make([]int, len(examples))
+	for i := range examples {
+		gold[i], pred[i] = examples[i].Label, Argmax(oof[i])
+	}
+	return MacroF1(gold, pred), oof, nil
+}
+
+// MacroF1 is the mean over the three classes of per-class F1.
+func MacroF1(gold, pred []int) float64 {
+	var tp, fp, fn [3]float64
+	for i := range gold {
+		if gold[i] == pred[i] {
+			tp[gold[i]]++
+		} else {
+			fn[gold[i]]++
+			fp[pred[i]]++
+		}
+	}
+	var s float64
+	for c := range tp {
+		if d := 2*tp[c] + fp[c] + fn[c]; d > 0 {
+			s += 2 * tp[c] / d
+		}
+	}
+	return s / 3
+}
+
+// FitTemperature returns the softmax temperature minimising the log loss of
+// raw scores against labels.
+func FitTemperature(scores [][3]float64, labels []int) float64 {
+	best, bestT := math.Inf(1), 1.0
+	for t := 0.3; t <= 4.0; t += 0.05 {
+		var nll float64
+		for i := range scores {
+			p := softmax(scores[i], t)
+			nll -= math.Log(max(p[labels[i]], 1e-12))
+		}
+		if nll < best {
+			best, bestT = nll, t
+		}
+	}
+	return bestT
+}
+
+// SetTemperature sets the calibration temperature.
+func (m *Model) SetTemperature(t float64) { m.temp = t }
