@@ -173,6 +173,8 @@ func TestCases(t *testing.T) {
 		{"The St. Patrick's Day parade starts at noon.", "Patrick", 0, false},
 		{"The tenant had called police, Nelson said on Monday.", "Nelson", 0, false},
 		{"A speech by Mrs. Lincoln opened the evening.", "Lincoln", 0, false},
+		// A large place spelled exactly beats one that only folds alike.
+		{"Flights from Dubai landed late, officials in Delaware and Maryland said.", "Dubai", 292223, false},
 		// "X, State": the name lies inside the state written after it.
 		{"The family moved to Paris, Texas, last spring.", "Paris", 4717560, false},
 		// Names that share a region support each other's candidates there.
@@ -245,5 +247,18 @@ func TestCandidateSupport(t *testing.T) {
 	}
 	if tx, fr := bonusOf(paris, 4717560), bonusOf(paris, 2988507); tx < tunW || fr >= tunW {
 		t.Errorf("Paris: Texas support %.2f, France %.2f", tx, fr)
+	}
+}
+
+func TestSpelling(t *testing.T) {
+	for _, tt := range []struct {
+		a, b     string
+		min, max float64
+	}{
+		{"Dubai", "Dubai", 1, 1}, {"Dubai", "Dover", 0, 0.49}, {"Deir Azzor", "Deir ez-Zor", 0.5, 1}, {"", "x", 0, 0},
+	} {
+		if s := spelling(tt.a, tt.b); s < tt.min || s > tt.max {
+			t.Errorf("spelling(%q, %q) = %.2f, want %.2f..%.2f", tt.a, tt.b, s, tt.min, tt.max)
+		}
 	}
 }

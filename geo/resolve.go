@@ -10,6 +10,7 @@ import (
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/gazetteer"
 	"github.com/newslens/newslens/names"
+	"github.com/newslens/newslens/text"
 )
 
 // evidence of the document used for coherence, accumulated per key so a
@@ -202,10 +203,18 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 	// governorate"): the bare name means the city unless a cue says
 	// otherwise.
 	namesake := map[int32]bool{} // divisions whose city is also a candidate
+	// A sizeable place spelled exactly as the text: names that only fold
+	// alike ("Dubai" ~ Dover) do not compete with it.
+	exactMajor := false
+	surface := c.text[m.Start:m.End]
 	for _, ci := range m.cands {
-		if p := g.Place(ci); p.Class() == "P" {
+		p := g.Place(ci)
+		if p.Class() == "P" {
 			namesake[p.Admin1] = true
 			namesake[p.Admin2] = true
+		}
+		if !m.fuzzy && strings.EqualFold(surface, p.Name) && (p.Population >= 100000 || p.Feature == "A.PCLI" || p.Feature == "A.ADM1" || p.Feature == "P.PPLC") {
+			exactMajor = true
 		}
 	}
 	if cap(m.scores) < len(m.cands) {
@@ -249,6 +258,10 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 			s += tunX
 		} else if !m.fuzzy && p.Feature != "A.PCLI" && names.Similarity(c.text[m.Start:m.End], p.Name) < 0.5 {
 			s -= tunS
+		}
+		if exactMajor && p.Feature != "A.PCLI" && spelling(surface, p.Name) < 0.5 &&
+			!strings.HasPrefix(text.Fold(p.Name), text.Fold(surface)+" ") { // "Kingston" upon Thames stays
+			s -= 20
 		}
 		// The region a candidate lies in counts once: as the support of
 		// the document's names before resolution, or as the region of the
@@ -493,6 +506,33 @@ func (s *support) bonus(g *gazetteer.Gazetteer, key string, p *gazetteer.Place, 
 		}
 	}
 	return within, region
+}
+
+// spelling is the orthographic similarity of two names: one minus the
+// edit distance of their folded forms over the longer length. Unlike
+// names.Similarity, which is phonetic, it tells "Dubai" from "Dover".
+func spelling(a, b string) float64 {
+	ra, rb := []rune(text.Fold(a)), []rune(text.Fold(b))
+	if len(ra) == 0 || len(rb) == 0 || len(ra) > 64 || len(rb) > 64 {
+		return 0
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			d := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				d++
+			}
+			cur[j] = min(d, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
 }
 
 // Distance is the great-circle distance in km (haversine, mean radius
