@@ -621,6 +621,13 @@ func (a *Analyzer) merge(doc *document.Document, ms []*mention) [][]int {
 	}
 	for x := range reps {
 		for y := x + 1; y < len(reps); y++ {
+			// every edit costs at least 0.5, so keys whose lengths differ
+			// by more than a fifth of the longer cannot reach 0.9: skip
+			// the edit distance
+			lx, ly := len(reps[x].key), len(reps[y].key)
+			if 5*(max(lx, ly)-min(lx, ly)) > max(lx, ly) {
+				continue
+			}
 			if reps[x].typ == reps[y].typ && names.KeySimilarity(reps[x].key, reps[y].key) >= 0.9 {
 				union(ms, reps[x].i, reps[y].i)
 			}

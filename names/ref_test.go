@@ -96,6 +96,11 @@ func checkKeySame(t *testing.T, a, b string) {
 	if d, r := editDistance(ka, kb), editDistanceRef(ka, kb); d != r {
 		t.Fatalf("editDistance(%q, %q) = %v, reference %v", ka, kb, d, r)
 	}
+	// the length bound callers use to skip the edit distance (entity merge)
+	la, lb := len(ka), len(kb)
+	if 5*(max(la, lb)-min(la, lb)) > max(la, lb) && KeySimilarity(ka, kb) >= 0.9 {
+		t.Fatalf("KeySimilarity(%q, %q) >= 0.9 with lengths %d and %d", ka, kb, la, lb)
+	}
 }
 
 func TestKeySameAsReference(t *testing.T) {
