@@ -92,6 +92,8 @@ type attribution struct {
 	// Syrian media source that …"): its confidence is the rule's, not
 	// the cue lexicon's
 	pattern bool
+	// cueMargin is the tagger's margin for the cue chunk (see chunk)
+	cueMargin float32
 
 	c1, c2   int           // chunk indexes of the content parts (grouping only)
 	content2 document.Span // second part of an interrupted quote, when c2 >= 0
@@ -114,7 +116,7 @@ func (q *attribution) overlapsContent(a, b int) bool {
 
 // minConfidence is the least confidence of a reported (not direct)
 // attribution that is kept.
-const minConfidence = 0.35
+const minConfidence = 0.36
 
 // maxAttributions bounds the attributions of one document.
 const maxAttributions = 5000
@@ -233,6 +235,9 @@ type chunk struct {
 	role   int // 1 source, 2 cue, 3 content
 	t0, t1 int // token indexes [t0, t1) within the document
 	used   bool
+	// margin is the mean emission score of the chunk's tags over the
+	// outside tag: how sure the tagger is of it
+	margin float32
 }
 
 // attributions tags every paragraph and groups the chunks.
@@ -271,6 +276,15 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 			}
 		}
 		trimChunks(s, toks, chunks)
+		for k := range chunks {
+			c := &chunks[k]
+			var sum float32
+			for t := c.t0; t < c.t1; t++ {
+				row := ts.decode.score[(t-p[0])*numTags : (t-p[0]+1)*numTags]
+				sum += row[tags[t-p[0]]] - row[tagO]
+			}
+			c.margin = sum / float32(c.t1-c.t0)
+		}
 		paraAttrs := group(s, toks, sentOf, chunks)
 		for k := range paraAttrs {
 			switch paraAttrs[k].inherited {
@@ -311,6 +325,12 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 			// a cue word the training data rarely saw as a cue makes a
 			// weak attribution ("the doors are slamming on …")
 			out[i].conf = out[i].conf - 0.3 + 0.4*a.cueStrength(s, toks, out[i].cue)
+			// half of it is how sure the tagger was of the cue: on the
+			// held-out tenth of train, reported attributions whose cue
+			// margin maps under 0.4 here are right 32% of the time, over
+			// 0.6 84-93%
+			sure := min(max(0.3+float64(out[i].cueMargin)/2000, 0), 1)
+			out[i].conf = 0.5*out[i].conf + 0.5*sure
 		}
 		if out[i].conf > 0.95 {
 			out[i].conf = 0.95
@@ -539,7 +559,7 @@ func group(s string, toks []document.Token, sentOf []int, chunks []chunk) []attr
 		k, ok := content[ci]
 		var q attribution
 		if ok {
-			q = attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.75,
+			q = attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.75, cueMargin: c.margin,
 				content: spanOf(toks, chunks[k].t0, chunks[k].t1), c1: k, c2: -1}
 		} else {
 			// the tagger found the cue but no content of its own: the
@@ -559,7 +579,7 @@ func group(s string, toks []document.Token, sentOf []int, chunks []chunk) []attr
 			if !found {
 				continue
 			}
-			q = attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.55,
+			q = attribution{cue: spanOf(toks, c.t0, c.t1), hasCue: true, inherited: -1, citation: -1, conf: 0.55, cueMargin: c.margin,
 				content: sp, c1: -1, c2: -1}
 		}
 		if k2, ok := source[ci]; ok {
