@@ -37,6 +37,8 @@ var featureNames = []string{
 	"tc: nesting: inside another given span, or holding one",
 	"tc: bag of the span words' middle and fine clusters",
 	"tc: polarity min/max, subjectivity, ALLCAPS words, quotes and scare quotes, ! and ?, hyphenated words",
+	"si: WordNet 3.0 word class (noun naming a person in its first two senses, adjective, adverb, noun; plural through morphy's noun rules; hyphens dropped) of the word, with polarity, with the previous word's class, and with whether the word is outside the cluster table; in a short quotation (scare quotes) or just before one",
+	"tc: bag of the span words' WordNet classes, the last word's class by word count, a person noun with the span's lowest polarity, a scare quotation inside",
 }
 
 // BuildConfig says where the data are and where the model goes.
@@ -54,7 +56,10 @@ type BuildConfig struct {
 	// and written to otherwise (it saves minutes between experiments).
 	NoClusters    bool
 	ClustersCache string
-	Logger        *slog.Logger
+	// WordNet is the WordNet 3.0 database directory (Debian's wordnet-base
+	// puts it in /usr/share/wordnet); empty leaves out the WordNet features.
+	WordNet string
+	Logger  *slog.Logger
 }
 
 // reutersPath is the unlabelled news text the clusters are learned from.
@@ -133,6 +138,15 @@ func Build(ctx context.Context, cfg BuildConfig) (*CVResult, error) {
 		}
 		lex.setClusters(cl)
 	}
+	var wnFiles []string
+	if cfg.WordNet != "" {
+		wn, files, err := loadWordNet(cfg.WordNet)
+		if err != nil {
+			return nil, fmt.Errorf("%w (install the Debian package wordnet-base, or train without --wordnet)", err)
+		}
+		lex.wn, wnFiles = wn, files
+		log.Info("wordnet classes", "words", len(wn))
+	}
 	t0 := time.Now()
 	log.Info("cross-validating", "articles", len(arts), "folds", opts.Folds)
 	cv, err := CrossValidate(ctx, arts, lex, opts)
@@ -173,6 +187,13 @@ func Build(ctx context.Context, cfg BuildConfig) (*CVResult, error) {
 		}
 		rel, _ := filepath.Rel(cfg.Data, f)
 		hashes[filepath.ToSlash(rel)] = h
+	}
+	for _, f := range wnFiles {
+		h, err := hashFiles(filepath.Dir(f), filepath.Base(f))
+		if err != nil {
+			return nil, err
+		}
+		hashes["wordnet-3.0/"+filepath.Base(f)] = h
 	}
 	man := Manifest{
 		Model:     "SI: averaged structured perceptron, BIO, first-order Viterbi with O/B score offsets chosen by CV (reported F1 uses nested selection), stacked on a sentence classifier; TC: multinomial logistic regression (AdaGrad, L2, Polyak averaging); Platt calibration on out-of-fold predictions",

@@ -80,6 +80,16 @@ const (
 	fCluBi
 )
 
+// Template ids of the WordNet class and scare-quote features.
+const (
+	fWN uint64 = iota + 500
+	fWNPol
+	fWNPrev
+	fWNRare
+	fScare
+	_ // fSentAlone: tried (a short exclamation alone on its line, for Slogans), dropped
+)
+
 // tok is what the features read about one token, computed once per document.
 type tok struct {
 	start, end int
@@ -97,6 +107,10 @@ type tok struct {
 	punct      byte  // the ASCII punctuation mark, 0 otherwise
 	hyphen     bool  // a hyphenated word ("Assad-baiters")
 	cl         [3]uint16
+	wn         uint8 // WordNet class bits (wordnet.go)
+	// scare is 1 inside a short quotation (at most 4 tokens: scare quotes,
+	// "the ‘liberation’ of"), 2 in the six tokens before one
+	scare uint8
 }
 
 // sent is a sentence of tokens [first,end) with sentence-level facts.
@@ -107,6 +121,9 @@ type sent struct {
 	quotes     int
 	pol        int // sum of token polarity buckets
 	index      int
+	// alone says the sentence is a paragraph (line) of its own: a short
+	// exclamation standing alone is how slogans close articles
+	alone bool
 }
 
 // prepared is a document's tokens and sentences ready for feature extraction.
@@ -118,8 +135,8 @@ type prepared struct {
 	sentProb []float32
 	docProb  float32
 	// clusters says whether the word-cluster features are on (the lexicon
-	// has a cluster table).
-	clusters bool
+	// has a cluster table), wordnet the same for the WordNet classes.
+	clusters, wordnet bool
 }
 
 // maxDocTokens bounds the work on one document: beyond it, tokens are not
@@ -131,7 +148,7 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 	if len(toks) > maxDocTokens {
 		toks = toks[:maxDocTokens]
 	}
-	p := &prepared{toks: make([]tok, len(toks)), clusters: lex != nil && len(lex.cl) > 0}
+	p := &prepared{toks: make([]tok, len(toks)), clusters: lex != nil && len(lex.cl) > 0, wordnet: lex != nil && len(lex.wn) > 0}
 	counts := make(map[uint64]int, len(toks)/2)
 	for i, t := range toks {
 		s := doc.Text[t.Start:t.End]
@@ -151,6 +168,9 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 			k.pol, k.subj, k.known = e.pol, e.subj, true
 		}
 		k.cl = lex.cluster(lw)
+		if t.Kind == document.TokWord {
+			k.wn = lex.wordClass(lw)
+		}
 		if t.Kind == document.TokWord && len(lw) > 3 {
 			counts[k.word]++
 		}
@@ -195,9 +215,57 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 			}
 			k.inQuote = open
 		}
+		p.markScare(doc.Text, st.first, st.end)
+		st.alone = lineAlone(doc.Text, p.toks[st.first].start, p.toks[end-1].end)
 		p.sents = append(p.sents, st)
 	}
 	return p
+}
+
+// lineAlone says whether text[start:end] is all of its line but spaces.
+func lineAlone(text string, start, end int) bool {
+	for i := start - 1; i >= 0 && text[i] != '\n'; i-- {
+		if text[i] != ' ' && text[i] != '\t' && text[i] != '\r' {
+			return false
+		}
+	}
+	for i := end; i < len(text) && text[i] != '\n'; i++ {
+		if text[i] != ' ' && text[i] != '\t' && text[i] != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// markScare finds short quotations in tokens [first,end) of one sentence.
+func (p *prepared) markScare(text string, first, end int) {
+	for i := first; i < end; i++ {
+		switch text[p.toks[i].start:p.toks[i].end] {
+		case "‘", "“", "\"", "'":
+		default:
+			continue
+		}
+		for j := i + 1; j < end && j-i <= 5; j++ {
+			switch text[p.toks[j].start:p.toks[j].end] {
+			case "’", "”", "\"", "'":
+			default:
+				continue
+			}
+			if j-i < 2 {
+				break
+			}
+			for k := max(first, i-6); k < i; k++ {
+				if p.toks[k].scare == 0 {
+					p.toks[k].scare = 2
+				}
+			}
+			for k := i; k <= j; k++ {
+				p.toks[k].scare = 1
+			}
+			i = j
+			break
+		}
+	}
 }
 
 func shapeOf(s string) (uint64, uint8) {
@@ -371,6 +439,26 @@ func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
 	}
 	if t.hyphen {
 		buf = append(buf, mix(fHyphen, 1))
+	}
+	if t.scare != 0 {
+		buf = append(buf, mix(fScare, uint64(t.scare)))
+	}
+	if p.wordnet {
+		wn := func(j int) uint64 {
+			if j < s.first || j >= s.end {
+				return 0xff
+			}
+			return uint64(p.toks[j].wn)
+		}
+		c := wn(i)
+		buf = append(buf, mix(fWN, c), mix(fWNPol, mix(c, pol(i))), mix(fWNPrev, mix(wn(i-1), c)))
+		if p.clusters && c != 0 {
+			oov := uint64(0)
+			if t.cl[1] == noCluster {
+				oov = 1
+			}
+			buf = append(buf, mix(fWNRare, mix(c, oov)))
+		}
 	}
 	if p.clusters {
 		cl := func(j int) uint64 {

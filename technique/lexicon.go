@@ -27,6 +27,8 @@ type lexicon struct {
 	// fine) learned from unlabelled news text, so that a word never seen in
 	// a PTC span shares evidence with seen words of similar use.
 	cl map[string][3]uint16
+	// wn maps lower-case lemmas to WordNet class bits (see wordnet.go).
+	wn map[string]uint8
 }
 
 // noCluster marks a word outside the cluster table.

@@ -107,6 +107,7 @@ type modelFile struct {
 
 	Lexicon  string
 	Clusters string
+	WordNet  string
 	Cal      Calibration
 }
 
@@ -171,7 +172,7 @@ const (
 // Encode writes the model as gzipped gob.
 func (m *Model) Encode(w io.Writer) error {
 	f := modelFile{SIBits: m.si.Bits, Trans: m.si.Trans, OBias: m.si.OBias, BBias: m.si.BBias,
-		TCBits: m.tc.Bits, Labels: m.tc.Labels, Lexicon: m.lex.encode(), Clusters: m.lex.encodeClusters(), Cal: m.cal}
+		TCBits: m.tc.Bits, Labels: m.tc.Labels, Lexicon: m.lex.encode(), Clusters: m.lex.encodeClusters(), WordNet: m.lex.encodeWordNet(), Cal: m.cal}
 	f.SIRows, f.SIW, f.SIScale = sparsify(m.si.W, nTags, pruneSI)
 	f.TCRows, f.TCW, f.TCScale = sparsify(m.tc.W, len(m.tc.Labels), pruneTC)
 	if m.sent != nil {
@@ -220,6 +221,9 @@ func Decode(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("technique model: %w", err)
 	}
 	if err := m.lex.decodeClusters(f.Clusters); err != nil {
+		return nil, fmt.Errorf("technique model: %w", err)
+	}
+	if err := m.lex.decodeWordNet(f.WordNet); err != nil {
 		return nil, fmt.Errorf("technique model: %w", err)
 	}
 	return m, nil

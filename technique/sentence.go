@@ -22,6 +22,9 @@ const (
 	hHeadline
 	hCaps
 	hRep
+	hWN
+	hAlone
+	hScare
 )
 
 const (
@@ -35,6 +38,7 @@ func (p *prepared) sentFeatures(buf []uint64, s *sent) []uint64 {
 	buf = append(buf, mix(hBias, 0))
 	prev := startWord
 	neg, pos, subj, caps, rep := 0, 0, 0, 0, 0
+	scare := false
 	for i := s.first; i < s.end; i++ {
 		t := &p.toks[i]
 		buf = append(buf, mix(hWord, t.word), mix(hBigram, mix(prev, t.word)))
@@ -54,6 +58,14 @@ func (p *prepared) sentFeatures(buf []uint64, s *sent) []uint64 {
 		if t.bigramRep {
 			rep++
 		}
+		if t.wn != 0 {
+			// WordNet class with polarity: a person noun next to negative
+			// words is the Name_Calling pattern
+			buf = append(buf, mix(hWN, mix(uint64(t.wn), uint64(t.pol+3))))
+		}
+		if t.scare == 1 {
+			scare = true
+		}
 	}
 	buf = append(buf,
 		mix(hLen, bucket(s.end-s.first, 5, 10, 20, 35, 60)),
@@ -72,6 +84,16 @@ func (p *prepared) sentFeatures(buf []uint64, s *sent) []uint64 {
 	}
 	if s.index == 0 {
 		buf = append(buf, mix(hHeadline, 1))
+	}
+	if s.alone && s.index > 0 {
+		b := uint64(0)
+		if s.bang {
+			b = 1
+		}
+		buf = append(buf, mix(hAlone, mix(b, bucket(s.end-s.first, 5, 10, 15, 25))))
+	}
+	if scare {
+		buf = append(buf, mix(hScare, 1))
 	}
 	return buf
 }

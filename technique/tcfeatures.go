@@ -47,6 +47,11 @@ const (
 	gSuffix
 	gCluster1
 	gCluster2
+	gWN
+	gWNLast
+	gWNPersonPol
+	gScareIn
+	gSentAlone
 )
 
 // spanText returns the lower-cased words of tokens [a,b) joined by spaces:
@@ -115,6 +120,8 @@ func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int, nest uint64
 	words := 0
 	polMin, polMax, subj := int8(0), int8(0), int8(0)
 	caps, quote, scare := 0, false, 0
+	person := false
+	lastWN, scareIn := uint8(0), false
 	prev := startWord
 	for i := a; i < b && i-a < 64; i++ {
 		t := &p.toks[i]
@@ -145,6 +152,12 @@ func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int, nest uint64
 		if t.hyphen {
 			buf = append(buf, mix(gHyphen, 1))
 		}
+		if p.wordnet && t.punct == 0 {
+			buf = append(buf, mix(gWN, uint64(t.wn)))
+			person = person || t.wn&wnPerson != 0
+			lastWN = t.wn
+		}
+		scareIn = scareIn || t.scare == 1
 	}
 	buf = append(buf, mix(gBigram, mix(prev, endWord)))
 	buf = append(buf,
@@ -159,6 +172,15 @@ func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int, nest uint64
 		mix(gCaps, bucket(caps, 0, 1, 3)),
 		mix(gScare, bucket(scare, 0, 1)),
 	)
+	if p.wordnet {
+		buf = append(buf, mix(gWNLast, mix(uint64(lastWN), bucket(words, 1, 2, 4))))
+		if person {
+			buf = append(buf, mix(gWNPersonPol, uint64(polMin+3)))
+		}
+	}
+	if scareIn {
+		buf = append(buf, mix(gScareIn, 1))
+	}
 	if n <= 6 {
 		buf = append(buf, mix(gWhole, hashString(p.spanText(a, b))))
 	}
@@ -209,6 +231,9 @@ func (p *prepared) tcFeatures(buf []uint64, a, b int, spanCount int, nest uint64
 		}
 		if s.index == 0 {
 			buf = append(buf, mix(gFirstSent, 1))
+		}
+		if s.alone && s.index > 0 {
+			buf = append(buf, mix(gSentAlone, mix(uint64(min(cover, 10)), bucket(s.end-s.first, 5, 10, 15, 25))))
 		}
 	}
 	return buf

@@ -25,11 +25,14 @@ func runTrainTechniques(ctx context.Context, e env) error {
 	cv := fs.Int("cv", 0, "only cross-validate with this many folds by article and print the figures")
 	noClusters := fs.Bool("no-clusters", false, "leave out the word-cluster features")
 	clCache := fs.String("clusters-cache", "", "read the learned word clusters from this file if it exists, else write them there")
+	seed := fs.Int64("seed", 0, "random seed of training and of the fold assignment (0: the default, 1)")
+	wordnet := fs.String("wordnet", "/usr/share/wordnet", "the WordNet 3.0 database (Debian package wordnet-base); empty leaves out its features")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	cfg := technique.BuildConfig{Data: *data, Out: *out,
+	cfg := technique.BuildConfig{Data: *data, Out: *out, WordNet: *wordnet,
 		Logger: slog.New(slog.NewTextHandler(e.stderr, nil)), NoClusters: *noClusters, ClustersCache: *clCache}
+	cfg.Options.Seed = *seed
 	if *cv > 0 {
 		cfg.CVOnly = true
 		cfg.Options.Folds = *cv
