@@ -51,9 +51,22 @@ func eventOf(doc *document.Document, a document.Annotation) eventFact {
 // label of the entity's portrayal annotations.
 func portrayalOf(doc *document.Document) map[string]string {
 	out := map[string]string{}
-	if v, ok := doc.Summaries["portrayal"]; ok {
-		// The summary is a typed value in process and a map after a JSON
-		// round trip (store, API); reading it through JSON covers both.
+	if m, ok := doc.Summaries["portrayal"].(map[string]any); ok {
+		// After a JSON round trip (store, API) the summary is a map.
+		list, _ := m["entities"].([]any)
+		for _, x := range list {
+			if e, ok := x.(map[string]any); ok {
+				id, label := attrString(e, "entity_id"), attrString(e, "label")
+				if id != "" && validLabel(label) {
+					out[id] = label
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	} else if v, ok := doc.Summaries["portrayal"]; ok {
+		// In process it is the analyzer's own type; JSON reads it.
 		var sum struct {
 			Entities []struct {
 				EntityID string `json:"entity_id"`
