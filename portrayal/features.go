@@ -351,12 +351,15 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 		if d <= 10 {
 			f.add1(hSide[side], wi.h, 1)
 		}
-		// closer to another actor than to the target?
+		// closer to another actor than to the target? (computed only when
+		// a feature reads it)
 		closerO := false
-		for _, o := range f.near {
-			if absInt(o-k) < d {
-				closerO = true
-				break
+		if len(f.near) > 0 && (otherNear && !isO || wi.lex != 0) {
+			for _, o := range f.near {
+				if absInt(o-k) < d {
+					closerO = true
+					break
+				}
 			}
 		}
 		if !isO && otherNear {

@@ -201,7 +201,9 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	var sum Summary
 	var t Target
 	toks := make([]document.Token, 0, 64)
-	var words []string
+	// word info per distinct token text: news repeats its words, so each
+	// is lower-cased, hashed and looked up once per document
+	wcache := make(map[string]wordInfo, 512)
 	var infos []wordInfo
 	curSent := -1
 	ti := 0 // techniques before this one end before the current sentence
@@ -228,8 +230,17 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				tk.End -= off
 				toks = append(toks, tk)
 			}
-			words = Words(doc.Text[s.Start:s.End], toks, words)
-			infos = a.m.fs.sentenceInfos("", toks, words, infos)
+			sent := doc.Text[s.Start:s.End]
+			infos = infos[:0]
+			for _, tk := range toks {
+				raw := sent[tk.Start:tk.End]
+				wi, ok := wcache[raw]
+				if !ok {
+					wi = a.m.fs.info(tokenWord(sent, tk))
+					wcache[raw] = wi
+				}
+				infos = append(infos, wi)
+			}
 			// a technique in the sentence is aimed at the mention it
 			// contains, else at the nearest one ("X called Y a
 			// terrorist": Y). Techniques are in text order: skip those
@@ -257,7 +268,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				}
 			}
 		}
-		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, Words: words, infos: infos, Others: t.Others[:0],
+		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, infos: infos, Others: t.Others[:0],
 			Span: document.Span{Start: m.ann.Start - off, End: min(m.ann.End, s.End) - off}}
 		// ms is in text order, so the sentence's other mentions are
 		// neighbours; looking at most maxOthers either side bounds a
