@@ -142,7 +142,8 @@ func (m *Model) Aggregate(ps [][3]float64) (int, [3]float64) {
 }
 
 type mention struct {
-	ann     document.Annotation
+	span    document.Span // the entity mention
+	annID   string        // its annotation id
 	entity  string
 	sent    int
 	probs   [3]float64
@@ -155,49 +156,58 @@ type mention struct {
 // Analyze implements pipeline.Analyzer.
 func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	deadline := time.Now().Add(a.Budget)
-	ents := doc.Of("entity")
-	quotes := doc.Of("quote")
-	techs := doc.Of("technique")
 	names := map[string]string{}
 	for _, e := range doc.Entities {
 		names[e.ID] = e.Name
 	}
-	ms := make([]mention, 0, len(ents))
-	for _, e := range ents {
-		id, _ := e.Attrs["entity_id"].(string)
-		if id == "" {
-			continue
-		}
-		si := sentenceAt(doc.Sentences, e.Start)
-		if si < 0 {
-			continue
-		}
-		ms = append(ms, mention{ann: e, entity: id, sent: si})
-	}
-	// mentions and techniques in text order (the neighbour and technique
-	// scans below rely on it)
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].ann.Start < ms[j].ann.Start })
-	techs = append([]document.Annotation(nil), techs...)
-	sort.SliceStable(techs, func(i, j int) bool { return techs[i].Start < techs[j].Start })
-	// quote contents once, not a map lookup per mention and quote
+	// one pass over the annotations, keeping only what is needed of the
+	// entity mentions, quotes and techniques (not copies of them)
 	type quoteSpan struct {
+		start   int // the quote annotation's start, for ordering
 		content document.Span
 		voice   string
 	}
-	qs := make([]quoteSpan, 0, len(quotes))
-	for _, q := range quotes {
-		c, ok := q.Parts["content"]
-		if !ok {
-			continue
-		}
-		v := VoiceQuoted
-		if e, _ := q.Attrs["speaker_entity"].(string); e != "" {
-			v = e
-		} else if n, _ := q.Attrs["speaker"].(string); n != "" {
-			v = n
-		}
-		qs = append(qs, quoteSpan{c, v})
+	type techRef struct {
+		document.Span
+		id string
 	}
+	var ms []mention
+	var qs []quoteSpan
+	var techs []techRef
+	for k := range doc.Annotations {
+		an := &doc.Annotations[k]
+		switch an.Kind {
+		case "entity":
+			id, _ := an.Attrs["entity_id"].(string)
+			if id == "" {
+				continue
+			}
+			si := sentenceAt(doc.Sentences, an.Start)
+			if si < 0 {
+				continue
+			}
+			ms = append(ms, mention{span: an.Span, annID: an.ID, entity: id, sent: si})
+		case "quote":
+			c, ok := an.Parts["content"]
+			if !ok {
+				continue
+			}
+			v := VoiceQuoted
+			if e, _ := an.Attrs["speaker_entity"].(string); e != "" {
+				v = e
+			} else if n, _ := an.Attrs["speaker"].(string); n != "" {
+				v = n
+			}
+			qs = append(qs, quoteSpan{an.Start, c, v})
+		case "technique":
+			techs = append(techs, techRef{an.Span, an.ID})
+		}
+	}
+	// mentions and techniques in text order (the neighbour and technique
+	// scans below rely on it)
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].span.Start < ms[j].span.Start })
+	sort.SliceStable(techs, func(i, j int) bool { return techs[i].Start < techs[j].Start })
+	sort.SliceStable(qs, func(i, j int) bool { return qs[i].start < qs[j].start })
 	var sum Summary
 	var t Target
 	toks := make([]document.Token, 0, 64)
@@ -206,7 +216,8 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	wcache := make(map[string]wordInfo, 512)
 	var infos []wordInfo
 	curSent := -1
-	ti := 0 // techniques before this one end before the current sentence
+	sentEnd := 0 // ms[i:sentEnd] are the current sentence's mentions
+	ti := 0      // techniques before this one end before the current sentence
 	for i := range ms {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -250,6 +261,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			for j < len(ms) && ms[j].sent == m.sent {
 				j++
 			}
+			sentEnd = j
 			for ti < len(techs) && techs[ti].End <= s.Start {
 				ti++
 			}
@@ -259,28 +271,28 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				}
 				best, bd := -1, int(^uint(0)>>1)
 				for x := i; x < j && x < i+2*maxOthers; x++ {
-					if d := gap(ms[x].ann.Span, techs[k].Span); d < bd {
+					if d := gap(ms[x].span, techs[k].Span); d < bd {
 						best, bd = x, d
 					}
 				}
 				if best >= 0 {
-					ms[best].techIDs = append(ms[best].techIDs, techs[k].ID)
+					ms[best].techIDs = append(ms[best].techIDs, techs[k].id)
 				}
 			}
 		}
 		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, infos: infos, Others: t.Others[:0],
-			Span: document.Span{Start: m.ann.Start - off, End: min(m.ann.End, s.End) - off}}
+			Span: document.Span{Start: m.span.Start - off, End: min(m.span.End, s.End) - off}}
 		// ms is in text order, so the sentence's other mentions are
 		// neighbours; looking at most maxOthers either side bounds a
 		// sentence of thousands of names.
-		for _, o := range ms[max(0, i-maxOthers):min(len(ms), i+maxOthers+1)] {
-			if o.sent == m.sent && o.ann.Start != m.ann.Start && o.entity != m.entity {
-				t.Others = append(t.Others, document.Span{Start: o.ann.Start - off, End: min(o.ann.End, s.End) - off})
+		for _, o := range ms[max(0, i-maxOthers):min(sentEnd, i+maxOthers+1)] {
+			if o.sent == m.sent && o.span.Start != m.span.Start && o.entity != m.entity {
+				t.Others = append(t.Others, document.Span{Start: o.span.Start - off, End: min(o.span.End, s.End) - off})
 			}
 		}
 		m.voice = VoiceAuthor
 		for _, q := range qs {
-			if q.content.Contains(m.ann.Span) {
+			if q.content.Contains(m.span) {
 				t.InQuote = true
 				m.voice = q.voice
 				break
@@ -290,11 +302,11 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			t.InQuote = inQuoteMarks(t.Sentence, t.Span.Start)
 		}
 		m.probs = a.m.Probs(&t)
-		m.evid = a.evaluative(doc, s, m.ann.Span, infos)
+		m.evid = a.evaluative(doc, s, m.span, infos)
 		c := Argmax(m.probs)
 		id, err := doc.Add(document.Annotation{
-			Kind: "portrayal", Span: m.ann.Span, Label: Labels[c], Confidence: round3(m.probs[c]),
-			Attrs: map[string]any{"entity_id": m.entity, "voice": m.voice, "mention": m.ann.ID,
+			Kind: "portrayal", Span: m.span, Label: Labels[c], Confidence: round3(m.probs[c]),
+			Attrs: map[string]any{"entity_id": m.entity, "voice": m.voice, "mention": m.annID,
 				"probs": []float64{round3(m.probs[0]), round3(m.probs[1]), round3(m.probs[2])}},
 			Analyzer: Name, Version: Version,
 		})
