@@ -33,13 +33,18 @@ type fvec struct {
 	info []wordInfo // per-token info when the Target carries none
 	near []int      // window positions of other actors
 	mask uint32
+	// w, when set, makes the vector score itself as features are added
+	// (inference: no index list, one pass); acc holds the class scores,
+	// summed in the same order as Model.scores would
+	w   []float32
+	acc [3]float64
 }
 
 func newFvec(bits uint) *fvec {
 	return &fvec{mask: 1<<bits - 1, idx: make([]uint32, 0, 256), val: make([]float32, 0, 256)}
 }
 
-func (f *fvec) reset() { f.idx = f.idx[:0]; f.val = f.val[:0] }
+func (f *fvec) reset() { f.idx = f.idx[:0]; f.val = f.val[:0]; f.acc = [3]float64{} }
 
 // Features are hashed: a feature is a prefix (its template) and one or two
 // words, and its bucket is a mix of their 64-bit hashes. Word hashes are
@@ -64,13 +69,23 @@ func hashString(s string) uint64 {
 	return h
 }
 
-func (f *fvec) add1(prefix, w uint64, v float32) {
-	f.idx = append(f.idx, uint32(mix(prefix, w))&f.mask)
-	f.val = append(f.val, v)
-}
+func (f *fvec) add1(prefix, w uint64, v float32) { f.put(uint32(mix(prefix, w))&f.mask, v) }
 
 func (f *fvec) add2(prefix, a, b uint64, v float32) {
-	f.idx = append(f.idx, uint32(mix(mix(prefix, a), b))&f.mask)
+	f.put(uint32(mix(mix(prefix, a), b))&f.mask, v)
+}
+
+func (f *fvec) put(i uint32, v float32) {
+	if f.w != nil {
+		b := int(i) * 3
+		w := f.w[b : b+3 : b+3]
+		x := float64(v)
+		f.acc[0] += x * float64(w[0])
+		f.acc[1] += x * float64(w[1])
+		f.acc[2] += x * float64(w[2])
+		return
+	}
+	f.idx = append(f.idx, i)
 	f.val = append(f.val, v)
 }
 

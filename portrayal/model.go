@@ -43,14 +43,18 @@ type wire struct {
 func (m *Model) init() {
 	m.fs.lex = m.lex
 	m.fs.prepare()
-	m.pool.New = func() any { return newFvec(m.bits) }
+	m.pool.New = func() any {
+		f := newFvec(m.bits)
+		f.w = m.w
+		return f
+	}
 }
 
 // Probs returns the calibrated class probabilities for t.
 func (m *Model) Probs(t *Target) [3]float64 {
 	f := m.pool.Get().(*fvec)
 	extract(f, t, &m.fs)
-	s := m.scores(f)
+	s := f.acc
 	m.pool.Put(f)
 	return softmax(s, m.temp)
 }
