@@ -497,19 +497,21 @@ func (c *Corpus) Search(ctx context.Context, q server.SearchRequest) (*server.Se
 			matched = append(matched, x)
 		}
 	}
-	if byDate {
-		sort.Slice(matched, func(i, j int) bool { return matched[i].e.rank < matched[j].e.rank })
-	} else if len(terms) > 0 {
-		sort.Slice(matched, func(i, j int) bool {
-			if matched[i].s != matched[j].s {
-				return matched[i].s > matched[j].s
-			}
-			return matched[i].e.rank < matched[j].e.rank
-		})
-	}
 	off, limit, err := window(q.PageRequest, len(matched))
 	if err != nil {
 		return nil, err
+	}
+	// Only the requested page needs ordering: select the best off+limit
+	// rather than sorting every match.
+	if byDate {
+		sortTop(matched, off+limit, func(a, b scored) bool { return a.e.rank < b.e.rank })
+	} else if len(terms) > 0 {
+		sortTop(matched, off+limit, func(a, b scored) bool {
+			if a.s != b.s {
+				return a.s > b.s
+			}
+			return a.e.rank < b.e.rank
+		})
 	}
 	res := &server.SearchResult{Total: len(matched), Facets: c.facets(matched)}
 	for _, x := range matched[off:min(off+limit, len(matched))] {
@@ -572,26 +574,33 @@ const facetLimit = 10
 
 // facets counts the documents per facet value over es; c.mu must be held.
 func (c *Corpus) facets(es []scored) map[string][]server.FacetCount {
-	out := map[string][]server.FacetCount{}
-	for f := 0; f < nFacets; f++ {
-		in := c.fx[f]
-		counts := make([]int32, len(in.vals))
-		for _, x := range es {
+	// One pass over the matches for all facets.
+	var counts [nFacets][]int32
+	for f := range counts {
+		counts[f] = make([]int32, len(c.fx[f].vals))
+	}
+	for _, x := range es {
+		for f := range counts {
+			cf := counts[f]
 			for _, id := range x.e.fv[f] {
-				counts[id]++
+				cf[id]++
 			}
 		}
+	}
+	out := make(map[string][]server.FacetCount, nFacets)
+	for f := 0; f < nFacets; f++ {
+		in := c.fx[f]
 		var fc []server.FacetCount
-		for id, n := range counts {
+		for id, n := range counts[f] {
 			if n > 0 {
 				fc = append(fc, server.FacetCount{Value: in.vals[id], Count: int(n)})
 			}
 		}
-		sort.Slice(fc, func(i, j int) bool {
-			if fc[i].Count != fc[j].Count {
-				return fc[i].Count > fc[j].Count
+		sortTop(fc, facetLimit, func(a, b server.FacetCount) bool {
+			if a.Count != b.Count {
+				return a.Count > b.Count
 			}
-			return fc[i].Value < fc[j].Value
+			return a.Value < b.Value
 		})
 		if len(fc) > facetLimit {
 			fc = fc[:facetLimit]
@@ -610,6 +619,48 @@ func (c *Corpus) facets(es []scored) map[string][]server.FacetCount {
 		out[server.FacetNames[f]] = fc
 	}
 	return out
+}
+
+// sortTop puts the k smallest elements of xs by less first, in order; the
+// rest are left in no particular order. less must be a strict total order.
+// For small k it keeps a heap of the best k (O(n log k)) instead of sorting
+// all n.
+func sortTop[T any](xs []T, k int, less func(a, b T) bool) {
+	if k >= len(xs)/4 {
+		sort.Slice(xs, func(i, j int) bool { return less(xs[i], xs[j]) })
+		return
+	}
+	if k <= 0 {
+		return
+	}
+	// Max-heap of xs[:k] by less: the worst kept element at the root.
+	down := func(i int) {
+		for {
+			l, big := 2*i+1, i
+			if l < k && less(xs[big], xs[l]) {
+				big = l
+			}
+			if r := l + 1; r < k && less(xs[big], xs[r]) {
+				big = r
+			}
+			if big == i {
+				return
+			}
+			xs[i], xs[big] = xs[big], xs[i]
+			i = big
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := k; i < len(xs); i++ {
+		if less(xs[i], xs[0]) {
+			xs[0], xs[i] = xs[i], xs[0]
+			down(0)
+		}
+	}
+	top := xs[:k]
+	sort.Slice(top, func(i, j int) bool { return less(top[i], top[j]) })
 }
 
 // labelled reports whether facet f's values are ids with display labels.
