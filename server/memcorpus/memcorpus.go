@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -590,20 +591,25 @@ func (c *Corpus) facets(es []scored) map[string][]server.FacetCount {
 	out := make(map[string][]server.FacetCount, nFacets)
 	for f := 0; f < nFacets; f++ {
 		in := c.fx[f]
-		var fc []server.FacetCount
-		for id, n := range counts[f] {
-			if n > 0 {
-				fc = append(fc, server.FacetCount{Value: in.vals[id], Count: int(n)})
-			}
+		// The best facetLimit values, kept sorted while scanning: most
+		// values lose to the current last one at the first comparison.
+		fc := make([]server.FacetCount, 0, facetLimit+1)
+		better := func(n int, v string, than server.FacetCount) bool {
+			return n > than.Count || (n == than.Count && v < than.Value)
 		}
-		sortTop(fc, facetLimit, func(a, b server.FacetCount) bool {
-			if a.Count != b.Count {
-				return a.Count > b.Count
+		for id, n32 := range counts[f] {
+			n := int(n32)
+			if n == 0 || (len(fc) == facetLimit && !better(n, in.vals[id], fc[facetLimit-1])) {
+				continue
 			}
-			return a.Value < b.Value
-		})
-		if len(fc) > facetLimit {
-			fc = fc[:facetLimit]
+			i := len(fc)
+			for i > 0 && better(n, in.vals[id], fc[i-1]) {
+				i--
+			}
+			fc = slices.Insert(fc, i, server.FacetCount{Value: in.vals[id], Count: n})
+			if len(fc) > facetLimit {
+				fc = fc[:facetLimit]
+			}
 		}
 		for i := range fc {
 			if labelled(f) {
