@@ -526,12 +526,6 @@ func (s *sentence) event(h hit) (document.Annotation, float64) {
 	if src != nil && tgt != nil && src.entityID != "" && src.entityID == tgt.entityID {
 		tgt = nil
 	}
-	parts := map[string]document.Span{"trigger": t.Span}
-	attrs := map[string]any{"cameo": h.p.code, "cameo_root": root(h.p.code), "plover": h.plover}
-	if h.recoded != "" {
-		attrs["recoded"] = h.recoded
-		attrs["pattern_plover"] = h.p.plover
-	}
 	// confidence: a pattern of more words is more specific; each actor
 	// found adds evidence; a light verb alone or a noun reading of the
 	// trigger ("the aid", "Syrian forces") takes it away
@@ -542,6 +536,33 @@ func (s *sentence) event(h hit) (document.Annotation, float64) {
 	if !s.eventNoun(h.trig) && s.modifierBefore(h.trig) {
 		conf -= 0.2
 	}
+	for _, found := range [3]bool{speaker != nil, src != nil, tgt != nil} {
+		if found {
+			conf += 0.1
+		}
+	}
+	if src == nil && tgt == nil && speaker == nil {
+		// an event with no actor is worth keeping only when it is violence
+		// ("several key facilities have been recaptured"), which news
+		// reports whoever did it
+		if actorless[h.plover] {
+			conf += 0.05
+		} else {
+			conf -= 0.15
+		}
+	}
+	// the threshold applies to the evidence that an event is reported at
+	// all; below it nothing more is worked out
+	evidence := conf
+	if evidence < s.a.minConf-1e-9 {
+		return document.Annotation{}, evidence
+	}
+	parts := map[string]document.Span{"trigger": t.Span}
+	attrs := map[string]any{"cameo": h.p.code, "cameo_root": root(h.p.code), "plover": h.plover}
+	if h.recoded != "" {
+		attrs["recoded"] = h.recoded
+		attrs["pattern_plover"] = h.p.plover
+	}
 	if speaker != nil {
 		parts["source"] = speaker.source
 		if speaker.entity != "" {
@@ -550,21 +571,18 @@ func (s *sentence) event(h hit) (document.Annotation, float64) {
 		if speaker.speaker != "" {
 			attrs["source_name"] = speaker.speaker
 		}
-		conf += 0.1
 	}
 	if src != nil {
 		parts["source"] = src.span
 		if src.entityID != "" {
 			attrs["source_entity"] = src.entityID
 		}
-		conf += 0.1
 	}
 	if tgt != nil {
 		parts["target"] = tgt.span
 		if tgt.entityID != "" {
 			attrs["target_entity"] = tgt.entityID
 		}
-		conf += 0.1
 	}
 	if h.last > h.trig {
 		parts["trigger"] = document.Span{Start: t.Start, End: s.toks[h.last].End}
@@ -579,20 +597,7 @@ func (s *sentence) event(h hit) (document.Annotation, float64) {
 			attrs["reported_by_entity"] = by.entity
 		}
 	}
-	if src == nil && tgt == nil && speaker == nil {
-		// an event with no actor is worth keeping only when it is violence
-		// ("several key facilities have been recaptured"), which news
-		// reports whoever did it
-		if actorless[h.plover] {
-			conf += 0.05
-		} else {
-			conf -= 0.15
-		}
-	}
-	// the threshold applies to the evidence that an event is reported
-	// at all; a negated or hypothetical one is then less likely to have
-	// happened
-	evidence := conf
+	// a negated or hypothetical event is less likely to have happened
 	if mode == "hypothetical" || mode == "negated" {
 		conf -= 0.1
 	}
