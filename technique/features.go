@@ -170,6 +170,11 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 		k.cl = lex.cluster(lw)
 		if t.Kind == document.TokWord {
 			k.wn = lex.wordClass(lw)
+			if k.caps != 0 {
+				// "Turkish", "Polish": nationality adjectives, not
+				// insults made from "Turk" or "pole"
+				k.wn &^= wnPersonish
+			}
 		}
 		if t.Kind == document.TokWord && len(lw) > 3 {
 			counts[k.word]++
