@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	_ "embed"
 	"encoding/csv"
@@ -364,9 +365,12 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
 	switch format {
 	case "jsonl":
 		w.Header().Set("Content-Type", "application/x-ndjson")
-		enc := json.NewEncoder(w)
-		write = func(d *document.Document) error { return enc.Encode(d) }
-		flush = func() error { return nil }
+		bw := bufio.NewWriterSize(w, 64<<10)
+		write = func(d *document.Document) error {
+			_, err := bw.Write(s.documentJSON(d))
+			return err
+		}
+		flush = bw.Flush
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		cw := csv.NewWriter(w)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/newslens/newslens/document"
 )
 
 // Versioned is implemented by corpora that can say when their contents
@@ -315,4 +318,32 @@ func (s *Server) writeCacheMetrics(w io.Writer) {
 	fmt.Fprintln(w, "# HELP newslens_response_cache_bytes Approximate bytes held by the cache.")
 	fmt.Fprintln(w, "# TYPE newslens_response_cache_bytes gauge")
 	fmt.Fprintf(w, "newslens_response_cache_bytes %d\n", size)
+}
+
+// documentJSON returns d as one line of JSON, exactly the body of GET
+// /api/v1/documents/{id}, sharing that route's cache entry both ways: an
+// export of documents already fetched costs no encoding, and an export
+// fills the cache for later fetches.
+func (s *Server) documentJSON(d *document.Document) []byte {
+	gen, ok := s.generation()
+	key := "/api/v1/documents/" + d.ID + "?"
+	if ok {
+		if cr := s.cache.get(key, gen); cr != nil && cr.status == http.StatusOK && len(cr.parts) == 1 {
+			return cr.parts[0]
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true) // as writeJSON
+	if err := enc.Encode(d); err != nil {
+		buf.Reset()
+		buf.WriteString(`{"error":{"code":"internal","message":"internal error"}}` + "\n")
+		return buf.Bytes()
+	}
+	if ok {
+		h := http.Header{}
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		s.cache.put(key, gen, &cachedResponse{status: http.StatusOK, header: h, parts: [][]byte{buf.Bytes()}, size: buf.Len() + 256})
+	}
+	return buf.Bytes()
 }

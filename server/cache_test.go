@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -113,5 +114,36 @@ func TestResponseCacheDisabled(t *testing.T) {
 	get(t, h, "/search?q=minister")
 	if got := cacheCounts(t, h); len(got) != 0 {
 		t.Errorf("disabled cache reports counters: %v", got)
+	}
+}
+
+// An export writes each document exactly as GET /api/v1/documents/{id}
+// does, and shares that route's cache entries.
+func TestExportSharesDocumentCache(t *testing.T) {
+	s, _ := newServer(t, nil)
+	h := s.Handler()
+	plain, _ := newServer(t, func(c *server.ServerConfig) { c.CacheBytes = -1 })
+	want := get(t, plain.Handler(), "/api/v1/export?limit=10").Body.String()
+	doc := get(t, h, "/api/v1/documents/d1").Body.String() // cached now
+	for i := 0; i < 2; i++ {
+		if got := get(t, h, "/api/v1/export?limit=10").Body.String(); got != want {
+			t.Fatalf("export %d with the cache differs from without:\n%s\nwant\n%s", i, clipBody(got), clipBody(want))
+		}
+	}
+	if !strings.Contains(want, doc) {
+		t.Error("export line differs from the document route's body")
+	}
+	// Documents first met in the export are then served from the cache.
+	before := atoi(cacheCounts(t, h)["hit"])
+	lines := strings.Split(strings.TrimSpace(want), "\n")
+	var first struct{ ID string }
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if w := get(t, h, "/api/v1/documents/"+first.ID); w.Body.String() != lines[0]+"\n" {
+		t.Errorf("document %s after an export: %s", first.ID, clipBody(w.Body.String()))
+	}
+	if after := atoi(cacheCounts(t, h)["hit"]); after != before+1 {
+		t.Errorf("document fetched after an export was not a cache hit (%d → %d)", before, after)
 	}
 }
