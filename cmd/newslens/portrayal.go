@@ -320,7 +320,8 @@ func portrayalSplitF1(ex []portrayal.Example, oof [][3]float64) (float64, float6
 func portrayalGrid() []portrayal.TrainOptions {
 	base := portrayal.TrainOptions{Bits: 18, Epochs: 8, LR: 0.01, Seed: 1, Runs: 3}
 	var grid []portrayal.TrainOptions
-	for _, drop := range []uint32{0, portrayal.FeatBigrams, portrayal.FeatBigrams | portrayal.FeatOtherNear} {
+	bo := portrayal.FeatBigrams | portrayal.FeatOtherNear
+	for _, drop := range []uint32{0, portrayal.FeatBigrams, bo, bo | portrayal.FeatDistWords} {
 		o := base
 		o.Drop = drop
 		grid = append(grid, o)
