@@ -172,9 +172,7 @@ func gather(g *gazetteer.Gazetteer, ms []Mention, outletCC string) *coherence {
 	}
 	coh.countryTotal = map[string]float64{}
 	for cc, m := range coh.country {
-		for _, w := range m {
-			coh.countryTotal[cc] += w
-		}
+		coh.countryTotal[cc] = sumSorted(m)
 	}
 	for cc, t := range coh.countryTotal {
 		if t > coh.countryTotal[coh.focus] || (t == coh.countryTotal[coh.focus] && cc < coh.focus) {
@@ -183,11 +181,25 @@ func gather(g *gazetteer.Gazetteer, ms []Mention, outletCC string) *coherence {
 	}
 	coh.admin1Total = map[int32]float64{}
 	for a, m := range coh.admin1 {
-		for _, w := range m {
-			coh.admin1Total[a] += w
-		}
+		coh.admin1Total[a] = sumSorted(m)
 	}
 	return coh
+}
+
+// sumSorted adds m's weights in key order: float addition is not
+// associative, and summing in map order made the same article's weights,
+// and so its output, differ from run to run.
+func sumSorted(m map[string]float64) float64 {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var t float64
+	for _, k := range keys {
+		t += m[k]
+	}
+	return t
 }
 
 // score rates every candidate of m and picks the best.
