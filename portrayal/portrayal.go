@@ -171,7 +171,13 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		document.Span
 		id string
 	}
-	var ms []mention
+	nEnt := 0
+	for k := range doc.Annotations {
+		if doc.Annotations[k].Kind == "entity" {
+			nEnt++
+		}
+	}
+	ms := make([]mention, 0, nEnt)
 	var qs []quoteSpan
 	var techs []techRef
 	for k := range doc.Annotations {
