@@ -469,11 +469,16 @@ func normalizeURL(u string) string {
 		c := u[i]
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
-			strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0:
+			strings.IndexByte("-._~:/?#[]@!$&'()*+,;=", c) >= 0,
+			c == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]): // an escape already
 			b.WriteByte(c)
 		default:
 			fmt.Fprintf(&b, "%%%02X", c)
 		}
 	}
 	return b.String()
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
