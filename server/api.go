@@ -115,6 +115,7 @@ func (s *Server) analyzeAPI(w http.ResponseWriter, r *http.Request, forceSave bo
 		if err := s.corpus.Put(context.WithoutCancel(ctx), doc); err != nil {
 			return fmt.Errorf("saving %s: %w", doc.ID, err)
 		}
+		s.wrote()
 		w.Header().Set("Location", "/api/v1/documents/"+doc.ID)
 		status = http.StatusCreated
 	}

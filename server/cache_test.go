@@ -147,3 +147,31 @@ func TestExportSharesDocumentCache(t *testing.T) {
 		t.Errorf("document fetched after an export was not a cache hit (%d → %d)", before, after)
 	}
 }
+
+// Analysing without saving leaves the cache alone; saving invalidates it.
+func TestAnalyzeAndCache(t *testing.T) {
+	s, _ := newServer(t, nil)
+	h := s.Handler()
+	total := func() string {
+		var res struct{ Total int }
+		json.Unmarshal(get(t, h, "/api/v1/search?q=shelling").Body.Bytes(), &res)
+		return strconv.Itoa(res.Total)
+	}
+	if got := total(); got != "0" {
+		t.Fatalf("before: %s", got)
+	}
+	if w := do(t, h, "POST", "/api/v1/analyze", `{"text":"Shelling hit Damascus."}`, ""); w.Code != 200 {
+		t.Fatalf("analyze: %d %s", w.Code, clipBody(w.Body.String()))
+	}
+	before := atoi(cacheCounts(t, h)["hit"])
+	total()
+	if after := atoi(cacheCounts(t, h)["hit"]); after != before+1 {
+		t.Errorf("an analysis without saving invalidated the cache (hits %d → %d)", before, after)
+	}
+	if w := do(t, h, "POST", "/api/v1/analyze", `{"text":"Shelling hit Damascus.","save":true}`, testToken); w.Code != 201 {
+		t.Fatalf("analyze and save: %d %s", w.Code, clipBody(w.Body.String()))
+	}
+	if got := total(); got != "1" {
+		t.Errorf("after saving, search still answers from before: total %s", got)
+	}
+}

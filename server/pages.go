@@ -100,6 +100,7 @@ func (s *Server) analyzeSubmit(w http.ResponseWriter, r *http.Request) error {
 		if err := s.corpus.Put(ctx, doc); err != nil {
 			return fmt.Errorf("saving %s: %w", doc.ID, err)
 		}
+		s.wrote()
 		s.log.Info("saved analysed document", "id", doc.ID, "input", rec.Name)
 		http.Redirect(w, r, "/doc/"+url.PathEscape(doc.ID), http.StatusSeeOther)
 		return nil

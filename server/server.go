@@ -212,7 +212,8 @@ func (s *Server) Install(handle func(pattern string, h http.Handler)) {
 
 	handle("GET /{$}", cpage(s.dashboard))
 	handle("GET /analyze", page(s.analyzeForm))
-	handle("POST /analyze", s.limit(wpage(s.analyzeSubmit)))
+	// Analysis writes only when asked to save; it bumps the generation then.
+	handle("POST /analyze", s.limit(page(s.analyzeSubmit)))
 	handle("GET /doc/{id}", cpage(s.article))
 	handle("POST /doc/{id}/delete", wpage(s.deleteSubmit))
 	handle("GET /search", cpage(s.search))
@@ -225,7 +226,7 @@ func (s *Server) Install(handle func(pattern string, h http.Handler)) {
 	handle("GET /chart/{name}", cpage(s.chartCSV))
 
 	handle("GET /api/v1/openapi.json", api(s.apiOpenAPI))
-	handle("POST /api/v1/analyze", s.limit(wapi(s.apiAnalyze)))
+	handle("POST /api/v1/analyze", s.limit(api(s.apiAnalyze)))
 	handle("GET /api/v1/documents", capi(s.apiDocuments))
 	handle("POST /api/v1/documents", wapi(s.requireToken(s.apiIngest)))
 	handle("GET /api/v1/documents/{id}", capi(s.apiDocument))
