@@ -173,6 +173,7 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 	var rs rowSet
 	var bodies, fts [][]any
 	var counted []int64 // latest versions, for the rollups
+	var latestIdx []int // and their indexes in docs
 	for _, i := range ins {
 		doc, p := docs[i], &pre[i]
 		seq, ok := seqs[res[i].ID]
@@ -181,6 +182,7 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 		}
 		if p.canon == "" || newest[p.canon] == i {
 			counted = append(counted, seq)
+			latestIdx = append(latestIdx, i)
 		}
 		if !s.d.Postgres {
 			bodies = append(bodies, []any{seq, doc.Text, p.body})
@@ -197,8 +199,19 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 	if err := s.flush(ctx, tx, &rs); err != nil {
 		return nil, fmt.Errorf("put: %w", err)
 	}
-	if err := s.applyRollups(ctx, tx, counted, 1); err != nil {
-		return nil, fmt.Errorf("put: %w", err)
+	if s.d.Postgres {
+		// Set-based, on the server: no client CPU, one statement per spec.
+		if err := s.applyRollups(ctx, tx, counted, 1); err != nil {
+			return nil, fmt.Errorf("put: %w", err)
+		}
+	} else {
+		deltas := map[rollupKey]int64{}
+		for _, i := range latestIdx {
+			addDocRollups(deltas, &pre[i].rows, pre[i].outlet, docs[i].Published)
+		}
+		if err := s.applyDeltas(ctx, tx, deltas); err != nil {
+			return nil, fmt.Errorf("put: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("put: commit: %w", err)
@@ -674,6 +687,22 @@ func (s *DB) insertMany(ctx context.Context, tx *sql.Tx, head, ph, tail string, 
 	if len(rows) == 0 {
 		return nil
 	}
+	if !s.d.Postgres {
+		// One prepared single-row statement per row: a multi-row
+		// statement inside a transaction keeps a statement journal
+		// (see applyDeltas), which cost more than the per-row calls.
+		st, err := tx.PrepareContext(ctx, head+ph+tail)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, r := range rows {
+			if _, err := st.ExecContext(ctx, r...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	per := len(rows[0])
 	for _, c := range chunks(len(rows), 30000/per) {
 		var b strings.Builder
@@ -693,3 +722,4 @@ func (s *DB) insertMany(ctx context.Context, tx *sql.Tx, head, ph, tail string, 
 	}
 	return nil
 }
+

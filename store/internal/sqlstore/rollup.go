@@ -41,17 +41,17 @@ type rollupSpec struct {
 var rollupSpecs = []rollupSpec{
 	{agg: "volume", k1: `''`, k2: `CAST(d.day AS TEXT)`, from: `documents d`, where: `d.day IS NOT NULL`, count: `COUNT(*)`},
 	{agg: "volume-outlet", k1: `d.outlet`, k2: `CAST(d.day AS TEXT)`, from: `documents d`, where: `d.day IS NOT NULL`, count: `COUNT(*)`, outletKey: true},
-	{agg: string(store.AggOutletTechnique), k1: `d.outlet`, k2: `a.label`, from: `documents d JOIN annotations a ON a.doc = d.seq`,
+	{agg: string(store.AggOutletTechnique), k1: `d.outlet`, k2: `a.label`, from: `documents d {J} annotations a ON a.doc = d.seq`,
 		where: `a.kind = 'technique'`, count: `COUNT(*)`, outletKey: true},
-	{agg: string(store.AggSpeakers), k1: `d.outlet`, k2: `CASE WHEN a.name <> '' THEN a.name ELSE a.key END`, from: `documents d JOIN annotations a ON a.doc = d.seq`,
+	{agg: string(store.AggSpeakers), k1: `d.outlet`, k2: `CASE WHEN a.name <> '' THEN a.name ELSE a.key END`, from: `documents d {J} annotations a ON a.doc = d.seq`,
 		where: `a.kind = 'quote' AND (a.name <> '' OR a.key <> '')`, count: `COUNT(*)`, outletKey: true},
-	{agg: string(store.AggQuotedEntities), k1: `d.outlet`, k2: `a.key`, from: `documents d JOIN annotations a ON a.doc = d.seq`,
+	{agg: string(store.AggQuotedEntities), k1: `d.outlet`, k2: `a.key`, from: `documents d {J} annotations a ON a.doc = d.seq`,
 		where: `a.kind = 'quote' AND a.key <> ''`, count: `COUNT(*)`, outletKey: true},
-	{agg: string(store.AggEntities), k1: `''`, k2: `x.entity`, from: `documents d JOIN doc_entities x ON x.doc = d.seq`, count: `COUNT(*)`},
-	{agg: string(store.AggPlaces), k1: `''`, k2: `a.key`, from: `documents d JOIN annotations a ON a.doc = d.seq`,
+	{agg: string(store.AggEntities), k1: `''`, k2: `x.entity`, from: `documents d {J} doc_entities x ON x.doc = d.seq`, count: `COUNT(*)`},
+	{agg: string(store.AggPlaces), k1: `''`, k2: `a.key`, from: `documents d {J} annotations a ON a.doc = d.seq`,
 		where: `a.kind = 'place' AND a.key <> ''`, count: `COUNT(*)`},
 	{agg: string(store.AggCooccurrence), k1: `''`, k2: `x.entity || '	' || y.entity`,
-		from:  `documents d JOIN doc_entities x ON x.doc = d.seq JOIN doc_entities y ON y.doc = d.seq AND x.entity < y.entity`,
+		from:  `documents d {J} doc_entities x ON x.doc = d.seq {J} doc_entities y ON y.doc = d.seq AND x.entity < y.entity`,
 		where: `x.rnk < ` + strconv.Itoa(CooccurrenceRank) + ` AND y.rnk < ` + strconv.Itoa(CooccurrenceRank), count: `COUNT(*)`},
 }
 
@@ -107,8 +107,14 @@ func (s *DB) rollup(ctx context.Context, tx *sql.Tx, cond string, args []any, si
 			if period != `0` {
 				w += ` AND d.published IS NOT NULL`
 			}
+			// Documents first, by seq: without planner statistics (a
+			// store that was never ANALYZEd) SQLite read every annotation
+			// of the kind through its kind index instead, per batch, which
+			// made a 100k-document load quadratic. CROSS JOIN fixes the
+			// order in SQLite; PostgreSQL has no ON with CROSS JOIN.
+			from := strings.ReplaceAll(sp.from, "{J}", s.then(true))
 			q := `INSERT INTO rollups (agg, period, k1, k2, n) SELECT '` + sp.agg + `', ` + period + `, ` + sp.k1 + `, ` + sp.k2 + `, ` +
-				strconv.Itoa(sign) + ` * ` + sp.count + ` FROM ` + sp.from + ` WHERE ` + w + ` GROUP BY 2, 3, 4
+				strconv.Itoa(sign) + ` * ` + sp.count + ` FROM ` + from + ` WHERE ` + w + ` GROUP BY 2, 3, 4
 				ON CONFLICT (agg, period, k1, k2) DO UPDATE SET n = rollups.n + excluded.n`
 			if err := s.exec(ctx, tx, q, args...); err != nil {
 				return fmt.Errorf("rollup %s: %w", sp.agg, err)
@@ -457,4 +463,104 @@ func (s *DB) AggregateBase(ctx context.Context, aq store.AggQuery, f store.Filte
 		aq.Limit = 50
 	}
 	return s.aggregateJoin(ctx, aq, f)
+}
+
+type rollupKey struct {
+	agg    string
+	period int
+	k1, k2 string
+}
+
+// addDocRollups adds one latest document's contributions to deltas,
+// computed from its derived rows exactly as the rollup specs compute them
+// from the tables.
+func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, published *time.Time) {
+	periods := []int{0}
+	day := ""
+	if published != nil {
+		periods = append(periods, published.UTC().Year())
+		day = strconv.FormatInt(published.Unix()/86400, 10)
+	}
+	var central []string
+	for _, r := range doc.docEnts {
+		if r[3].(int) < CooccurrenceRank {
+			central = append(central, r[1].(string))
+		}
+	}
+	for _, p := range periods {
+		if day != "" {
+			deltas[rollupKey{"volume", p, "", day}]++
+			deltas[rollupKey{"volume-outlet", p, outlet, day}]++
+		}
+		for _, r := range doc.ann {
+			kind, label, key, name := r[2].(string), r[3].(string), r[6].(string), r[7].(string)
+			switch kind {
+			case "technique":
+				deltas[rollupKey{string(store.AggOutletTechnique), p, outlet, label}]++
+			case "quote":
+				if name != "" {
+					deltas[rollupKey{string(store.AggSpeakers), p, outlet, name}]++
+				} else if key != "" {
+					deltas[rollupKey{string(store.AggSpeakers), p, outlet, key}]++
+				}
+				if key != "" {
+					deltas[rollupKey{string(store.AggQuotedEntities), p, outlet, key}]++
+				}
+			case "place":
+				if key != "" {
+					deltas[rollupKey{string(store.AggPlaces), p, "", key}]++
+				}
+			}
+		}
+		for _, r := range doc.docEnts {
+			deltas[rollupKey{string(store.AggEntities), p, "", r[1].(string)}]++
+		}
+		for _, x := range central {
+			for _, y := range central {
+				if x < y {
+					deltas[rollupKey{string(store.AggCooccurrence), p, "", x + "\t" + y}]++
+				}
+			}
+		}
+	}
+}
+
+// applyDeltas upserts rollup deltas one row per statement, in key order.
+// SQLite keeps a statement journal for each multi-row statement inside a
+// transaction; for the set-based rollup statements those journals were
+// most of the write cost in a 100k-document store (allocated and freed
+// per statement, and modernc's allocator returns freed memory to the OS
+// with madvise). A single-row upsert needs none.
+func (s *DB) applyDeltas(ctx context.Context, tx *sql.Tx, deltas map[rollupKey]int64) error {
+	keys := make([]rollupKey, 0, len(deltas))
+	for k, n := range deltas {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.agg != b.agg {
+			return a.agg < b.agg
+		}
+		if a.period != b.period {
+			return a.period < b.period
+		}
+		if a.k1 != b.k1 {
+			return a.k1 < b.k1
+		}
+		return a.k2 < b.k2
+	})
+	st, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO rollups (agg, period, k1, k2, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (agg, period, k1, k2) DO UPDATE SET n = rollups.n + excluded.n`))
+	if err != nil {
+		return fmt.Errorf("rollups: %w", err)
+	}
+	defer st.Close()
+	for _, k := range keys {
+		if _, err := st.ExecContext(ctx, k.agg, k.period, k.k1, k.k2, deltas[k]); err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
+	}
+	return nil
 }
