@@ -722,4 +722,3 @@ func (s *DB) insertMany(ctx context.Context, tx *sql.Tx, head, ph, tail string, 
 	}
 	return nil
 }
-
