@@ -1,17 +1,12 @@
 package portrayal
 
 import (
-	"bufio"
 	"context"
-	"encoding/xml"
-	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
+
+	"github.com/newslens/newslens/internal/lexicon"
 )
 
 // Example is one labelled training or dev instance (Label indexes Labels).
@@ -161,51 +156,43 @@ func (m *Model) DocBias() [3]float64 { return m.bias }
 // Temperature returns the calibration temperature.
 func (m *Model) Temperature() float64 { return m.temp }
 
-// ReadLexicons merges AFINN-165 (score/5) and VADER (mean/4) from dir
-// (../shared/data/lexicons) into one polarity map in [-1,1], averaging
-// words both list.
+// ReadLexicons merges AFINN-165 (score/5), VADER (mean/4) and Pattern (the
+// mean over an adjective's senses) from dir (../shared/data/lexicons) into
+// one polarity map in [-1,1], averaging words more than one lists.
 func ReadLexicons(dir string) (map[string]float32, error) {
 	sum := map[string]float64{}
 	cnt := map[string]float64{}
-	read := func(path string, col int, div float64) error {
-		f, err := os.Open(path)
+	for _, read := range []func(string) ([]lexicon.Entry, error){lexicon.AFINN, lexicon.VADER} {
+		entries, err := read(dir)
 		if err != nil {
-			return fmt.Errorf("lexicon: %w", err)
+			return nil, err
 		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fs := strings.Split(sc.Text(), "\t")
-			if len(fs) <= col {
-				continue
-			}
-			w := strings.ToLower(strings.TrimSpace(fs[0]))
+		for _, e := range entries {
+			w := strings.ToLower(strings.TrimSpace(e.Word))
 			if w == "" || strings.ContainsRune(w, ' ') {
 				continue
 			}
-			v, err := strconv.ParseFloat(strings.TrimSpace(fs[col]), 64)
-			if err != nil {
-				continue
-			}
-			sum[w] += v / div
+			sum[w] += e.Polarity
 			cnt[w]++
 		}
-		return sc.Err()
-	}
-	if err := read(filepath.Join(dir, "afinn", "AFINN-en-165.txt"), 1, 5); err != nil {
-		return nil, err
-	}
-	if err := read(filepath.Join(dir, "vader", "vader_lexicon.txt"), 1, 4); err != nil {
-		return nil, err
 	}
 	// Pattern lists adjectives per sense: a form's polarity is the mean
 	// over its senses, counted as one more source beside AFINN and VADER
-	pat, err := readPattern(filepath.Join(dir, "pattern", "en-sentiment.xml"))
+	pat, err := lexicon.Pattern(dir)
 	if err != nil {
 		return nil, err
 	}
-	for w, v := range pat {
-		sum[w] += v
+	psum, pcnt := map[string]float64{}, map[string]float64{}
+	for _, e := range pat {
+		w := strings.ToLower(e.Word)
+		if w == "" || strings.ContainsRune(w, ' ') || math.IsNaN(e.Polarity) {
+			continue
+		}
+		psum[w] += e.Polarity
+		pcnt[w]++
+	}
+	for w, s := range psum {
+		sum[w] += s / pcnt[w]
 		cnt[w]++
 	}
 	lex := make(map[string]float32, len(sum))
@@ -218,52 +205,6 @@ func ReadLexicons(dir string) (map[string]float32, error) {
 		lex[w] = float32(math.Round(v*100) / 100)
 	}
 	return lex, nil
-}
-
-// readPattern reads Pattern's en-sentiment.xml into form -> mean polarity.
-func readPattern(path string) (map[string]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("lexicon: %w", err)
-	}
-	defer f.Close()
-	sum, cnt := map[string]float64{}, map[string]float64{}
-	dec := xml.NewDecoder(f)
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("lexicon %s: %w", path, err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Local != "word" {
-			continue
-		}
-		var form string
-		pol := math.NaN()
-		for _, a := range se.Attr {
-			switch a.Name.Local {
-			case "form":
-				form = strings.ToLower(a.Value)
-			case "polarity":
-				if v, err := strconv.ParseFloat(a.Value, 64); err == nil {
-					pol = v
-				}
-			}
-		}
-		if form == "" || strings.ContainsRune(form, ' ') || math.IsNaN(pol) {
-			continue
-		}
-		sum[form] += pol
-		cnt[form]++
-	}
-	out := make(map[string]float64, len(sum))
-	for w, s := range sum {
-		out[w] = s / cnt[w]
-	}
-	return out, nil
 }
 
 // CrossValidate trains on k-1 folds and predicts the held-out fold, k times,

@@ -1,15 +1,14 @@
 package technique
 
 import (
-	"bufio"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	lexfile "github.com/newslens/newslens/internal/lexicon"
 )
 
 // lexEntry is what the features use of the sentiment lexicons: a polarity
@@ -110,68 +109,43 @@ func (l *lexicon) lookup(w string) (lexEntry, bool) {
 	return e, ok
 }
 
-var patternWord = regexp.MustCompile(`<word form="([^"]+)"[^>]*polarity="([-0-9.]+)" subjectivity="([0-9.]+)"`)
-
 // loadLexicons reads the three lexicons of dir and merges them: polarity is
 // the mean of each source's score scaled to [-1,1]; subjectivity comes from
 // Pattern, or from the strength of the polarity when Pattern lacks the word.
 func loadLexicons(dir string) (*lexicon, []string, error) {
 	pol := map[string][]float64{}
 	subj := map[string][]float64{}
-	var files []string
-	read := func(rel string, each func(line string)) error {
-		p := filepath.Join(dir, rel)
-		f, err := os.Open(p)
-		if err != nil {
-			return fmt.Errorf("lexicon %s: %w", p, err)
-		}
-		defer f.Close()
-		files = append(files, p)
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 64*1024), 1<<20)
-		for sc.Scan() {
-			each(sc.Text())
-		}
-		return sc.Err()
-	}
-	err := read("afinn/AFINN-en-165.txt", func(l string) {
-		f := strings.Split(l, "\t")
-		if len(f) != 2 || strings.Contains(f[0], " ") {
-			return
-		}
-		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
-			pol[f[0]] = append(pol[f[0]], v/5)
-		}
-	})
+	afinn, err := lexfile.AFINN(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	err = read("vader/vader_lexicon.txt", func(l string) {
-		f := strings.Split(l, "\t")
-		if len(f) < 2 || !isWordy(f[0]) {
-			return
+	for _, e := range afinn {
+		if !strings.Contains(e.Word, " ") {
+			pol[e.Word] = append(pol[e.Word], e.Polarity)
 		}
-		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
-			pol[f[0]] = append(pol[f[0]], v/4)
-		}
-	})
+	}
+	vader, err := lexfile.VADER(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	err = read("pattern/en-sentiment.xml", func(l string) {
-		m := patternWord.FindStringSubmatch(l)
-		if m == nil || !isWordy(m[1]) {
-			return
+	for _, e := range vader {
+		if isWordy(e.Word) {
+			pol[e.Word] = append(pol[e.Word], e.Polarity)
 		}
-		w := strings.ToLower(m[1])
-		p, _ := strconv.ParseFloat(m[2], 64)
-		s, _ := strconv.ParseFloat(m[3], 64)
-		pol[w] = append(pol[w], p)
-		subj[w] = append(subj[w], s)
-	})
+	}
+	pattern, err := lexfile.Pattern(dir)
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, e := range pattern {
+		if !isWordy(e.Word) || math.IsNaN(e.Polarity) || math.IsNaN(e.Subjectivity) {
+			continue
+		}
+		w := strings.ToLower(e.Word)
+		pol[w] = append(pol[w], e.Polarity)
+		subj[w] = append(subj[w], e.Subjectivity)
+	}
+	files := []string{filepath.Join(dir, lexfile.AFINNFile), filepath.Join(dir, lexfile.VADERFile), filepath.Join(dir, lexfile.PatternFile)}
 	lex := &lexicon{m: make(map[string]lexEntry, len(pol))}
 	for w, ps := range pol {
 		p := mean(ps)

@@ -4,15 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/newslens/newslens/internal/lexicon"
 )
 
 // BuildLexicon merges AFINN-165, the VADER lexicon and Pattern's
@@ -31,26 +28,32 @@ func BuildLexicon(dir string) ([]byte, error) {
 		}
 		scores[w] = append(scores[w], v)
 	}
-	if err := readTSV(filepath.Join(dir, "afinn", "AFINN-en-165.txt"), func(f []string) {
-		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
-			add(f[0], v/5)
+	for _, read := range []func(string) ([]lexicon.Entry, error){lexicon.AFINN, lexicon.VADER} {
+		entries, err := read(dir)
+		if err != nil {
+			return nil, fmt.Errorf("tone lexicon: %w", err)
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := readTSV(filepath.Join(dir, "vader", "vader_lexicon.txt"), func(f []string) {
-		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
-			add(f[0], v/4)
+		for _, e := range entries {
+			add(e.Word, e.Polarity)
 		}
-	}); err != nil {
-		return nil, err
 	}
-	pat, err := readPattern(filepath.Join(dir, "pattern", "en-sentiment.xml"))
+	// Pattern lists adjectives per sense: a form counts once, with the mean
+	// polarity of its senses (a sense without one counts as 0).
+	pat, err := lexicon.Pattern(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("tone lexicon: %w", err)
 	}
-	for w, v := range pat {
-		add(w, v)
+	sum, n := map[string]float64{}, map[string]int{}
+	for _, e := range pat {
+		if !math.IsNaN(e.Polarity) {
+			sum[e.Word] += e.Polarity
+		}
+		n[e.Word]++
+	}
+	for w, s := range sum {
+		if v := s / float64(n[w]); v != 0 {
+			add(w, v)
+		}
 	}
 	words := make([]string, 0, len(scores))
 	for w := range scores {
@@ -90,68 +93,4 @@ func isLexWord(w string) bool {
 		}
 	}
 	return true
-}
-
-func readTSV(path string, fn func([]string)) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("tone lexicon: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), "\t")
-		if len(fields) >= 2 {
-			fn(fields)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("tone lexicon %s: %w", path, err)
-	}
-	return nil
-}
-
-// readPattern averages the polarity of each form over its senses.
-func readPattern(path string) (map[string]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("tone lexicon: %w", err)
-	}
-	defer f.Close()
-	sum := map[string]float64{}
-	n := map[string]int{}
-	dec := xml.NewDecoder(f)
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("tone lexicon %s: %w", path, err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Local != "word" {
-			continue
-		}
-		var form string
-		var pol float64
-		for _, a := range se.Attr {
-			switch a.Name.Local {
-			case "form":
-				form = a.Value
-			case "polarity":
-				pol, _ = strconv.ParseFloat(a.Value, 64)
-			}
-		}
-		sum[form] += pol
-		n[form]++
-	}
-	out := make(map[string]float64, len(sum))
-	for w, s := range sum {
-		if v := s / float64(n[w]); v != 0 {
-			out[w] = v
-		}
-	}
-	return out, nil
 }
