@@ -33,6 +33,7 @@ type serveConfig struct {
 	logLevel  string
 	workers   int
 	index     string
+	cacheMB   int
 }
 
 func runServe(ctx context.Context, e env) error {
@@ -46,6 +47,7 @@ func runServe(ctx context.Context, e env) error {
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&c.workers, "workers", 0, "documents analysed at once (default: number of CPUs)")
 	fs.StringVar(&c.index, "index", "memory", "read path: memory (an index loaded from the store at start) or store (query the store)")
+	fs.IntVar(&c.cacheMB, "cache-mb", 128, "MiB of rendered pages and API responses to keep (0 disables the cache)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: newslens serve [flags]")
 		fs.PrintDefaults()
@@ -55,6 +57,9 @@ func runServe(ctx context.Context, e env) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: serve takes no arguments", errUsage)
+	}
+	if c.cacheMB < 0 {
+		return fmt.Errorf("%w: --cache-mb must be 0 or more", errUsage)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
@@ -87,7 +92,11 @@ func runServe(ctx context.Context, e env) error {
 	}
 	defer closeCorpus()
 
-	srv, err := server.New(server.ServerConfig{Corpus: corpus, Processor: p, Token: token, Logger: log,
+	cacheBytes := int64(c.cacheMB) << 20
+	if cacheBytes == 0 {
+		cacheBytes = -1 // the server reads 0 as its default size
+	}
+	srv, err := server.New(server.ServerConfig{Corpus: corpus, Processor: p, Token: token, Logger: log, CacheBytes: cacheBytes,
 		Fetcher: ingestFetcher{ingest.NewFetcher(ingest.FetchOptions{})}})
 	if err != nil {
 		return err
