@@ -145,7 +145,9 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	subjectSources(s, toks, sentOf, ments, attrs)
 	shareSubjects(toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)
-	attrs = dropAttrs(attrs, func(q *attribution) bool { return q.label != "direct" && q.conf < minConfidence })
+	attrs = dropAttrs(attrs, func(q *attribution) bool {
+		return q.label != "direct" && (q.conf < minConfidence || passiveCue(s, toks, q))
+	})
 	resolveSpeakers(s, toks, attrs, ments)
 	cits := findCitations(doc, s, toks, attrs)
 	cutAtCitations(s, cits, attrs)
@@ -482,6 +484,42 @@ func trimChunks(s string, toks []document.Token, chunks []chunk) {
 	}
 }
 
+// passiveCue reports a reported attribution whose cue is a passive verb
+// with its agent after it ("the camp was attacked by militiamen"): the
+// subject before it is what the verb was done to, not a speaker.
+func passiveCue(s string, toks []document.Token, q *attribution) bool {
+	if !q.hasCue || q.source.End == 0 || q.source.Start >= q.cue.Start {
+		return false
+	}
+	ct := toksIn(toks, q.cue)
+	if len(ct) < 2 {
+		return false
+	}
+	switch lowerWord(s[ct[0].Start:ct[0].End]) {
+	case "was", "were", "is", "are", "been", "being", "be":
+	default:
+		return false
+	}
+	last := ct[len(ct)-1]
+	for i := range toks {
+		if toks[i].Start >= last.End {
+			return lowerWord(s[toks[i].Start:toks[i].End]) == "by"
+		}
+	}
+	return false
+}
+
+// adjunctStarts open the phrases that trail a reporting verb without being
+// what was said: "the ministry said on Tuesday", "Obama said in a speech".
+// A "that" clause or a quotation never opens with them.
+var adjunctStarts = map[string]bool{"on": true, "in": true, "at": true, "during": true, "after": true,
+	"before": true, "late": true, "earlier": true, "last": true, "this": true, "yesterday": true, "today": true,
+	"tonight": true, "friday": true, "monday": true, "tuesday": true, "wednesday": true, "thursday": true,
+	"saturday": true, "sunday": true, "via": true, "through": true, "while": true, "when": true}
+
+// maxAdjunct is the longest trailing phrase (in tokens) read as an adjunct.
+const maxAdjunct = 6
+
 // sentenceAdverbs are adverbs that often follow a speaker's name.
 var sentenceAdverbs = map[string]bool{"however": true, "also": true, "too": true, "still": true, "then": true,
 	"now": true, "again": true, "later": true, "meanwhile": true, "once": true, "previously": true, "often": true}
@@ -645,8 +683,12 @@ func group(s string, toks []document.Token, sentOf []int, chunks []chunk) []attr
 }
 
 // clauseNear returns the words after cue chunk c up to the end of its
-// sentence, or else those before it from the sentence start, stopping at
-// any other chunk; it needs at least two words.
+// sentence, or else those before it (and before its source, when the
+// source sits between) from the sentence start, stopping at any other
+// chunk; it needs at least two words. A short time or place phrase after
+// the cue ("said on Tuesday", "said in a speech") is not what was said: the
+// clause before is taken instead ("Prices rose, the ministry said on
+// Tuesday").
 func clauseNear(s string, toks []document.Token, sentOf []int, chunks []chunk, c chunk) (document.Span, bool) {
 	taken := func(i int) bool {
 		for _, o := range chunks {
@@ -673,18 +715,29 @@ func clauseNear(s string, toks []document.Token, sentOf []int, chunks []chunk, c
 	for e > c.t1 && toks[e-1].Kind == document.TokPunct {
 		e--
 	}
-	if words(c.t1, e) >= 2 {
+	adjunct := e-c.t1 <= maxAdjunct && adjunctStarts[lowerWord(s[toks[c.t1].Start:toks[c.t1].End])]
+	if words(c.t1, e) >= 2 && !adjunct {
 		return spanOf(toks, c.t1, e), true
 	}
-	b := c.t0
-	for b > 0 && sentOf[b-1] == sent && !taken(b-1) && c.t0-b < 80 {
+	start := c.t0
+	for _, o := range chunks {
+		if o.role == 1 && o.t1 == start && sentOf[o.t0] == sent {
+			start = o.t0 // "…, the ministry said": skip the source
+		}
+	}
+	b := start
+	for b > 0 && sentOf[b-1] == sent && !taken(b-1) && start-b < 80 {
 		b--
 	}
-	for b < c.t0 && toks[b].Kind == document.TokPunct {
+	for b < start && toks[b].Kind == document.TokPunct {
 		b++
 	}
-	if words(b, c.t0) >= 2 {
-		return spanOf(toks, b, c.t0), true
+	end := start
+	for end > b && toks[end-1].Kind == document.TokPunct {
+		end--
+	}
+	if words(b, end) >= 2 {
+		return spanOf(toks, b, end), true
 	}
 	return document.Span{}, false
 }

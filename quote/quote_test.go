@@ -217,6 +217,8 @@ func TestAttributionStyles(t *testing.T) {
 		{"straight quotes", `"Prices will keep rising this year," said John Smith, an economist at the bank.`, "Prices will keep rising", "John Smith", "direct"},
 		{"indirect that", `The company said that profits fell by a third in the last quarter.`, "profits fell by a third", "The company", "indirect"},
 		{"according to", `According to the police, three people were arrested after the match.`, "three people were arrested", "the police", "indirect"},
+		{"clause before source, adjunct after cue", `Prices of bread rose sharply in March, the ministry said on Tuesday.`, "Prices of bread rose sharply in March", "the ministry", "indirect"},
+		{"clause before source", `The town was shelled overnight, the army said.`, "The town was shelled overnight", "the army", "indirect"},
 		{"guillemets", `Le ministre a dit : « Nous allons reconstruire la ville. » The mayor agreed.`, "Nous allons reconstruire", "", ""},
 	}
 	for _, tt := range tests {
@@ -244,6 +246,25 @@ func TestAttributionStyles(t *testing.T) {
 				t.Errorf("no quote with content %q; got %q", tt.content, got)
 			}
 		})
+	}
+}
+
+// TestPassiveIsNotSpeech: a passive verb with its agent after it is done to
+// its subject; the subject is not a speaker.
+func TestPassiveIsNotSpeech(t *testing.T) {
+	for _, s := range []string{
+		`The camp near Goma was attacked by militiamen on Sunday.`,
+		`The plan was criticised by opposition leaders and rejected.`,
+	} {
+		doc, err := newslens.AnalyzeText(context.Background(), quotesPipeline(t), "passive", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range doc.Of("quote") {
+			if src := part(doc, q, "source"); src != "" && strings.HasPrefix(s, src) {
+				t.Errorf("%q: the passive subject %q is a source (cue %q)", s, src, part(doc, q, "cue"))
+			}
+		}
 	}
 }
 
