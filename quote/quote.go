@@ -715,7 +715,7 @@ func clauseNear(s string, toks []document.Token, sentOf []int, chunks []chunk, c
 	for e > c.t1 && toks[e-1].Kind == document.TokPunct {
 		e--
 	}
-	adjunct := e-c.t1 <= maxAdjunct && adjunctStarts[lowerWord(s[toks[c.t1].Start:toks[c.t1].End])]
+	adjunct := e > c.t1 && e-c.t1 <= maxAdjunct && adjunctStarts[lowerWord(s[toks[c.t1].Start:toks[c.t1].End])]
 	if words(c.t1, e) >= 2 && !adjunct {
 		return spanOf(toks, c.t1, e), true
 	}

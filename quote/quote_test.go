@@ -399,3 +399,16 @@ func cpuSeconds() float64 {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
+
+// TestCueAtEnd: a text that ends on its cue, with nothing after it.
+func TestCueAtEnd(t *testing.T) {
+	for _, s := range []string{"The army said", "Prices rose sharply in March, the ministry said", "said"} {
+		doc, err := newslens.AnalyzeText(context.Background(), quotesPipeline(t), "end", s)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if err := doc.Validate(); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+}
