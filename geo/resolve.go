@@ -234,9 +234,19 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 	}
 	m.scores = m.scores[:len(m.cands)]
 	best, second := -1, -1
+	surfKey := names.Key(surface)
 	for k, ci := range m.cands {
 		p := g.Place(ci)
 		pr := prior(p)
+		// The surface's similarity to this candidate's name, keyed once:
+		// building keys was most of the cost of resolving a mention.
+		simKnown, simVal := false, 0.0
+		sim := func() float64 {
+			if !simKnown {
+				simKnown, simVal = true, names.KeySimilarity(surfKey, names.Key(p.Name))
+			}
+			return simVal
+		}
 		if m.key == c.out.key && c.out.key != "" {
 			if !c.out.local {
 				// The outlet's own town: size says nothing about which
@@ -247,7 +257,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 			}
 		}
 		s := pr + cueFit(p, m.cue)
-		if surf := c.text[m.Start:m.End]; len(m.key) <= 2 && names.Similarity(surf, p.Name) < 0.5 &&
+		if surf := c.text[m.Start:m.End]; len(m.key) <= 2 && sim() < 0.5 &&
 			(strings.ToUpper(surf) != surf || !strings.Contains(initials(p.Name), strings.ReplaceAll(surf, ".", ""))) {
 			// Very short keys collide across unrelated names ("Iowa" and
 			// "UAE" both fold to "u"; so does "EU"): demand the name
@@ -257,7 +267,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 		if m.fuzzy {
 			// A fuzzy match says little about size: "Akerbat" must not
 			// become Kiribati because a country outranks a village.
-			s = 0.2*prior(p) + cueFit(p, m.cue) + 6*names.Similarity(c.text[m.Start:m.End], p.Name)
+			s = 0.2*prior(p) + cueFit(p, m.cue) + 6*sim()
 		}
 		if (p.Feature == "A.ADM1" || p.Feature == "A.ADM2") && m.cue != "adm1" && m.cue != "adm2" && namesake[ci] {
 			// The division demoted below its namesake city, without
@@ -268,7 +278,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 			// The exact spelling beats a name that merely folds alike
 			// ("Cooke County" is not Coke County).
 			s += tunX
-		} else if !m.fuzzy && p.Feature != "A.PCLI" && names.Similarity(c.text[m.Start:m.End], p.Name) < 0.5 {
+		} else if !m.fuzzy && p.Feature != "A.PCLI" && sim() < 0.5 {
 			s -= tunS
 		}
 		if exactMajor && p.Feature != "A.PCLI" && spelling(surface, p.Name) < 0.5 &&
