@@ -285,6 +285,11 @@ type dashboardPage struct {
 	Entities  template.HTML
 	Citations template.HTML
 	Map       template.HTML
+	// Events, Pairs and Portrayal are empty when the corpus does not
+	// implement Analytics.
+	Events    template.HTML
+	Pairs     template.HTML
+	Portrayal template.HTML
 	Recent    []DocSummary
 	Kinds     []FacetCount
 }
@@ -308,6 +313,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		Map:       mapChart(st.Places, "", "/chart/places.csv"),
 		Recent:    recent.Items,
 	}
+	if a, ok := s.corpus.(Analytics); ok {
+		ev, err := a.EventStats(r.Context(), dashboardEvents)
+		if err != nil {
+			return err
+		}
+		pt, err := a.PortrayalStats(r.Context(), dashboardPortrayal)
+		if err != nil {
+			return err
+		}
+		p.Events = eventTypeColumns("Events per month by PLOVER type", ev.TypeByDate, eventSearch, "/chart/events-by-type.csv")
+		p.Pairs = pairTable("Top actor → target pairs (events)", ev.TopPairs, "/chart/event-pairs.csv")
+		p.Portrayal = entityPortrayalBars("Portrayal of the most portrayed entities (documents)", entityTotals(pt), "/chart/portrayal-entities.csv")
+	}
 	for k, n := range st.Annotations {
 		p.Kinds = append(p.Kinds, FacetCount{Value: k, Count: n})
 	}
@@ -325,6 +343,12 @@ func (s *Server) chartCSV(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Has("id") {
 		var err error
 		if rows, err = s.detailCSV(r, name); err != nil {
+			return err
+		}
+		return writeCSV(w, name, rows)
+	}
+	if rows, ok, err := s.analyticsCSV(r, name); ok || err != nil {
+		if err != nil {
 			return err
 		}
 		return writeCSV(w, name, rows)
@@ -517,6 +541,11 @@ func legend(b *strings.Builder, x, y int) {
 // stackedBars draws portrayal counts per outlet as horizontal stacked
 // bars, largest first, each segment linking to link(row, label).
 func stackedBars(title string, rows []PortrayalRow, link func(PortrayalRow, string) string, csvURL string) template.HTML {
+	return stackedBarsBy(title, rows, func(r PortrayalRow) string { return r.Outlet }, link, csvURL)
+}
+
+// stackedBarsBy is stackedBars with each row named by name(row).
+func stackedBarsBy(title string, rows []PortrayalRow, name func(PortrayalRow) string, link func(PortrayalRow, string) string, csvURL string) template.HTML {
 	if len(rows) == 0 {
 		return emptyChart(title, csvURL)
 	}
@@ -530,7 +559,7 @@ func stackedBars(title string, rows []PortrayalRow, link func(PortrayalRow, stri
 	fmt.Fprintf(&b, `<svg class="bars stacked" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`, w, h, w, h, esc(title))
 	for i, r := range rows {
 		y := i*rowH + 3
-		label := r.Outlet
+		label := name(r)
 		if label == "" {
 			label = "(unknown)"
 		}

@@ -304,6 +304,19 @@ type EventStats struct {
 	TypeByDate []Cell       `json:"type_by_date"`
 	TopActors  []FacetCount `json:"top_actors"`
 	TopTargets []FacetCount `json:"top_targets"`
+	// TopPairs are the most frequent source → target pairs among events
+	// with both, most frequent first.
+	TopPairs []EventPair `json:"top_pairs,omitempty"`
+}
+
+// EventPair counts the events with one source actor and one target (entity
+// ids; the names are for display).
+type EventPair struct {
+	Actor      string `json:"actor"`
+	ActorName  string `json:"actor_name,omitempty"`
+	Target     string `json:"target"`
+	TargetName string `json:"target_name,omitempty"`
+	Count      int    `json:"count"`
 }
 
 // PortrayalStats is the outlet × entity portrayal matrix over time, in

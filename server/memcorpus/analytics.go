@@ -197,7 +197,7 @@ func (c *Corpus) EventStats(ctx context.Context, q server.StatsRequest) (*server
 	st := &server.EventStats{By: by, Documents: len(docs)}
 	types, modes, places, dates, actors, targets := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	placeNames, names := map[string]string{}, map[string]string{}
-	cells := map[[2]string]int{}
+	cells, pairs := map[[2]string]int{}, map[[2]string]int{}
 	for _, e := range docs {
 		for _, ev := range e.facts.events {
 			// With event filters, count only the events that match them.
@@ -226,8 +226,12 @@ func (c *Corpus) EventStats(ctx context.Context, q server.StatsRequest) (*server
 				targets[ev.target]++
 				names[ev.target] = e.facts.entityName(ev.target)
 			}
+			if ev.source != "" && ev.target != "" {
+				pairs[[2]string{ev.source, ev.target}]++
+			}
 		}
 	}
+	st.TopPairs = topPairs(pairs, names, 15)
 	st.ByType = top(types, 0)
 	st.ByMode = top(modes, 0)
 	st.ByPlace = withLabels(top(places, 50), placeNames)
@@ -246,6 +250,28 @@ func (c *Corpus) EventStats(ctx context.Context, q server.StatsRequest) (*server
 		return a.Col < b.Col
 	})
 	return st, nil
+}
+
+// topPairs returns the n most frequent actor → target pairs, ties by ids.
+func topPairs(pairs map[[2]string]int, names map[string]string, n int) []server.EventPair {
+	out := make([]server.EventPair, 0, len(pairs))
+	for k, c := range pairs {
+		out = append(out, server.EventPair{Actor: k[0], ActorName: names[k[0]], Target: k[1], TargetName: names[k[1]], Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if a.Actor != b.Actor {
+			return a.Actor < b.Actor
+		}
+		return a.Target < b.Target
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
 }
 
 func withLabels(fc []server.FacetCount, names map[string]string) []server.FacetCount {
