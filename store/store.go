@@ -201,11 +201,23 @@ const (
 	AggCountsByType    Aggregation = "counts"           // [count type]; Sum, Count
 	AggCountsByPlace   Aggregation = "counts-by-place"  // [count type, focus place]; Sum, Count
 	AggCountsByTime    Aggregation = "counts-by-time"   // [count type, bucket]; Sum, Count
+	AggEvents          Aggregation = "events"           // [PLOVER type]; Count events
+	AggEventsByTime    Aggregation = "events-by-time"   // [PLOVER type, bucket]; Count events
+	// AggEventActors: role is "source" or "target"; the top Limit entities
+	// per type and role.
+	AggEventActors Aggregation = "event-actors" // [PLOVER type, role, entity id, name]; Count events
+	// The portrayal aggregations count documents by an entity's
+	// document-level portrayal label (negative, neutral, positive), for
+	// the Limit entities portrayed in most documents.
+	AggPortrayal         Aggregation = "portrayal"           // [entity id, name, label]; Count docs
+	AggPortrayalByOutlet Aggregation = "portrayal-by-outlet" // [outlet, entity id, name, label]; Count docs
+	AggPortrayalByTime   Aggregation = "portrayal-by-time"   // [entity id, name, label, bucket]; Count docs
 )
 
 // Aggregations lists every aggregation, for help texts.
 var Aggregations = []Aggregation{AggVolume, AggOutletTechnique, AggSpeakers, AggQuotedEntities, AggCitedOutlets,
-	AggCitations, AggCooccurrence, AggEntities, AggPlaces, AggCountsByType, AggCountsByPlace, AggCountsByTime}
+	AggCitations, AggCooccurrence, AggEntities, AggPlaces, AggCountsByType, AggCountsByPlace, AggCountsByTime,
+	AggEvents, AggEventsByTime, AggEventActors, AggPortrayal, AggPortrayalByOutlet, AggPortrayalByTime}
 
 // AggQuery configures an aggregation.
 type AggQuery struct {

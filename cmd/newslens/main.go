@@ -36,7 +36,7 @@ func commands() map[string]command {
 		"ingest":    {"add articles to the corpus: files, WARC, feeds, sitemaps, OPML, URLs", runIngest},
 		"watch":     {"poll feeds on a schedule and ingest new articles", runWatch},
 		"search":    {"search the corpus: full text and filters, with snippets", runSearch},
-		"stats":     {"corpus aggregations: volume, outlets x techniques, speakers, citations, places, counts", runStats},
+		"stats":     {"corpus aggregations: volume, outlets x techniques, speakers, citations, places, counts, events, portrayal", runStats},
 		"export":    {"export the corpus as jsonl, csv or gkg (GDELT GKG 2.1)", runExport},
 		"reanalyze": {"refresh annotations made by older analyzer versions", runReanalyze},
 		"bench":     {"whole-pipeline benchmark on the Scrapinghub, PTC and PolNeAR articles", runBench},

@@ -15,18 +15,24 @@ import (
 
 // corpusAggHeaders names each aggregation's key columns.
 var corpusAggHeaders = map[store.Aggregation][]string{
-	store.AggVolume:          {"period"},
-	store.AggOutletTechnique: {"outlet", "technique"},
-	store.AggSpeakers:        {"outlet", "speaker"},
-	store.AggQuotedEntities:  {"outlet", "entity_id", "name"},
-	store.AggCitedOutlets:    {"cited_outlet"},
-	store.AggCitations:       {"citing_outlet", "cited_outlet"},
-	store.AggCooccurrence:    {"entity_a", "entity_b"},
-	store.AggEntities:        {"entity_id", "type", "name"},
-	store.AggPlaces:          {"geonameid", "name", "country", "lat", "lon"},
-	store.AggCountsByType:    {"count_type"},
-	store.AggCountsByPlace:   {"count_type", "focus_place", "name"},
-	store.AggCountsByTime:    {"count_type", "period"},
+	store.AggVolume:            {"period"},
+	store.AggOutletTechnique:   {"outlet", "technique"},
+	store.AggSpeakers:          {"outlet", "speaker"},
+	store.AggQuotedEntities:    {"outlet", "entity_id", "name"},
+	store.AggCitedOutlets:      {"cited_outlet"},
+	store.AggCitations:         {"citing_outlet", "cited_outlet"},
+	store.AggCooccurrence:      {"entity_a", "entity_b"},
+	store.AggEntities:          {"entity_id", "type", "name"},
+	store.AggPlaces:            {"geonameid", "name", "country", "lat", "lon"},
+	store.AggCountsByType:      {"count_type"},
+	store.AggCountsByPlace:     {"count_type", "focus_place", "name"},
+	store.AggCountsByTime:      {"count_type", "period"},
+	store.AggEvents:            {"event_type"},
+	store.AggEventsByTime:      {"event_type", "period"},
+	store.AggEventActors:       {"event_type", "role", "entity_id", "name"},
+	store.AggPortrayal:         {"entity_id", "name", "portrayal"},
+	store.AggPortrayalByOutlet: {"outlet", "entity_id", "name", "portrayal"},
+	store.AggPortrayalByTime:   {"entity_id", "name", "portrayal", "period"},
 }
 
 func runStats(ctx context.Context, e env) error {
@@ -36,7 +42,7 @@ func runStats(ctx context.Context, e env) error {
 	ff.register(fs)
 	query := fs.String("query", "", "full-text query restricting the documents")
 	interval := fs.String("interval", "month", "time buckets: day, week, month, year")
-	limit := fs.Int("limit", 50, "rows (per outlet for speakers and quoted-entities)")
+	limit := fs.Int("limit", 50, "rows (per outlet for speakers and quoted-entities, per type and role for event-actors, entities for portrayal*)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	fs.Usage = func() {
 		var names []string

@@ -14,6 +14,7 @@ import (
 	"github.com/newslens/newslens/store"
 	"github.com/newslens/newslens/store/internal/sqlstore"
 	"github.com/newslens/newslens/store/postgres"
+	"github.com/newslens/newslens/store/storetest"
 )
 
 // TestMigrateFrom0001 opens a store written by the 0001 schema (a JSONB
@@ -95,4 +96,30 @@ func TestMigrateFrom0001(t *testing.T) {
 			t.Errorf("%s after migration = %q, want %q", agg, got, want)
 		}
 	}
+}
+
+// TestBackfill0005 checks that migration 0005 indexes the events and
+// portrayal labels of documents stored before it.
+func TestBackfill0005(t *testing.T) {
+	dsn := testDSN(t)
+	ctx := context.Background()
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "b_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	storetest.Backfill0005(t, func(t *testing.T) (store.Store, *sql.DB) {
+		s, err := postgres.Open(ctx, withSearchPath(t, dsn, schema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, s.SQL()
+	})
 }

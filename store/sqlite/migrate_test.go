@@ -145,3 +145,16 @@ func TestBodyFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestBackfill0005 checks that migration 0005 indexes the events and
+// portrayal labels of documents stored before it.
+func TestBackfill0005(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.db")
+	storetest.Backfill0005(t, func(t *testing.T) (store.Store, *sql.DB) {
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, s.SQL()
+	})
+}

@@ -5,6 +5,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -34,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"Filters", testFilters},
 		{"Aggregations", testAggregations},
 		{"Rollups", testRollups},
+		{"EventsPortrayal", testEventsPortrayal},
 		{"EntitiesPlacesOutlets", testLookups},
 		{"StaleReplace", testStaleReplace},
 		{"IngestRecords", testIngestRecords},
@@ -488,7 +490,7 @@ func testRollups(t *testing.T, s store.Store) {
 		t.Skip("store has no AggregateBase")
 	}
 	ctx := context.Background()
-	src := corpus()
+	src := EventsCorpus()[:3] // corpus() with events and portrayal
 	var docs []*document.Document
 	for i := 0; i < 36; i++ {
 		d := *src[i%3]
@@ -765,4 +767,207 @@ func BenchPut(b *testing.B, s store.Store) {
 		}
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "docs/s")
+}
+
+const textStrikes = "Bashar al-Assad ordered new strikes on rebel towns, and the Syrian Arab Army shelled Idlib on Thursday."
+
+// portrayalSummary is the shape of the portrayal analyzer's summary that
+// the store reads (entity ids and document-level labels), as a struct,
+// which is what a freshly analysed document carries.
+type portrayalSummary struct {
+	Entities []portrayalEntity `json:"entities"`
+}
+
+type portrayalEntity struct {
+	EntityID string `json:"entity_id"`
+	Label    string `json:"label"`
+}
+
+// EventsCorpus returns four analysed documents with "event" annotations
+// and portrayal summaries (two as the analyzer's struct, two as the map a
+// stored body reads back as), built on corpus().
+func EventsCorpus() []*document.Document {
+	docs := corpus()
+	docs = append(docs, Doc("https://other.org/idlib", "Other Daily", "Strikes on Idlib", textStrikes, day("2018-02-01"),
+		"entity|PER|Bashar al-Assad|entity_id=Q44329",
+		"entity|ORG|Syrian Arab Army|entity_id=Q1063404",
+		"event|ASSAULT|ordered new strikes on rebel towns|source_entity=Q44329,mode=asserted",
+		"event|ASSAULT|shelled Idlib|source_entity=Q1063404,mode=asserted",
+	))
+	more := [][]string{
+		{"event|FIGHT|Syrian troops entered Deir Ezzor|source_entity=Q1063404,target_entity=Q239,mode=asserted",
+			"event|AGREE|said the liberation would continue|source_entity=Q1063404,mode=reported"},
+		{"event|FIGHT|government forces advanced|target_entity=Q41183,mode=asserted",
+			"event|DEMAND|the United Nations called for a ceasefire|source_entity=Q1065,mode=asserted"},
+	}
+	for i, specs := range more {
+		extra := Doc("", "", "", docs[i].Text, time.Time{}, specs...)
+		for _, a := range extra.Annotations {
+			a.ID = ""
+			if _, err := docs[i].Add(a); err != nil {
+				panic(err)
+			}
+		}
+		docs[i].Analyzers["events"] = "1"
+	}
+	docs[0].SetSummary("portrayal", portrayalSummary{Entities: []portrayalEntity{{"Q44329", "positive"}, {"Q1063404", "positive"}, {"Q239", "neutral"}}})
+	docs[1].SetSummary("portrayal", map[string]any{"entities": []any{
+		map[string]any{"entity_id": "Q1065", "label": "positive"},
+		map[string]any{"entity_id": "Q41183", "label": "negative"},
+		map[string]any{"entity_id": "Q999001", "label": "neutral"},
+	}})
+	docs[2].SetSummary("portrayal", portrayalSummary{Entities: []portrayalEntity{{"Q585", "neutral"}}})
+	docs[3].SetSummary("portrayal", map[string]any{"entities": []any{
+		map[string]any{"entity_id": "Q44329", "label": "negative"},
+		map[string]any{"entity_id": "Q1063404", "label": "positive"},
+	}})
+	for _, d := range docs {
+		d.Analyzers["portrayal"] = "1"
+	}
+	return docs
+}
+
+// EventsPortrayalCases are the event and portrayal aggregations over
+// EventsCorpus with their expected rows (see rowsString).
+func EventsPortrayalCases() []struct {
+	Q    store.AggQuery
+	F    store.Filter
+	Want []string
+} {
+	return []struct {
+		Q    store.AggQuery
+		F    store.Filter
+		Want []string
+	}{
+		{store.AggQuery{Agg: store.AggEvents}, store.Filter{}, []string{"ASSAULT=2", "FIGHT=2", "AGREE=1", "DEMAND=1"}},
+		{store.AggQuery{Agg: store.AggEvents, Limit: 1}, store.Filter{Outlets: []string{"Example News"}}, []string{"AGREE=1"}},
+		{store.AggQuery{Agg: store.AggEvents}, store.Filter{EntityIDs: []string{"Q1065"}}, []string{"DEMAND=1", "FIGHT=1"}},
+		{store.AggQuery{Agg: store.AggEventsByTime}, store.Filter{}, []string{"AGREE|2017-09=1", "ASSAULT|2018-02=2", "DEMAND|2017-10=1", "FIGHT|2017-09=1", "FIGHT|2017-10=1"}},
+		{store.AggQuery{Agg: store.AggEventsByTime, Interval: "year"}, store.Filter{From: day("2017-10-01")}, []string{"ASSAULT|2018=2", "DEMAND|2017=1", "FIGHT|2017=1"}},
+		{store.AggQuery{Agg: store.AggEventActors}, store.Filter{}, []string{
+			"AGREE|source|Q1063404|Syrian Arab Army=1",
+			"ASSAULT|source|Q1063404|Syrian Arab Army=1",
+			"ASSAULT|source|Q44329|Bashar al-Assad=1",
+			"DEMAND|source|Q1065|United Nations=1",
+			"FIGHT|source|Q1063404|Syrian Arab Army=1",
+			"FIGHT|target|Q239|Deir Ezzor=1",
+			"FIGHT|target|Q41183|Aleppo=1",
+		}},
+		{store.AggQuery{Agg: store.AggEventActors, Limit: 1}, store.Filter{}, []string{
+			"AGREE|source|Q1063404|Syrian Arab Army=1",
+			"ASSAULT|source|Q1063404|Syrian Arab Army=1",
+			"DEMAND|source|Q1065|United Nations=1",
+			"FIGHT|source|Q1063404|Syrian Arab Army=1",
+			"FIGHT|target|Q239|Deir Ezzor=1",
+		}},
+		{store.AggQuery{Agg: store.AggPortrayal, Limit: 2}, store.Filter{}, []string{
+			"Q1063404|Syrian Arab Army|positive=2", "Q44329|Bashar al-Assad|negative=1", "Q44329|Bashar al-Assad|positive=1"}},
+		{store.AggQuery{Agg: store.AggPortrayal}, store.Filter{Outlets: []string{"Other Daily"}}, []string{
+			"Q1063404|Syrian Arab Army|positive=1", "Q1065|United Nations|positive=1", "Q41183|Aleppo|negative=1",
+			"Q44329|Bashar al-Assad|negative=1", "Q999001|Ahmad Khalil|neutral=1"}},
+		{store.AggQuery{Agg: store.AggPortrayalByOutlet, Limit: 2}, store.Filter{}, []string{
+			"Example News|Q1063404|Syrian Arab Army|positive=1", "Example News|Q44329|Bashar al-Assad|positive=1",
+			"Other Daily|Q1063404|Syrian Arab Army|positive=1", "Other Daily|Q44329|Bashar al-Assad|negative=1"}},
+		{store.AggQuery{Agg: store.AggPortrayalByTime, Interval: "year", Limit: 2}, store.Filter{}, []string{
+			"Q1063404|Syrian Arab Army|positive|2017=1", "Q1063404|Syrian Arab Army|positive|2018=1",
+			"Q44329|Bashar al-Assad|negative|2018=1", "Q44329|Bashar al-Assad|positive|2017=1"}},
+		{store.AggQuery{Agg: store.AggPortrayal}, store.Filter{Query: "snow"}, []string{"Q585|Oslo|neutral=1"}},
+		{store.AggQuery{Agg: store.AggPortrayal}, store.Filter{Query: "nothingmatches"}, nil},
+	}
+}
+
+func testEventsPortrayal(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	res := put(t, s, EventsCorpus()...)
+	for _, tc := range EventsPortrayalCases() {
+		t.Run(string(tc.Q.Agg), func(t *testing.T) {
+			rows, err := s.Aggregate(ctx, tc.Q, tc.F)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rowsString(rows); !reflect.DeepEqual(got, tc.Want) {
+				t.Errorf("%+v %+v: got %q, want %q", tc.Q, tc.F, got, tc.Want)
+			}
+		})
+	}
+	// Reanalysis replaces the indexed events and labels.
+	doc, err := s.Get(ctx, res[3].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []document.Annotation
+	for _, a := range doc.Annotations {
+		if a.Kind != "event" || a.Text != "shelled Idlib" {
+			kept = append(kept, a)
+		}
+	}
+	if len(kept) != len(doc.Annotations)-1 {
+		t.Fatalf("stored document lost its events: %d annotations", len(doc.Annotations))
+	}
+	doc.Annotations = kept
+	doc.SetSummary("portrayal", portrayalSummary{Entities: []portrayalEntity{{"Q44329", "positive"}}})
+	if err := s.Replace(ctx, []*document.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q    store.AggQuery
+		want []string
+	}{
+		{store.AggQuery{Agg: store.AggEvents, Limit: 2}, []string{"FIGHT=2", "AGREE=1"}},
+		{store.AggQuery{Agg: store.AggPortrayal, Limit: 2}, []string{"Q44329|Bashar al-Assad|positive=2", "Q1063404|Syrian Arab Army|positive=1"}},
+	} {
+		rows, err := s.Aggregate(ctx, c.q, store.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rowsString(rows); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("after Replace, %s: got %q, want %q", c.q.Agg, got, c.want)
+		}
+	}
+	// A new version of a URL takes the place of the old one's events.
+	v2 := Doc("https://other.org/aleppo", "Other Daily", "Aleppo calm", "Aleppo was calm on Tuesday, residents said.", day("2017-10-03"),
+		"entity|LOC|Aleppo|entity_id=Q41183")
+	put(t, s, v2)
+	rows, err := s.Aggregate(ctx, store.AggQuery{Agg: store.AggEvents}, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rowsString(rows), []string{"AGREE=1", "ASSAULT=1", "FIGHT=1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("after a new version: got %q, want %q", got, want)
+	}
+}
+
+// Backfill0005 checks migration 0005's backfill: open opens (or reopens)
+// the same store; the suite stores EventsCorpus, undoes the migration in
+// the database (drops the event rows and the portrayal column, forgets
+// the migration), as a store written before it would be, reopens it and
+// expects the event and portrayal aggregations to be whole again.
+func Backfill0005(t *testing.T, open func(t *testing.T) (store.Store, *sql.DB)) {
+	ctx := context.Background()
+	s, db := open(t)
+	put(t, s, EventsCorpus()...)
+	for _, q := range []string{
+		`DELETE FROM annotations WHERE kind = 'event'`,
+		`ALTER TABLE doc_entities DROP COLUMN portrayal`,
+		`DELETE FROM schema_migrations WHERE version = 5`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if rows, err := s.Aggregate(ctx, store.AggQuery{Agg: store.AggEvents}, store.Filter{}); err != nil || len(rows) != 0 {
+		t.Fatalf("events after undoing 0005 = %v, %v", rows, err)
+	}
+	s.Close()
+	s, _ = open(t)
+	defer s.Close()
+	for _, tc := range EventsPortrayalCases() {
+		rows, err := s.Aggregate(ctx, tc.Q, tc.F)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rowsString(rows); !reflect.DeepEqual(got, tc.Want) {
+			t.Errorf("after backfill, %+v %+v: got %q, want %q", tc.Q, tc.F, got, tc.Want)
+		}
+	}
 }

@@ -501,7 +501,7 @@ func precompute(docs []*document.Document, postgres bool) []prepared {
 // every kind is kept in the document body; entity mentions are counted in
 // doc_entities instead, and dates are only read with their document.
 var indexedKinds = map[string]bool{"place": true, "demonym": true, "quote": true, "citation": true, "count": true,
-	"amount": true, "technique": true}
+	"amount": true, "technique": true, "event": true}
 
 // docRows are one document's rows in the narrow tables, with the
 // document's seq (unknown until it is inserted) left as nil in column 0
@@ -568,6 +568,10 @@ func derive(doc *document.Document, attrsJSON bool) docRows {
 				num = v
 			}
 			key = attrString(a.Attrs, "object")
+		case "event":
+			// Who did it to whom, for the event aggregations.
+			key = attrString(a.Attrs, "source_entity")
+			name = attrString(a.Attrs, "target_entity")
 		}
 		if !indexedKinds[a.Kind] {
 			continue
@@ -587,8 +591,9 @@ func derive(doc *document.Document, attrsJSON bool) docRows {
 	for i, id := range ranked {
 		rank[id] = i
 	}
+	portrayed := portrayalLabels(doc)
 	for _, id := range order {
-		rs.docEnts = append(rs.docEnts, []any{nil, id, mentions[id], rank[id]})
+		rs.docEnts = append(rs.docEnts, []any{nil, id, mentions[id], rank[id], portrayed[id]})
 	}
 	for name, v := range doc.Analyzers {
 		rs.analyzers = append(rs.analyzers, []any{nil, name, v})
@@ -640,7 +645,7 @@ func (s *DB) flush(ctx context.Context, tx *sql.Tx, rs *rowSet) error {
 		{`INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name, num, lat, lon, analyzer, version, confidence, attrs) VALUES `,
 			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + attrsPH + ")", "", rs.ann},
 		{`INSERT INTO entities (id, type, name) VALUES `, "(?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.ents)},
-		{`INSERT INTO doc_entities (doc, entity, mentions, rnk) VALUES `, "(?, ?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.docEnts},
+		{`INSERT INTO doc_entities (doc, entity, mentions, rnk, portrayal) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.docEnts},
 		{`INSERT INTO places (id, name, country, lat, lon) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.places)},
 		{`INSERT INTO citations (doc, outlet, cited, label, title, start_off, end_off) VALUES `, "(?, ?, ?, ?, ?, ?, ?)", "", rs.cites},
 		{`INSERT INTO doc_analyzers (doc, analyzer, version) VALUES `, "(?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.analyzers},
@@ -721,4 +726,46 @@ func (s *DB) insertMany(ctx context.Context, tx *sql.Tx, head, ph, tail string, 
 		}
 	}
 	return nil
+}
+
+// portrayalLabels reads each entity's document-level label from the
+// portrayal summary: a map after a store round trip, the analyzer's own
+// struct when fresh (read through its JSON form, which the body encoding
+// writes anyway, so the store does not import the analyzer and its model).
+func portrayalLabels(doc *document.Document) map[string]string {
+	v, ok := doc.Summaries["portrayal"]
+	if !ok || v == nil {
+		return nil
+	}
+	out := map[string]string{}
+	if m, ok := v.(map[string]any); ok {
+		list, _ := m["entities"].([]any)
+		for _, e := range list {
+			if em, ok := e.(map[string]any); ok {
+				if id, l := attrString(em, "entity_id"), attrString(em, "label"); id != "" && l != "" {
+					out[id] = l
+				}
+			}
+		}
+		return out
+	}
+	js, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var sum struct {
+		Entities []struct {
+			EntityID string `json:"entity_id"`
+			Label    string `json:"label"`
+		} `json:"entities"`
+	}
+	if json.Unmarshal(js, &sum) != nil {
+		return nil
+	}
+	for _, e := range sum.Entities {
+		if e.EntityID != "" && e.Label != "" {
+			out[e.EntityID] = e.Label
+		}
+	}
+	return out
 }

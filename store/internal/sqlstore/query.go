@@ -250,6 +250,8 @@ func (s *DB) aggregateJoin(ctx context.Context, aq store.AggQuery, f store.Filte
 	keys := 0       // number of key columns
 	hasSum := false // the last column is a sum
 	perOutlet := false
+	perGroup := 0 // with perOutlet false: Limit applies per value of the first perGroup keys
+	var portrayalRank []string
 	bucketCol := -1 // key column holding a day number to bucket
 	limited := true
 	switch aq.Agg {
@@ -303,10 +305,51 @@ func (s *DB) aggregateJoin(ctx context.Context, aq store.AggQuery, f store.Filte
 		q = `SELECT a.label, d.day, COUNT(*), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
 			WHERE a.kind = 'count' AND d.day IS NOT NULL AND ` + w + ` GROUP BY a.label, d.day`
 		keys, hasSum, bucketCol, limited = 2, true, 1, false
+	case store.AggEvents:
+		q = `SELECT a.label, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` WHERE a.kind = 'event' AND ` + w +
+			` GROUP BY a.label ORDER BY 2 DESC, 1`
+		keys = 1
+	case store.AggEventsByTime:
+		q = `SELECT a.label, d.day, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
+			WHERE a.kind = 'event' AND d.day IS NOT NULL AND ` + w + ` GROUP BY a.label, d.day`
+		keys, bucketCol, limited = 2, 1, false
+	case store.AggEventActors:
+		// Sources (key) and targets (name) of the event rows, the top
+		// Limit of each per type and role (perGroup below).
+		half := func(role, col string) string {
+			return `SELECT a.label, '` + role + `', a.` + col + `, COALESCE(e.name, ''), COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) +
+				` LEFT JOIN entities e ON e.id = a.` + col + ` WHERE a.kind = 'event' AND a.` + col + ` <> '' AND ` + w + ` GROUP BY a.label, a.` + col + `, e.name`
+		}
+		q = half("source", "key") + ` UNION ALL ` + half("target", "name") + ` ORDER BY 5 DESC, 1, 2, 3`
+		args = append(args, args...)
+		keys, perGroup = 4, 2
+	case store.AggPortrayal, store.AggPortrayalByOutlet, store.AggPortrayalByTime:
+		top, err := s.topPortrayed(ctx, docsFirst, w, args, aq.Limit)
+		if err != nil {
+			return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+		}
+		if len(top) == 0 {
+			return nil, nil
+		}
+		cols, group, cond := `x.entity, COALESCE(e.name, ''), x.portrayal`, `x.entity, e.name, x.portrayal`, ``
+		keys = 3
+		switch aq.Agg {
+		case store.AggPortrayalByOutlet:
+			cols, group, keys = `d.outlet, `+cols, `d.outlet, `+group, 4
+		case store.AggPortrayalByTime:
+			cols, group, cond, keys, bucketCol = cols+`, d.day`, group+`, d.day`, ` AND d.day IS NOT NULL`, 4, 3
+		}
+		q = `SELECT ` + cols + `, COUNT(*) FROM ` + s.joinDocs(docsFirst, `doc_entities x`, `d.seq = x.doc`) + ` LEFT JOIN entities e ON e.id = x.entity
+			WHERE x.portrayal <> '' AND x.entity IN (` + placeholders(len(top)) + `)` + cond + ` AND ` + w + ` GROUP BY ` + group
+		args = append(anys(top), args...)
+		limited, portrayalRank = false, top
 	default:
 		return nil, fmt.Errorf("aggregate: unknown aggregation %q", aq.Agg)
 	}
-	if limited && !perOutlet {
+	if perOutlet {
+		perGroup = 1
+	}
+	if limited && perGroup == 0 {
 		q += ` LIMIT ?`
 		args = append(args, aq.Limit)
 	}
@@ -336,11 +379,12 @@ func (s *DB) aggregateJoin(ctx context.Context, aq store.AggQuery, f store.Filte
 		for _, c := range cells {
 			r.Keys = append(r.Keys, c.String)
 		}
-		if perOutlet {
-			if perCount[r.Keys[0]] >= aq.Limit {
+		if perGroup > 0 {
+			g := strings.Join(r.Keys[:perGroup], "\x00")
+			if perCount[g] >= aq.Limit {
 				continue
 			}
-			perCount[r.Keys[0]]++
+			perCount[g]++
 		}
 		out = append(out, r)
 	}
@@ -350,7 +394,71 @@ func (s *DB) aggregateJoin(ctx context.Context, aq store.AggQuery, f store.Filte
 	if bucketCol >= 0 && aq.Interval != "raw" {
 		out = bucketRows(out, bucketCol, aq.Interval)
 	}
+	if portrayalRank != nil {
+		sortPortrayal(out, aq.Agg == store.AggPortrayalByOutlet, portrayalRank)
+	}
 	return out, nil
+}
+
+// topPortrayed lists the limit entities with a portrayal label in most of
+// the documents matching w, most first.
+func (s *DB) topPortrayed(ctx context.Context, docsFirst bool, w string, args []any, limit int) ([]string, error) {
+	q := `SELECT x.entity FROM ` + s.joinDocs(docsFirst, `doc_entities x`, `d.seq = x.doc`) + ` WHERE x.portrayal <> '' AND ` + w +
+		` GROUP BY x.entity ORDER BY COUNT(*) DESC, x.entity LIMIT ?`
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), append(append([]any(nil), args...), limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// portrayalOrder orders the labels from negative to positive.
+var portrayalOrder = map[string]int{"negative": 0, "neutral": 1, "positive": 2}
+
+// sortPortrayal orders portrayal rows by outlet (when byOutlet), the
+// entity's rank in top, then label and any bucket.
+func sortPortrayal(rows []store.Row, byOutlet bool, top []string) {
+	rank := make(map[string]int, len(top))
+	for i, id := range top {
+		rank[id] = i
+	}
+	e := 0
+	if byOutlet {
+		e = 1
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i].Keys, rows[j].Keys
+		if byOutlet && a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		if a[e] != b[e] {
+			return rank[a[e]] < rank[b[e]]
+		}
+		la, oka := portrayalOrder[a[e+2]]
+		lb, okb := portrayalOrder[b[e+2]]
+		if !oka {
+			la = 3
+		}
+		if !okb {
+			lb = 3
+		}
+		if la != lb || a[e+2] != b[e+2] {
+			if la != lb {
+				return la < lb
+			}
+			return a[e+2] < b[e+2]
+		}
+		return strings.Join(a[e+3:], "\x00") < strings.Join(b[e+3:], "\x00")
+	})
 }
 
 // bucketRows rolls day-number rows up into the interval's buckets, sorted

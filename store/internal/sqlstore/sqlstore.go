@@ -124,6 +124,14 @@ func (s *DB) migrate(ctx context.Context) error {
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
 		}
+		if v == 5 {
+			// 0005 indexes events and portrayal; fill them in from the
+			// stored bodies.
+			if err := s.backfillEventsPortrayal(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`), v, s.now().Unix()); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", name, err)
@@ -517,4 +525,77 @@ func (s *DB) Ingested(ctx context.Context, source string) (store.IngestRecord, e
 	}
 	r.Time = time.Unix(at, 0).UTC()
 	return r, err
+}
+
+// backfillEventsPortrayal adds the rows migration 0005 indexes for the
+// documents stored before it: "event" annotation rows and doc_entities'
+// portrayal labels, derived from each stored body as Put derives them.
+// Rollups do not count events or portrayal, so they are unchanged.
+func (s *DB) backfillEventsPortrayal(ctx context.Context, tx *sql.Tx) error {
+	type loaded struct {
+		seq  int64
+		text string
+		body []byte
+	}
+	after := int64(-1)
+	for {
+		qr, err := tx.QueryContext(ctx, s.rebind(`SELECT d.seq, `+s.textCol()+`, `+s.bodyCol()+` FROM documents d `+s.bodyJoin()+
+			` WHERE d.seq > ? ORDER BY d.seq LIMIT 500`), after)
+		if err != nil {
+			return fmt.Errorf("backfill: %w", err)
+		}
+		var batch []loaded
+		for qr.Next() {
+			var l loaded
+			if err := qr.Scan(&l.seq, &l.text, &l.body); err != nil {
+				qr.Close()
+				return fmt.Errorf("backfill: %w", err)
+			}
+			batch = append(batch, l)
+		}
+		qr.Close()
+		if err := qr.Err(); err != nil {
+			return fmt.Errorf("backfill: %w", err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		var rs rowSet
+		var labels [][]any
+		for _, l := range batch {
+			after = l.seq
+			doc, err := loadBody(l.text, l.body)
+			if err != nil {
+				return fmt.Errorf("backfill document %d: %w", l.seq, err)
+			}
+			dr := derive(doc, s.d.Postgres)
+			for _, r := range dr.ann {
+				if r[2] == "event" {
+					r[0] = l.seq
+					rs.ann = append(rs.ann, r)
+				}
+			}
+			for _, r := range dr.docEnts {
+				if lab, _ := r[4].(string); lab != "" {
+					labels = append(labels, []any{lab, l.seq, r[1]})
+				}
+			}
+		}
+		if err := s.flush(ctx, tx, &rs); err != nil {
+			return fmt.Errorf("backfill: %w", err)
+		}
+		if len(labels) > 0 {
+			st, err := tx.PrepareContext(ctx, s.rebind(`UPDATE doc_entities SET portrayal = ? WHERE doc = ? AND entity = ?`))
+			if err != nil {
+				return fmt.Errorf("backfill: %w", err)
+			}
+			for _, a := range labels {
+				if _, err := st.ExecContext(ctx, a...); err != nil {
+					st.Close()
+					return fmt.Errorf("backfill: %w", err)
+				}
+			}
+			st.Close()
+		}
+	}
 }
