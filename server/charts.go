@@ -322,7 +322,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		p.Events = eventTypeColumns("Events per month by PLOVER type", ev.TypeByDate, eventSearch, "/chart/events-by-type.csv")
+		p.Events = eventTypeColumns(eventsTitle(ev), ev.TypeByDate, eventSearch, "/chart/events-by-type.csv")
 		p.Pairs = pairTable("Top actor → target pairs (events)", ev.TopPairs, "/chart/event-pairs.csv")
 		p.Portrayal = entityPortrayalBars("Portrayal of the most portrayed entities (documents)", entityTotals(pt), "/chart/portrayal-entities.csv")
 	}

@@ -67,7 +67,8 @@ func eventTypeColumns(title string, cells []Cell, link func(period, typ string) 
 	h := padT + chartH + padB
 	base := padT + chartH
 	n := len(periods)
-	cw := float64(w-padL-10) / float64(n)
+	// A few periods would otherwise make slabs of the whole width.
+	cw := min(float64(w-padL-10)/float64(n), 60)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="cols stacked events" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`, w, h, w, h, esc(title))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, padL, base, w-10, base)
@@ -196,6 +197,19 @@ var (
 	dashboardEvents    = StatsRequest{By: "month"}
 	dashboardPortrayal = StatsRequest{By: "month", Limit: 12}
 )
+
+// eventsTitle names the event chart and says how many events it covers:
+// events with neither their own day nor a dated document cannot be placed.
+func eventsTitle(ev *EventStats) string {
+	dated := 0
+	for _, c := range ev.TypeByDate {
+		dated += c.Count
+	}
+	if dated == ev.Events {
+		return fmt.Sprintf("Events per month by PLOVER type (%d events)", ev.Events)
+	}
+	return fmt.Sprintf("Events per month by PLOVER type (%d of %d events dated)", dated, ev.Events)
+}
 
 // eventSearch links an event segment to the documents published that month
 // with an event of that type. The "other" segment (typ "") covers several

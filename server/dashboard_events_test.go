@@ -51,6 +51,7 @@ func TestDashboardEventsPortrayal(t *testing.T) {
 	err := Run(bytes.NewReader(w.Body.Bytes()), All(
 		// Events per month, stacked by type, each segment a search link.
 		In(`#events-section a.csv[href="/chart/events-by-type.csv"]`),
+		In(`#events-section figcaption`, HasText(`^Events per month by PLOVER type \(2 events\)`)),
 		In(`svg.events a[href="/search?date=2017-09&event=CONSULT"] .seg title`, HasExactText("2017-09, CONSULT: 1 events")),
 		In(`svg.events a[href="/search?date=2017-09&event=FIGHT"] .seg title`, HasExactText("2017-09, FIGHT: 1 events")),
 		Count(`svg.events .key`, 2),

@@ -256,6 +256,69 @@ func TestBrowser(t *testing.T) {
 	t.Run("search and narrow by a facet", f.testSearch)
 	t.Run("XSS payloads render inert", f.testXSS)
 	t.Run("entity portrayal and event filters", f.testPortrayal)
+	t.Run("dashboard event and portrayal charts", f.testDashboardCharts)
+}
+
+// testDashboardCharts checks that the dashboard draws the events and
+// portrayal charts and that their segments lead to the documents they count.
+func (f *fixture) testDashboardCharts(t *testing.T) {
+	ctx, pr := f.tab(t)
+	total := func() int {
+		return eval[int](t, ctx, `parseInt(document.getElementById("total").textContent, 10)`)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#events-section svg.events")),
+		chromedp.WaitVisible(chromedp.CSS("#portrayal-section svg.stacked")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// Rendered, not just present: the segments have a laid-out size.
+	for _, sel := range []string{"#events-section .seg rect", "#portrayal-section .seg rect"} {
+		js := fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).filter(r => r.getBoundingClientRect().height > 0).length`, sel)
+		if n := eval[int](t, ctx, js); n == 0 {
+			t.Errorf("no visible %s", sel)
+		}
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("#events-section a.csv, #pairs-section a.csv, #portrayal-section a.csv").length`); n != 3 {
+		t.Errorf("%d CSV links on the event and portrayal charts, want 3", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS("#events-section"))); err != nil {
+		t.Fatal(err)
+	}
+	f.screenshot(t, ctx, "dashboard-events.png", false)
+	// A negative portrayal segment lists exactly the documents its hover
+	// text counts.
+	want := eval[string](t, ctx, `document.querySelector("#portrayal-section .seg.p-neg title").textContent`)
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#portrayal-section .seg.p-neg rect`)),
+		chromedp.WaitVisible(chromedp.CSS(".active-filters")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(eval[string](t, ctx, `new URLSearchParams(location.search).get("portrayal")`), ":negative") {
+		t.Errorf("portrayal segment led to %s", eval[string](t, ctx, `location.href`))
+	}
+	var n int
+	if _, err := fmt.Sscanf(want[strings.LastIndex(want, ":")+1:], "%d", &n); err != nil {
+		t.Fatalf("segment title %q: %v", want, err)
+	}
+	if got := total(); got != n {
+		t.Errorf("segment %q lists %d documents", want, got)
+	}
+	// The fixtures' one CONSULT event (September 2017) leads to its article.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#events-section svg.events")),
+		chromedp.Click(chromedp.CSS(`#events-section a[href="/search?date=2017-09&event=CONSULT"] rect`)),
+		chromedp.WaitVisible(chromedp.CSS(".active-filters")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(); got < 1 {
+		t.Errorf("event segment lists %d documents", got)
+	}
+	f.noProblems(t, pr)
 }
 
 func (f *fixture) has(name string) bool { return slices.Contains(f.analyzers, name) }

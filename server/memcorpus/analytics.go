@@ -184,12 +184,55 @@ func (c *Corpus) withAllTerms(terms []string) []*entry {
 	return out
 }
 
-// EventStats implements server.Analytics.
+// analyticsKey names one cached statistics result.
+type analyticsKey struct {
+	kind, by string
+	limit    int
+}
+
+// cachedAnalytics returns the statistics of an unfiltered request, computed
+// once per corpus generation: over 10,000 documents each takes ~100 ms of
+// map updates, and the dashboard asks for both. The result is shared and
+// must not be modified. Filtered requests are computed each time.
+func cachedAnalytics[T any](c *Corpus, q server.StatsRequest, k analyticsKey, compute func() (T, error)) (T, error) {
+	if q.Query != "" || q.Filter != (server.Filter{}) {
+		return compute()
+	}
+	c.mu.RLock()
+	v, ok := c.analytics[k].(T)
+	c.mu.RUnlock()
+	if ok {
+		return v, nil
+	}
+	gen := c.gen.Load()
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	// A write during the computation may have made it stale: keep it only
+	// for the generation it was computed on.
+	if c.gen.Load() == gen {
+		if c.analytics == nil {
+			c.analytics = map[analyticsKey]any{}
+		}
+		c.analytics[k] = v
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// EventStats implements server.Analytics; unfiltered results are cached
+// until the next write.
 func (c *Corpus) EventStats(ctx context.Context, q server.StatsRequest) (*server.EventStats, error) {
 	by, err := checkBy(q.By)
 	if err != nil {
 		return nil, err
 	}
+	return cachedAnalytics(c, q, analyticsKey{"events", by, 0}, func() (*server.EventStats, error) { return c.eventStats(ctx, q, by) })
+}
+
+func (c *Corpus) eventStats(ctx context.Context, q server.StatsRequest, by string) (*server.EventStats, error) {
 	docs, err := c.matching(ctx, q)
 	if err != nil {
 		return nil, err
@@ -220,11 +263,15 @@ func (c *Corpus) EventStats(ctx context.Context, q server.StatsRequest) (*server
 			}
 			if ev.source != "" {
 				actors[ev.source]++
-				names[ev.source] = e.facts.entityName(ev.source)
+				if _, ok := names[ev.source]; !ok {
+					names[ev.source] = e.facts.entityName(ev.source)
+				}
 			}
 			if ev.target != "" {
 				targets[ev.target]++
-				names[ev.target] = e.facts.entityName(ev.target)
+				if _, ok := names[ev.target]; !ok {
+					names[ev.target] = e.facts.entityName(ev.target)
+				}
 			}
 			if ev.source != "" && ev.target != "" {
 				pairs[[2]string{ev.source, ev.target}]++
@@ -281,7 +328,8 @@ func withLabels(fc []server.FacetCount, names map[string]string) []server.FacetC
 	return fc
 }
 
-// PortrayalStats implements server.Analytics.
+// PortrayalStats implements server.Analytics; unfiltered results are
+// cached until the next write.
 func (c *Corpus) PortrayalStats(ctx context.Context, q server.StatsRequest) (*server.PortrayalStats, error) {
 	by, err := checkBy(q.By)
 	if err != nil {
@@ -291,6 +339,12 @@ func (c *Corpus) PortrayalStats(ctx context.Context, q server.StatsRequest) (*se
 	if limit <= 0 {
 		limit = 10
 	}
+	return cachedAnalytics(c, q, analyticsKey{"portrayal", by, limit}, func() (*server.PortrayalStats, error) {
+		return c.portrayalStats(ctx, q, by, limit)
+	})
+}
+
+func (c *Corpus) portrayalStats(ctx context.Context, q server.StatsRequest, by string, limit int) (*server.PortrayalStats, error) {
 	docs, err := c.matching(ctx, q)
 	if err != nil {
 		return nil, err
@@ -302,7 +356,9 @@ func (c *Corpus) PortrayalStats(ctx context.Context, q server.StatsRequest) (*se
 		for id := range e.facts.portrayal {
 			if q.Entity == "" || id == q.Entity {
 				portrayed[id]++
-				names[id] = e.facts.entityName(id)
+				if _, ok := names[id]; !ok {
+					names[id] = e.facts.entityName(id)
+				}
 			}
 		}
 	}

@@ -43,6 +43,9 @@ type Corpus struct {
 	stats    *server.Stats
 	entities []server.EntitySummary
 	places   []server.PlaceSummary
+	// analytics holds the event and portrayal statistics of unfiltered
+	// requests (what the dashboard asks for), by kind, period and limit.
+	analytics map[analyticsKey]any
 	// gen counts writes, for server.Versioned.
 	gen atomic.Uint64
 }
@@ -210,7 +213,7 @@ func (f *facts) entityName(id string) string {
 func (c *Corpus) invalidate() {
 	c.gen.Add(1)
 	c.dirty = true
-	c.stats, c.entities, c.places = nil, nil, nil
+	c.stats, c.entities, c.places, c.analytics = nil, nil, nil, nil
 }
 
 var _ server.Versioned = (*Corpus)(nil)
