@@ -501,13 +501,13 @@ func precompute(docs []*document.Document, postgres bool) []prepared {
 // every kind is kept in the document body; entity mentions are counted in
 // doc_entities instead, and dates are only read with their document.
 var indexedKinds = map[string]bool{"place": true, "demonym": true, "quote": true, "citation": true, "count": true,
-	"amount": true, "technique": true, "event": true}
+	"amount": true, "technique": true}
 
 // docRows are one document's rows in the narrow tables, with the
 // document's seq (unknown until it is inserted) left as nil in column 0
 // of ann, docEnts, cites and analyzers.
 type docRows struct {
-	ann, ents, docEnts, places, cites, analyzers [][]any
+	ann, ents, docEnts, places, cites, analyzers, events [][]any
 }
 
 // derive computes a document's narrow-table rows. Annotation attributes
@@ -517,6 +517,8 @@ func derive(doc *document.Document, attrsJSON bool) docRows {
 	var rs docRows
 	mentions := map[string]int{}
 	var order []string
+	var events map[[3]string]int
+	var eventOrder [][3]string
 	addEnt := func(id, typ, name string, n int) {
 		if id == "" {
 			return
@@ -569,9 +571,16 @@ func derive(doc *document.Document, attrsJSON bool) docRows {
 			}
 			key = attrString(a.Attrs, "object")
 		case "event":
-			// Who did it to whom, for the event aggregations.
-			key = attrString(a.Attrs, "source_entity")
-			name = attrString(a.Attrs, "target_entity")
+			// Who did what to whom, grouped per document (doc_events).
+			k := [3]string{a.Label, attrString(a.Attrs, "source_entity"), attrString(a.Attrs, "target_entity")}
+			if events == nil {
+				events = map[[3]string]int{}
+			}
+			if events[k] == 0 {
+				eventOrder = append(eventOrder, k)
+			}
+			events[k]++
+			continue
 		}
 		if !indexedKinds[a.Kind] {
 			continue
@@ -590,6 +599,9 @@ func derive(doc *document.Document, attrsJSON bool) docRows {
 	rank := make(map[string]int, len(ranked))
 	for i, id := range ranked {
 		rank[id] = i
+	}
+	for _, k := range eventOrder {
+		rs.events = append(rs.events, []any{nil, k[0], k[1], k[2], events[k]})
 	}
 	portrayed := portrayalLabels(doc)
 	for _, id := range order {
@@ -610,11 +622,12 @@ type rowSet struct {
 	places    [][]any
 	cites     [][]any
 	analyzers [][]any
+	events    [][]any
 	outlets   []string
 }
 
 func (rs *rowSet) add(seq int64, outlet string, d *docRows) {
-	for _, t := range [][][]any{d.ann, d.docEnts, d.cites, d.analyzers} {
+	for _, t := range [][][]any{d.ann, d.docEnts, d.cites, d.analyzers, d.events} {
 		for _, r := range t {
 			r[0] = seq
 		}
@@ -628,6 +641,7 @@ func (rs *rowSet) add(seq int64, outlet string, d *docRows) {
 	rs.places = append(rs.places, d.places...)
 	rs.cites = append(rs.cites, d.cites...)
 	rs.analyzers = append(rs.analyzers, d.analyzers...)
+	rs.events = append(rs.events, d.events...)
 	if outlet != "" {
 		rs.outlets = append(rs.outlets, outlet)
 	}
@@ -649,6 +663,7 @@ func (s *DB) flush(ctx context.Context, tx *sql.Tx, rs *rowSet) error {
 		{`INSERT INTO places (id, name, country, lat, lon) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.places)},
 		{`INSERT INTO citations (doc, outlet, cited, label, title, start_off, end_off) VALUES `, "(?, ?, ?, ?, ?, ?, ?)", "", rs.cites},
 		{`INSERT INTO doc_analyzers (doc, analyzer, version) VALUES `, "(?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.analyzers},
+		{`INSERT INTO doc_events (doc, type, source, target, n) VALUES `, "(?, ?, ?, ?, ?)", "", rs.events},
 		{`INSERT INTO outlets (name, first_seen) VALUES `, "(?, ?)", ` ON CONFLICT (name) DO NOTHING`, outletRows(rs.outlets, s.now().Unix())},
 	}
 	for _, st := range steps {

@@ -306,21 +306,21 @@ func (s *DB) aggregateJoin(ctx context.Context, aq store.AggQuery, f store.Filte
 			WHERE a.kind = 'count' AND d.day IS NOT NULL AND ` + w + ` GROUP BY a.label, d.day`
 		keys, hasSum, bucketCol, limited = 2, true, 1, false
 	case store.AggEvents:
-		q = `SELECT a.label, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` WHERE a.kind = 'event' AND ` + w +
-			` GROUP BY a.label ORDER BY 2 DESC, 1`
+		q = `SELECT v.type, SUM(v.n) FROM ` + s.joinDocs(docsFirst, `doc_events v`, `d.seq = v.doc`) + ` WHERE ` + w +
+			` GROUP BY v.type ORDER BY 2 DESC, 1`
 		keys = 1
 	case store.AggEventsByTime:
-		q = `SELECT a.label, d.day, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
-			WHERE a.kind = 'event' AND d.day IS NOT NULL AND ` + w + ` GROUP BY a.label, d.day`
+		q = `SELECT v.type, d.day, SUM(v.n) FROM ` + s.joinDocs(docsFirst, `doc_events v`, `d.seq = v.doc`) + `
+			WHERE d.day IS NOT NULL AND ` + w + ` GROUP BY v.type, d.day`
 		keys, bucketCol, limited = 2, 1, false
 	case store.AggEventActors:
-		// Sources (key) and targets (name) of the event rows, the top
-		// Limit of each per type and role (perGroup below).
-		half := func(role, col string) string {
-			return `SELECT a.label, '` + role + `', a.` + col + `, COALESCE(e.name, ''), COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) +
-				` LEFT JOIN entities e ON e.id = a.` + col + ` WHERE a.kind = 'event' AND a.` + col + ` <> '' AND ` + w + ` GROUP BY a.label, a.` + col + `, e.name`
+		// Sources and targets of the events, the top Limit of each per
+		// type and role (perGroup below).
+		half := func(role string) string {
+			return `SELECT v.type, '` + role + `', v.` + role + `, COALESCE(e.name, ''), SUM(v.n) FROM ` + s.joinDocs(docsFirst, `doc_events v`, `d.seq = v.doc`) +
+				` LEFT JOIN entities e ON e.id = v.` + role + ` WHERE v.` + role + ` <> '' AND ` + w + ` GROUP BY v.type, v.` + role + `, e.name`
 		}
-		q = half("source", "key") + ` UNION ALL ` + half("target", "name") + ` ORDER BY 5 DESC, 1, 2, 3`
+		q = half("source") + ` UNION ALL ` + half("target") + ` ORDER BY 5 DESC, 1, 2, 3`
 		args = append(args, args...)
 		keys, perGroup = 4, 2
 	case store.AggPortrayal, store.AggPortrayalByOutlet, store.AggPortrayalByTime:

@@ -446,7 +446,7 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 				return fmt.Errorf("replace %s: %w", doc.ID, err)
 			}
 		}
-		for _, t := range []string{"annotations", "doc_entities", "citations", "doc_analyzers"} {
+		for _, t := range []string{"annotations", "doc_entities", "citations", "doc_analyzers", "doc_events"} {
 			if err := s.exec(ctx, tx, `DELETE FROM `+t+` WHERE doc = ?`, seq); err != nil {
 				return fmt.Errorf("replace %s: %w", doc.ID, err)
 			}
@@ -528,7 +528,7 @@ func (s *DB) Ingested(ctx context.Context, source string) (store.IngestRecord, e
 }
 
 // backfillEventsPortrayal adds the rows migration 0005 indexes for the
-// documents stored before it: "event" annotation rows and doc_entities'
+// documents stored before it: doc_events rows and doc_entities'
 // portrayal labels, derived from each stored body as Put derives them.
 // Rollups do not count events or portrayal, so they are unchanged.
 func (s *DB) backfillEventsPortrayal(ctx context.Context, tx *sql.Tx) error {
@@ -569,11 +569,9 @@ func (s *DB) backfillEventsPortrayal(ctx context.Context, tx *sql.Tx) error {
 				return fmt.Errorf("backfill document %d: %w", l.seq, err)
 			}
 			dr := derive(doc, s.d.Postgres)
-			for _, r := range dr.ann {
-				if r[2] == "event" {
-					r[0] = l.seq
-					rs.ann = append(rs.ann, r)
-				}
+			for _, r := range dr.events {
+				r[0] = l.seq
+				rs.events = append(rs.events, r)
 			}
 			for _, r := range dr.docEnts {
 				if lab, _ := r[4].(string); lab != "" {
