@@ -241,6 +241,10 @@ func (c *Corpus) eventStats(ctx context.Context, q server.StatsRequest, by strin
 	types, modes, places, dates, actors, targets := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	placeNames, names := map[string]string{}, map[string]string{}
 	cells, pairs := map[[2]string]int{}, map[[2]string]int{}
+	// Most events of a document share a day (its publication date), so
+	// the last period name is reused rather than formatted again.
+	var lastDay time.Time
+	var lastPeriod string
 	for _, e := range docs {
 		for _, ev := range e.facts.events {
 			// With event filters, count only the events that match them.
@@ -257,7 +261,10 @@ func (c *Corpus) eventStats(ctx context.Context, q server.StatsRequest, by strin
 				placeNames[ev.placeID] = ev.placeName
 			}
 			if !ev.day.IsZero() {
-				p := period(ev.day, by)
+				if !ev.day.Equal(lastDay) || lastPeriod == "" {
+					lastDay, lastPeriod = ev.day, period(ev.day, by)
+				}
+				p := lastPeriod
 				dates[p]++
 				cells[[2]string{p, ev.typ}]++
 			}
@@ -376,13 +383,17 @@ func (c *Corpus) portrayalStats(ctx context.Context, q server.StatsRequest, by s
 		m[k].Add(label)
 	}
 	for _, e := range docs {
+		p := ""
+		if e.doc.Published != nil {
+			p = period(*e.doc.Published, by)
+		}
 		for id, label := range e.facts.portrayal {
 			if !keep[id] {
 				continue
 			}
 			add(totals, key{"", e.doc.Outlet, id}, label)
-			if e.doc.Published != nil {
-				add(rows, key{period(*e.doc.Published, by), e.doc.Outlet, id}, label)
+			if p != "" {
+				add(rows, key{p, e.doc.Outlet, id}, label)
 			}
 		}
 	}
