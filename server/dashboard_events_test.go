@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/server"
 	"github.com/newslens/newslens/server/internal/servertest"
 
 	. "github.com/newslens/newslens/server/internal/htmlcheck"
@@ -111,5 +112,28 @@ func TestDashboardEventsCSV(t *testing.T) {
 		if !strings.Contains(w.Body.String(), tt.row+"\n") {
 			t.Errorf("%s: no row %q in\n%s", tt.name, tt.row, w.Body.String())
 		}
+	}
+}
+
+// plainCorpus hides the Analytics methods of the corpus it wraps.
+type plainCorpus struct{ server.Corpus }
+
+// Without Analytics (serve --index store) the dashboard leaves the event and
+// portrayal charts out and their CSVs answer 501.
+func TestDashboardWithoutAnalytics(t *testing.T) {
+	s, _ := newServer(t, func(cfg *server.ServerConfig) { cfg.Corpus = plainCorpus{cfg.Corpus} })
+	h := s.Handler()
+	w := get(t, h, "/")
+	if w.Code != 200 {
+		t.Fatalf("dashboard: %d", w.Code)
+	}
+	if err := Run(bytes.NewReader(w.Body.Bytes()), All(
+		In("svg.map"),
+		NotIn("#events-section"), NotIn("#pairs-section"), NotIn("#portrayal-section"),
+	)); err != nil {
+		t.Fatal(err)
+	}
+	if w := get(t, h, "/chart/event-pairs.csv"); w.Code != 501 {
+		t.Errorf("event-pairs.csv without analytics: %d", w.Code)
 	}
 }
