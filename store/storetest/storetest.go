@@ -939,8 +939,8 @@ func testEventsPortrayal(t *testing.T, s store.Store) {
 
 // Backfill0005 checks migration 0005's backfill: open opens (or reopens)
 // the same store; the suite stores EventsCorpus, undoes the migration in
-// the database (drops the event rows and the portrayal column, forgets
-// the migration), as a store written before it would be, reopens it and
+// the database (drops doc_events, the portrayal column and their rollup
+// rows, forgets the migration), as a store written before it would be, reopens it and
 // expects the event and portrayal aggregations to be whole again.
 func Backfill0005(t *testing.T, open func(t *testing.T) (store.Store, *sql.DB)) {
 	ctx := context.Background()
@@ -948,6 +948,7 @@ func Backfill0005(t *testing.T, open func(t *testing.T) (store.Store, *sql.DB)) 
 	put(t, s, EventsCorpus()...)
 	for _, q := range []string{
 		`DROP TABLE doc_events`,
+		`DELETE FROM rollups WHERE agg IN ('events', 'portrayal')`,
 		`ALTER TABLE doc_entities DROP COLUMN portrayal`,
 		`DELETE FROM schema_migrations WHERE version = 5`,
 	} {

@@ -53,7 +53,14 @@ var rollupSpecs = []rollupSpec{
 	{agg: string(store.AggCooccurrence), k1: `''`, k2: `x.entity || '	' || y.entity`,
 		from:  `documents d {J} doc_entities x ON x.doc = d.seq {J} doc_entities y ON y.doc = d.seq AND x.entity < y.entity`,
 		where: `x.rnk < ` + strconv.Itoa(CooccurrenceRank) + ` AND y.rnk < ` + strconv.Itoa(CooccurrenceRank), count: `COUNT(*)`},
+	// Migration 0005 (eventSpecs counts existing documents into these).
+	{agg: string(store.AggEvents), k1: `''`, k2: `v.type`, from: `documents d {J} doc_events v ON v.doc = d.seq`, count: `SUM(v.n)`},
+	{agg: string(store.AggPortrayal), k1: `''`, k2: `x.entity || '	' || x.portrayal`, from: `documents d {J} doc_entities x ON x.doc = d.seq`,
+		where: `x.portrayal <> ''`, count: `COUNT(*)`},
 }
+
+// eventSpecs are the rollups added by migration 0005.
+var eventSpecs = map[string]bool{string(store.AggEvents): true, string(store.AggPortrayal): true}
 
 // rollupLock is the PostgreSQL advisory lock key of rollup updates (an
 // arbitrary constant outside hashtextextended's typical use).
@@ -98,7 +105,15 @@ func (s *DB) applyRollups(ctx context.Context, tx *sql.Tx, seqs []int64, sign in
 
 // rollup runs every spec over the documents matching cond.
 func (s *DB) rollup(ctx context.Context, tx *sql.Tx, cond string, args []any, sign int) error {
+	return s.rollupOnly(ctx, tx, cond, args, sign, nil)
+}
+
+// rollupOnly runs the specs in only (every spec when nil).
+func (s *DB) rollupOnly(ctx context.Context, tx *sql.Tx, cond string, args []any, sign int, only map[string]bool) error {
 	for _, sp := range rollupSpecs {
+		if only != nil && !only[sp.agg] {
+			continue
+		}
 		for _, period := range []string{`0`, s.yearExpr()} {
 			w := cond
 			if sp.where != "" {
@@ -127,7 +142,13 @@ func (s *DB) rollup(ctx context.Context, tx *sql.Tx, cond string, args []any, si
 // rebuildRollups counts every latest document into empty rollups (after
 // migration 0003 on an existing store).
 func (s *DB) rebuildRollups(ctx context.Context, tx *sql.Tx) error {
-	return s.rollup(ctx, tx, `d.latest = 1`, nil, 1)
+	// The tables of the later specs do not exist yet; migration 0005
+	// counts them in.
+	only := map[string]bool{}
+	for _, sp := range rollupSpecs {
+		only[sp.agg] = !eventSpecs[sp.agg]
+	}
+	return s.rollupOnly(ctx, tx, `d.latest = 1`, nil, 1, only)
 }
 
 // rollupPlan is how Aggregate answers from rollups: the periods to sum,
@@ -222,7 +243,8 @@ func (s *DB) planRollup(ctx context.Context, aq store.AggQuery, f store.Filter) 
 func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollupPlan) ([]store.Row, error) {
 	agg := store.Aggregation(aq.Agg)
 	perOutlet := agg == store.AggSpeakers || agg == store.AggQuotedEntities
-	unlimited := agg == store.AggVolume || agg == store.AggOutletTechnique
+	// Portrayal limits entities, not rows: it reads every row.
+	unlimited := agg == store.AggVolume || agg == store.AggOutletTechnique || agg == store.AggPortrayal
 	args := []any{plan.spec.agg}
 	w := `agg = ? AND period IN (` + placeholders(len(plan.periods)) + `)`
 	for _, y := range plan.periods {
@@ -287,8 +309,10 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 				if plan.spec.agg == "volume-outlet" {
 					k.k1 = "" // summed over the filter's outlets below
 				}
-			case store.AggEntities, store.AggPlaces:
+			case store.AggEntities, store.AggPlaces, store.AggEvents:
 				k = key{"", r.Keys[0]}
+			case store.AggPortrayal:
+				k = key{"", r.Keys[0] + "\t" + r.Keys[2]}
 			case store.AggCooccurrence:
 				k = key{"", r.Keys[0] + "\t" + r.Keys[1]}
 			default:
@@ -308,13 +332,19 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 			out = append(out, store.Row{Keys: []string{d}, Count: n})
 		}
 		return bucketRows(out, 0, aq.Interval), nil
+	case store.AggPortrayal:
+		byKey := map[string]int64{}
+		for k, n := range counts {
+			byKey[k.k2] += n
+		}
+		return s.portrayalRollupRows(ctx, byKey, aq.Limit)
 	}
 	for k, n := range counts {
 		if n <= 0 {
 			continue
 		}
 		switch agg {
-		case store.AggEntities, store.AggPlaces:
+		case store.AggEntities, store.AggPlaces, store.AggEvents:
 			out = append(out, store.Row{Keys: []string{k.k2}, Count: n})
 		case store.AggCooccurrence:
 			a, b, _ := strings.Cut(k.k2, "\t")
@@ -514,6 +544,12 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 		}
 		for _, r := range doc.docEnts {
 			deltas[rollupKey{string(store.AggEntities), p, "", r[1].(string)}]++
+			if l := r[4].(string); l != "" {
+				deltas[rollupKey{string(store.AggPortrayal), p, "", r[1].(string) + "\t" + l}]++
+			}
+		}
+		for _, r := range doc.events {
+			deltas[rollupKey{string(store.AggEvents), p, "", r[1].(string)}] += int64(r[4].(int))
 		}
 		for _, x := range central {
 			for _, y := range central {
@@ -563,4 +599,60 @@ func (s *DB) applyDeltas(ctx context.Context, tx *sql.Tx, deltas map[rollupKey]i
 		}
 	}
 	return nil
+}
+
+// portrayalRollupRows turns "entity\tlabel" counts into the portrayal
+// aggregation's rows for the limit entities in most documents.
+func (s *DB) portrayalRollupRows(ctx context.Context, counts map[string]int64, limit int) ([]store.Row, error) {
+	total := map[string]int64{}
+	for k, n := range counts {
+		if n > 0 {
+			e, _, _ := strings.Cut(k, "\t")
+			total[e] += n
+		}
+	}
+	top := make([]string, 0, len(total))
+	for e := range total {
+		top = append(top, e)
+	}
+	sort.Slice(top, func(i, j int) bool {
+		if total[top[i]] != total[top[j]] {
+			return total[top[i]] > total[top[j]]
+		}
+		return top[i] < top[j]
+	})
+	top = top[:min(len(top), limit)]
+	if len(top) == 0 {
+		return nil, nil
+	}
+	keep := map[string]bool{}
+	for _, e := range top {
+		keep[e] = true
+	}
+	names := map[string]string{}
+	qr, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, name FROM entities WHERE id IN (`+placeholders(len(top))+`)`), anys(top)...)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate portrayal: names: %w", err)
+	}
+	for qr.Next() {
+		var id, name string
+		if err := qr.Scan(&id, &name); err != nil {
+			qr.Close()
+			return nil, err
+		}
+		names[id] = name
+	}
+	qr.Close()
+	if err := qr.Err(); err != nil {
+		return nil, err
+	}
+	var out []store.Row
+	for k, n := range counts {
+		e, l, _ := strings.Cut(k, "\t")
+		if n > 0 && keep[e] {
+			out = append(out, store.Row{Keys: []string{e, names[e], l}, Count: n})
+		}
+	}
+	sortPortrayal(out, false, top)
+	return out, nil
 }

@@ -131,6 +131,10 @@ func (s *DB) migrate(ctx context.Context) error {
 				tx.Rollback()
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
+			if err := s.rollupOnly(ctx, tx, `d.latest = 1`, nil, 1, eventSpecs); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`), v, s.now().Unix()); err != nil {
 			tx.Rollback()
