@@ -57,10 +57,18 @@ var rollupSpecs = []rollupSpec{
 	{agg: string(store.AggEvents), k1: `''`, k2: `v.type`, from: `documents d {J} doc_events v ON v.doc = d.seq`, count: `SUM(v.n)`},
 	{agg: string(store.AggPortrayal), k1: `''`, k2: `x.entity || '	' || x.portrayal`, from: `documents d {J} doc_entities x ON x.doc = d.seq`,
 		where: `x.portrayal <> ''`, count: `COUNT(*)`},
+	{agg: string(store.AggPortrayalByOutlet), k1: `d.outlet`, k2: `x.entity || '	' || x.portrayal`, from: `documents d {J} doc_entities x ON x.doc = d.seq`,
+		where: `x.portrayal <> ''`, count: `COUNT(*)`, outletKey: true},
+	// Event actors: k1 is the role, k2 "type\tentity".
+	{agg: string(store.AggEventActors), k1: `'source'`, k2: `v.type || '	' || v.source`, from: `documents d {J} doc_events v ON v.doc = d.seq`,
+		where: `v.source <> ''`, count: `SUM(v.n)`},
+	{agg: string(store.AggEventActors), k1: `'target'`, k2: `v.type || '	' || v.target`, from: `documents d {J} doc_events v ON v.doc = d.seq`,
+		where: `v.target <> ''`, count: `SUM(v.n)`},
 }
 
 // eventSpecs are the rollups added by migration 0005.
-var eventSpecs = map[string]bool{string(store.AggEvents): true, string(store.AggPortrayal): true}
+var eventSpecs = map[string]bool{string(store.AggEvents): true, string(store.AggPortrayal): true,
+	string(store.AggPortrayalByOutlet): true, string(store.AggEventActors): true}
 
 // rollupLock is the PostgreSQL advisory lock key of rollup updates (an
 // arbitrary constant outside hashtextextended's typical use).
@@ -244,7 +252,10 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 	agg := store.Aggregation(aq.Agg)
 	perOutlet := agg == store.AggSpeakers || agg == store.AggQuotedEntities
 	// Portrayal limits entities, not rows: it reads every row.
-	unlimited := agg == store.AggVolume || agg == store.AggOutletTechnique || agg == store.AggPortrayal
+	unlimited := agg == store.AggVolume || agg == store.AggOutletTechnique || agg == store.AggPortrayal ||
+		agg == store.AggPortrayalByOutlet
+	// Event actors are limited per type and role, after reading them all.
+	readAll := unlimited || agg == store.AggEventActors
 	args := []any{plan.spec.agg}
 	w := `agg = ? AND period IN (` + placeholders(len(plan.periods)) + `)`
 	for _, y := range plan.periods {
@@ -272,7 +283,7 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 		}
 		return rows.Err()
 	}
-	if len(plan.edges) == 0 && !unlimited && len(plan.periods) == 1 {
+	if len(plan.edges) == 0 && !readAll && len(plan.periods) == 1 {
 		// One period and no edges: the top rows of each k1 are the first
 		// entries of rollups_top.
 		k1s := []string{""}
@@ -313,6 +324,10 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 				k = key{"", r.Keys[0]}
 			case store.AggPortrayal:
 				k = key{"", r.Keys[0] + "\t" + r.Keys[2]}
+			case store.AggPortrayalByOutlet:
+				k = key{r.Keys[0], r.Keys[1] + "\t" + r.Keys[3]}
+			case store.AggEventActors:
+				k = key{r.Keys[1], r.Keys[0] + "\t" + r.Keys[2]}
 			case store.AggCooccurrence:
 				k = key{"", r.Keys[0] + "\t" + r.Keys[1]}
 			default:
@@ -332,12 +347,12 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 			out = append(out, store.Row{Keys: []string{d}, Count: n})
 		}
 		return bucketRows(out, 0, aq.Interval), nil
-	case store.AggPortrayal:
-		byKey := map[string]int64{}
+	case store.AggPortrayal, store.AggPortrayalByOutlet:
+		byKey := map[[2]string]int64{}
 		for k, n := range counts {
-			byKey[k.k2] += n
+			byKey[[2]string{k.k1, k.k2}] += n
 		}
-		return s.portrayalRollupRows(ctx, byKey, aq.Limit)
+		return s.portrayalRollupRows(ctx, byKey, aq.Limit, agg == store.AggPortrayalByOutlet)
 	}
 	for k, n := range counts {
 		if n <= 0 {
@@ -349,6 +364,9 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 		case store.AggCooccurrence:
 			a, b, _ := strings.Cut(k.k2, "\t")
 			out = append(out, store.Row{Keys: []string{a, b}, Count: n})
+		case store.AggEventActors:
+			typ, ent, _ := strings.Cut(k.k2, "\t")
+			out = append(out, store.Row{Keys: []string{typ, k.k1, ent}, Count: n})
 		default:
 			out = append(out, store.Row{Keys: []string{k.k1, k.k2}, Count: n})
 		}
@@ -367,12 +385,17 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 	})
 	switch {
 	case unlimited:
-	case perOutlet:
+	case perOutlet, agg == store.AggEventActors:
+		groups := 1
+		if agg == store.AggEventActors {
+			groups = 2 // per type and role
+		}
 		per := map[string]int{}
 		kept := out[:0]
 		for _, r := range out {
-			if per[r.Keys[0]] < aq.Limit {
-				per[r.Keys[0]]++
+			g := strings.Join(r.Keys[:groups], "\x00")
+			if per[g] < aq.Limit {
+				per[g]++
 				kept = append(kept, r)
 			}
 		}
@@ -396,6 +419,8 @@ func (s *DB) nameRows(ctx context.Context, agg store.Aggregation, rows []store.R
 		q = `SELECT id, type, name FROM entities WHERE id IN `
 	case store.AggQuotedEntities:
 		q, col = `SELECT id, name FROM entities WHERE id IN `, 1
+	case store.AggEventActors:
+		q, col = `SELECT id, name FROM entities WHERE id IN `, 2
 	case store.AggPlaces:
 		q = `SELECT id, name, country, lat, lon FROM places WHERE id IN `
 	default:
@@ -422,7 +447,7 @@ func (s *DB) nameRows(ctx context.Context, agg store.Aggregation, rows []store.R
 			switch agg {
 			case store.AggEntities:
 				cells = make([]sql.NullString, 2)
-			case store.AggQuotedEntities:
+			case store.AggQuotedEntities, store.AggEventActors:
 				cells = make([]sql.NullString, 1)
 			default:
 				cells = make([]sql.NullString, 4)
@@ -451,7 +476,7 @@ func (s *DB) nameRows(ctx context.Context, agg store.Aggregation, rows []store.R
 		vals, ok := extra[r.Keys[col]]
 		switch {
 		case ok:
-		case agg == store.AggQuotedEntities:
+		case agg == store.AggQuotedEntities || agg == store.AggEventActors:
 			vals = []string{""} // LEFT JOIN in the base query
 		default:
 			continue // inner join in the base query
@@ -546,10 +571,18 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 			deltas[rollupKey{string(store.AggEntities), p, "", r[1].(string)}]++
 			if l := r[4].(string); l != "" {
 				deltas[rollupKey{string(store.AggPortrayal), p, "", r[1].(string) + "\t" + l}]++
+				deltas[rollupKey{string(store.AggPortrayalByOutlet), p, outlet, r[1].(string) + "\t" + l}]++
 			}
 		}
 		for _, r := range doc.events {
-			deltas[rollupKey{string(store.AggEvents), p, "", r[1].(string)}] += int64(r[4].(int))
+			typ, src, tgt, n := r[1].(string), r[2].(string), r[3].(string), int64(r[4].(int))
+			deltas[rollupKey{string(store.AggEvents), p, "", typ}] += n
+			if src != "" {
+				deltas[rollupKey{string(store.AggEventActors), p, "source", typ + "\t" + src}] += n
+			}
+			if tgt != "" {
+				deltas[rollupKey{string(store.AggEventActors), p, "target", typ + "\t" + tgt}] += n
+			}
 		}
 		for _, x := range central {
 			for _, y := range central {
@@ -601,13 +634,13 @@ func (s *DB) applyDeltas(ctx context.Context, tx *sql.Tx, deltas map[rollupKey]i
 	return nil
 }
 
-// portrayalRollupRows turns "entity\tlabel" counts into the portrayal
-// aggregation's rows for the limit entities in most documents.
-func (s *DB) portrayalRollupRows(ctx context.Context, counts map[string]int64, limit int) ([]store.Row, error) {
+// portrayalRollupRows turns (outlet, "entity\tlabel") counts into the
+// portrayal aggregations' rows for the limit entities in most documents.
+func (s *DB) portrayalRollupRows(ctx context.Context, counts map[[2]string]int64, limit int, byOutlet bool) ([]store.Row, error) {
 	total := map[string]int64{}
 	for k, n := range counts {
 		if n > 0 {
-			e, _, _ := strings.Cut(k, "\t")
+			e, _, _ := strings.Cut(k[1], "\t")
 			total[e] += n
 		}
 	}
@@ -648,11 +681,15 @@ func (s *DB) portrayalRollupRows(ctx context.Context, counts map[string]int64, l
 	}
 	var out []store.Row
 	for k, n := range counts {
-		e, l, _ := strings.Cut(k, "\t")
+		e, l, _ := strings.Cut(k[1], "\t")
 		if n > 0 && keep[e] {
-			out = append(out, store.Row{Keys: []string{e, names[e], l}, Count: n})
+			keys := []string{e, names[e], l}
+			if byOutlet {
+				keys = append([]string{k[0]}, keys...)
+			}
+			out = append(out, store.Row{Keys: keys, Count: n})
 		}
 	}
-	sortPortrayal(out, false, top)
+	sortPortrayal(out, byOutlet, top)
 	return out, nil
 }
