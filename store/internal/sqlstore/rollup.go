@@ -264,6 +264,35 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 	if len(plan.outlets) > 0 {
 		w += ` AND k1 IN (` + placeholders(len(plan.outlets)) + `)`
 		args = append(args, anys(plan.outlets)...)
+	} else if agg == store.AggPortrayalByOutlet {
+		// Over all outlets the top entities are portrayal's (the same
+		// documents, summed over outlets): read only their rows, not
+		// every outlet x entity row.
+		p := plan
+		for _, sp := range rollupSpecs {
+			if sp.agg == string(store.AggPortrayal) {
+				p.spec = sp
+			}
+		}
+		top, err := s.aggregateRollup(ctx, store.AggQuery{Agg: store.AggPortrayal, Limit: aq.Limit}, p)
+		if err != nil {
+			return nil, err
+		}
+		var k2s []string
+		seen := map[string]bool{}
+		for _, r := range top {
+			if !seen[r.Keys[0]] {
+				seen[r.Keys[0]] = true
+				for l := range portrayalOrder {
+					k2s = append(k2s, r.Keys[0]+"\t"+l)
+				}
+			}
+		}
+		if len(k2s) == 0 {
+			return nil, nil
+		}
+		w += ` AND k2 IN (` + placeholders(len(k2s)) + `)`
+		args = append(args, anys(k2s)...)
 	}
 	type key struct{ k1, k2 string }
 	counts := map[key]int64{}
