@@ -948,7 +948,7 @@ func Backfill0005(t *testing.T, open func(t *testing.T) (store.Store, *sql.DB)) 
 	put(t, s, EventsCorpus()...)
 	for _, q := range []string{
 		`DROP TABLE doc_events`,
-		`DELETE FROM rollups WHERE agg IN ('events', 'portrayal', 'portrayal-by-outlet', 'event-actors')`,
+		`DELETE FROM rollups WHERE agg IN ('events', 'events-by-time', 'portrayal', 'portrayal-by-outlet', 'event-actors')`,
 		`ALTER TABLE doc_entities DROP COLUMN portrayal`,
 		`DELETE FROM schema_migrations WHERE version = 5`,
 	} {

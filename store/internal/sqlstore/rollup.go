@@ -59,6 +59,8 @@ var rollupSpecs = []rollupSpec{
 		where: `x.portrayal <> ''`, count: `COUNT(*)`},
 	{agg: string(store.AggPortrayalByOutlet), k1: `d.outlet`, k2: `x.entity || '	' || x.portrayal`, from: `documents d {J} doc_entities x ON x.doc = d.seq`,
 		where: `x.portrayal <> ''`, count: `COUNT(*)`, outletKey: true},
+	{agg: string(store.AggEventsByTime), k1: `''`, k2: `v.type || '	' || CAST(d.day AS TEXT)`, from: `documents d {J} doc_events v ON v.doc = d.seq`,
+		where: `d.day IS NOT NULL`, count: `SUM(v.n)`},
 	// Event actors: k1 is the role, k2 "type\tentity".
 	{agg: string(store.AggEventActors), k1: `'source'`, k2: `v.type || '	' || v.source`, from: `documents d {J} doc_events v ON v.doc = d.seq`,
 		where: `v.source <> ''`, count: `SUM(v.n)`},
@@ -68,7 +70,7 @@ var rollupSpecs = []rollupSpec{
 
 // eventSpecs are the rollups added by migration 0005.
 var eventSpecs = map[string]bool{string(store.AggEvents): true, string(store.AggPortrayal): true,
-	string(store.AggPortrayalByOutlet): true, string(store.AggEventActors): true}
+	string(store.AggPortrayalByOutlet): true, string(store.AggEventActors): true, string(store.AggEventsByTime): true}
 
 // rollupLock is the PostgreSQL advisory lock key of rollup updates (an
 // arbitrary constant outside hashtextextended's typical use).
@@ -253,7 +255,7 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 	perOutlet := agg == store.AggSpeakers || agg == store.AggQuotedEntities
 	// Portrayal limits entities, not rows: it reads every row.
 	unlimited := agg == store.AggVolume || agg == store.AggOutletTechnique || agg == store.AggPortrayal ||
-		agg == store.AggPortrayalByOutlet
+		agg == store.AggPortrayalByOutlet || agg == store.AggEventsByTime
 	// Event actors are limited per type and role, after reading them all.
 	readAll := unlimited || agg == store.AggEventActors
 	args := []any{plan.spec.agg}
@@ -353,6 +355,8 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 				k = key{"", r.Keys[0]}
 			case store.AggPortrayal:
 				k = key{"", r.Keys[0] + "\t" + r.Keys[2]}
+			case store.AggEventsByTime:
+				k = key{"", r.Keys[0] + "\t" + r.Keys[1]}
 			case store.AggPortrayalByOutlet:
 				k = key{r.Keys[0], r.Keys[1] + "\t" + r.Keys[3]}
 			case store.AggEventActors:
@@ -376,6 +380,13 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 			out = append(out, store.Row{Keys: []string{d}, Count: n})
 		}
 		return bucketRows(out, 0, aq.Interval), nil
+	case store.AggEventsByTime:
+		for k, n := range counts {
+			if typ, day, ok := strings.Cut(k.k2, "\t"); ok && n > 0 {
+				out = append(out, store.Row{Keys: []string{typ, day}, Count: n})
+			}
+		}
+		return bucketRows(out, 1, aq.Interval), nil
 	case store.AggPortrayal, store.AggPortrayalByOutlet:
 		byKey := map[[2]string]int64{}
 		for k, n := range counts {
@@ -606,6 +617,9 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 		for _, r := range doc.events {
 			typ, src, tgt, n := r[1].(string), r[2].(string), r[3].(string), int64(r[4].(int))
 			deltas[rollupKey{string(store.AggEvents), p, "", typ}] += n
+			if day != "" {
+				deltas[rollupKey{string(store.AggEventsByTime), p, "", typ + "\t" + day}] += n
+			}
 			if src != "" {
 				deltas[rollupKey{string(store.AggEventActors), p, "source", typ + "\t" + src}] += n
 			}
