@@ -2,9 +2,7 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"strings"
@@ -21,25 +19,13 @@ import (
 // body, no rollups): the document reads back, its entities are ranked and
 // it is counted into the rollups.
 func TestMigrateFrom0001(t *testing.T) {
-	dsn := testDSN(t)
 	ctx := context.Background()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "m_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	defer admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	dsn := tempSchema(t, "m_")
 	first, err := os.ReadFile("migrations/0001_init.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("pgx", withSearchPath(t, dsn, schema))
+	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +49,7 @@ func TestMigrateFrom0001(t *testing.T) {
 	}
 	db.Close()
 
-	s, err := postgres.Open(ctx, withSearchPath(t, dsn, schema))
+	s, err := postgres.Open(ctx, dsn)
 	if err != nil {
 		t.Fatalf("open with the later migrations: %v", err)
 	}
@@ -101,22 +87,10 @@ func TestMigrateFrom0001(t *testing.T) {
 // TestBackfill0005 checks that migration 0005 indexes the events and
 // portrayal labels of documents stored before it.
 func TestBackfill0005(t *testing.T) {
-	dsn := testDSN(t)
 	ctx := context.Background()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "b_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	defer admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	dsn := tempSchema(t, "b_")
 	storetest.Backfill0005(t, func(t *testing.T) (store.Store, *sql.DB) {
-		s, err := postgres.Open(ctx, withSearchPath(t, dsn, schema))
+		s, err := postgres.Open(ctx, dsn)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,19 +28,19 @@ func testDSN(t testing.TB) string {
 	return dsn
 }
 
-// OpenTemp opens a store in a fresh schema of the test database, dropped
-// when the test ends, so parallel runs never collide.
-func openTemp(t testing.TB) *postgres.Store {
+// tempSchema creates a fresh schema in the test database, dropped when the
+// test ends, and returns a DSN whose search_path is that schema, so
+// parallel runs never collide.
+func tempSchema(t testing.TB, prefix string) string {
 	dsn := testDSN(t)
-	ctx := context.Background()
 	b := make([]byte, 6)
 	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
+	schema := prefix + hex.EncodeToString(b)
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 		admin.Close()
 		t.Fatal(err)
 	}
@@ -48,7 +48,12 @@ func openTemp(t testing.TB) *postgres.Store {
 		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 		admin.Close()
 	})
-	s, err := postgres.Open(ctx, withSearchPath(t, dsn, schema))
+	return withSearchPath(t, dsn, schema)
+}
+
+// openTemp opens a store in a fresh schema of the test database.
+func openTemp(t testing.TB) *postgres.Store {
+	s, err := postgres.Open(context.Background(), tempSchema(t, "t_"))
 	if err != nil {
 		t.Fatal(err)
 	}
