@@ -243,23 +243,16 @@ func (s *Server) analytics() (Analytics, error) {
 }
 
 func (s *Server) apiEventStats(w http.ResponseWriter, r *http.Request) error {
-	req, err := parseStats(r)
-	if err != nil {
-		return err
-	}
-	a, err := s.analytics()
-	if err != nil {
-		return err
-	}
-	st, err := a.EventStats(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
+	return apiStats(s, w, r, Analytics.EventStats)
 }
 
 func (s *Server) apiPortrayalStats(w http.ResponseWriter, r *http.Request) error {
+	return apiStats(s, w, r, Analytics.PortrayalStats)
+}
+
+// apiStats answers a statistics endpoint: the search filters plus by= and
+// limit=, computed by one of the corpus's Analytics methods.
+func apiStats[T any](s *Server, w http.ResponseWriter, r *http.Request, stats func(Analytics, context.Context, StatsRequest) (T, error)) error {
 	req, err := parseStats(r)
 	if err != nil {
 		return err
@@ -268,7 +261,7 @@ func (s *Server) apiPortrayalStats(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	st, err := a.PortrayalStats(r.Context(), req)
+	st, err := stats(a, r.Context(), req)
 	if err != nil {
 		return err
 	}
