@@ -3,9 +3,7 @@ package postgres_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -54,34 +52,7 @@ func TestMigrateFrom0001(t *testing.T) {
 		t.Fatalf("open with the later migrations: %v", err)
 	}
 	defer s.Close()
-	d, err := s.Get(ctx, "d1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Text != text || d.Title != "Shelling" || len(d.Annotations) != 1 || d.Annotations[0].Text != "Tuesday" {
-		t.Errorf("migrated document = %q %q %+v", d.Title, d.Text, d.Annotations)
-	}
-	var rnk int
-	if err := s.SQL().QueryRowContext(ctx, `SELECT rnk FROM doc_entities WHERE entity = 'Q2'`).Scan(&rnk); err != nil || rnk != 0 {
-		t.Errorf("rank of the most mentioned entity = %d, %v", rnk, err)
-	}
-	for agg, want := range map[store.Aggregation]string{
-		store.AggEntities:     "Q1|ORG|Rebels=1 Q2|LOC|Suburbs=1",
-		store.AggCooccurrence: "Q1|Q2=1",
-		store.AggVolume:       "2020-02=1",
-	} {
-		rows, err := s.Aggregate(ctx, store.AggQuery{Agg: agg}, store.Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, r := range rows {
-			got = append(got, fmt.Sprintf("%s=%d", strings.Join(r.Keys, "|"), r.Count))
-		}
-		if strings.Join(got, " ") != want {
-			t.Errorf("%s after migration = %q, want %q", agg, got, want)
-		}
-	}
+	storetest.CheckMigrated0001(t, s, s.SQL(), text)
 }
 
 // TestBackfill0005 checks that migration 0005 indexes the events and

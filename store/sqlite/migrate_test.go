@@ -5,9 +5,7 @@ import (
 	"compress/flate"
 	"context"
 	"database/sql"
-	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -59,42 +57,13 @@ func TestMigrateNarrowDocuments(t *testing.T) {
 		t.Fatalf("open with migration 0002: %v", err)
 	}
 	defer s.Close()
-	d, err := s.Get(ctx, "d1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Text != text || d.Title != "Shelling" || len(d.Annotations) != 1 || d.Annotations[0].Text != "Tuesday" {
-		t.Errorf("migrated document = %q %q %+v", d.Title, d.Text, d.Annotations)
-	}
+	storetest.CheckMigrated0001(t, s, s.SQL(), text)
 	res, err := s.Search(ctx, store.Filter{Query: "suburbs"}, store.Page{Sort: store.SortDate})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Total != 1 || len(res.Hits) != 1 || len(res.Hits[0].Snippets) == 0 {
 		t.Errorf("search after migration: %+v", res)
-	}
-	// Migration 0003 ranks entities and counts the stored document into
-	// the rollups.
-	var rnk int
-	if err := s.SQL().QueryRowContext(ctx, `SELECT rnk FROM doc_entities WHERE entity = 'Q2'`).Scan(&rnk); err != nil || rnk != 0 {
-		t.Errorf("rank of the most mentioned entity = %d, %v", rnk, err)
-	}
-	for agg, want := range map[store.Aggregation]string{
-		store.AggEntities:     "Q1|ORG|Rebels=1 Q2|LOC|Suburbs=1",
-		store.AggCooccurrence: "Q1|Q2=1",
-		store.AggVolume:       "2020-02=1",
-	} {
-		rows, err := s.Aggregate(ctx, store.AggQuery{Agg: agg}, store.Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, r := range rows {
-			got = append(got, fmt.Sprintf("%s=%d", strings.Join(r.Keys, "|"), r.Count))
-		}
-		if strings.Join(got, " ") != want {
-			t.Errorf("%s after migration = %q, want %q", agg, got, want)
-		}
 	}
 	var n int
 	if err := s.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM rollups WHERE agg = 'places' AND k2 = '170063' AND n = 1`).Scan(&n); err != nil || n != 2 {
