@@ -15,7 +15,10 @@ type Dictionary struct {
 	synsets   map[string][][]string // &name -> members, each a word sequence
 	forms     map[string]string     // inflected form -> lemma
 	known     map[string]bool       // every lemma the dictionary mentions
-	patterns  int
+	// adjectives are trigger lemmas that are also adjectives ("direct",
+	// "free"): their bare form is read as a verb only in a verb's context
+	adjectives map[string]bool
+	patterns   int
 }
 
 // pattern is one dictionary line: "pre *trigger post<TAB>code[<TAB>PLOVER]".
@@ -32,7 +35,7 @@ type pattern struct {
 // on identical patterns, override earlier ones. The format is documented
 // in docs/format.md (## Events).
 func LoadDictionary(files map[string]io.Reader, order []string) (*Dictionary, error) {
-	d := &Dictionary{byTrigger: map[string][]*pattern{}, synsets: map[string][][]string{}, forms: map[string]string{}, known: map[string]bool{}}
+	d := &Dictionary{byTrigger: map[string][]*pattern{}, synsets: map[string][][]string{}, forms: map[string]string{}, known: map[string]bool{}, adjectives: map[string]bool{}}
 	for w, l := range builtinForms {
 		d.forms[w] = l
 		d.known[l] = true
@@ -66,6 +69,10 @@ func LoadDictionary(files map[string]io.Reader, order []string) (*Dictionary, er
 				for _, m := range f[1:] {
 					ws := strings.Split(strings.ToLower(m), "_")
 					d.synsets[set] = append(d.synsets[set], ws)
+				}
+			case '~':
+				for _, w := range strings.Fields(strings.ToLower(line[1:])) {
+					d.adjectives[w] = true
 				}
 			case '=':
 				f := strings.Fields(strings.ToLower(line[1:]))

@@ -132,7 +132,7 @@ func (s *sentence) events() []document.Annotation {
 			continue
 		}
 		h, ok := s.best(i)
-		if !ok {
+		if !ok || s.adjectival(i) {
 			continue
 		}
 		covered = h.last // a discard or statement pattern consumes its words too
@@ -195,6 +195,52 @@ func sameEvent(a, b *document.Annotation, text string) bool {
 	}
 	return true
 }
+
+// adjectival reports whether token i, a trigger that is also an adjective
+// ("direct", "free", "open"; the dictionary's "~" lines), is used as one:
+// a bare form after a determiner, copula, degree word, preposition or past
+// form ("claimed direct drone strikes", "is free", "a more open"), or
+// before a noun ("free elections"), unless a verb's context comes first:
+// "to", a modal, a pronoun, a negation, or a plural subject ("rebels free
+// hostages"). There is no part-of-speech layer, so this reads the
+// neighbouring words.
+func (s *sentence) adjectival(i int) bool {
+	if !s.a.dict.adjectives[s.lem[i]] {
+		return false
+	}
+	w := s.doc.Text[s.toks[i].Start:s.toks[i].End]
+	if !strings.EqualFold(w, s.lem[i]) {
+		return false // "directed", "frees": inflected, so a verb
+	}
+	if i > 0 {
+		p := s.lem[i-1]
+		pw := strings.ToLower(s.doc.Text[s.toks[i-1].Start:s.toks[i-1].End])
+		switch {
+		case verbBefore[p] || modals[p] || verbBefore[pw]:
+			return false
+		case adjBefore[p] || adjBefore[pw] || nounContext[p] || prepositions[p]:
+			return true
+		case strings.HasSuffix(pw, "ed") && s.toks[i-1].Kind == document.TokWord:
+			return true // "claimed direct strikes"
+		case strings.HasSuffix(pw, "s") && !strings.HasSuffix(pw, "ss") && !adjBefore[pw]:
+			return false // a plural subject: "rebels free hostages"
+		}
+	}
+	if i+1 < len(s.toks) {
+		nt := s.toks[i+1]
+		nw := s.doc.Text[nt.Start:nt.End]
+		if nt.Kind == document.TokWord && nw[0] >= 'a' && nw[0] <= 'z' && !functionWords[s.lem[i+1]] && !nounContext[s.lem[i+1]] && !prepositions[s.lem[i+1]] {
+			return true // before a noun or another adjective
+		}
+	}
+	return false
+}
+
+var (
+	verbBefore    = map[string]bool{"to": true, "will": true, "must": true, "shall": true, "i": true, "we": true, "you": true, "they": true, "he": true, "she": true, "it": true, "not": true, "n't": true, "never": true, "also": true, "and": true, "or": true, "who": true, "which": true, "that": true}
+	adjBefore     = map[string]bool{"be": true, "is": true, "are": true, "was": true, "were": true, "been": true, "being": true, "become": true, "remain": true, "seem": true, "very": true, "more": true, "most": true, "less": true, "least": true, "so": true, "too": true, "as": true, "quite": true, "fairly": true, "this": true, "that": true, "such": true, "no": true, "any": true, "some": true, "every": true, "each": true}
+	functionWords = map[string]bool{"and": true, "or": true, "but": true, "to": true, "that": true, "which": true, "who": true, "it": true, "them": true, "him": true, "her": true, "us": true, "me": true, "you": true, "up": true, "out": true, "down": true, "off": true, "away": true, "back": true, "over": true, "not": true}
+)
 
 // lightVerbs are general verbs whose bare use rarely reports an event
 // ("go", "take", "find", "face"); PETRARCH's dictionary gives each a
