@@ -130,11 +130,30 @@ type Filter struct {
 	Speakers   []string // quote Attrs["speaker"] or ["speaker_entity"]
 	Techniques []string // technique labels
 	CountTypes []string // count labels
+	// EventTypes, EventSources and EventTargets keep documents with an
+	// event (kind "event") of one of these PLOVER types, whose source
+	// (target) entity is one of these canonical ids. When more than one
+	// of the three is set, a single event must match all of them: who did
+	// what to whom, not three unrelated events of one document.
+	EventTypes   []string
+	EventSources []string
+	EventTargets []string
+	// Portrayals keeps documents whose document-level portrayal (the
+	// portrayal analyzer's summary) of an entity has a label; alternatives.
+	Portrayals []Portrayal
 	From, To   time.Time
 	// ClusterID restricts to one near-duplicate cluster.
 	ClusterID string
 	// AllVersions includes superseded versions of changed articles.
 	AllVersions bool
+}
+
+// Portrayal selects documents by how they portray an entity.
+type Portrayal struct {
+	EntityID string // canonical entity id
+	// Label is negative, neutral or positive; empty matches any label
+	// (documents that portray the entity at all).
+	Label string
 }
 
 // Sort orders search results.

@@ -9,6 +9,7 @@
 package storecorpus
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -179,6 +180,23 @@ func filterOf(q string, f server.Filter) store.Filter {
 	if f.Technique != "" {
 		sf.Techniques = []string{f.Technique}
 	}
+	if f.Event != "" {
+		sf.EventTypes = []string{f.Event}
+	}
+	if f.Actor != "" {
+		sf.EventSources = []string{f.Actor}
+	}
+	if f.Target != "" {
+		sf.EventTargets = []string{f.Target}
+	}
+	if f.Portrayal != "" {
+		// "entity-id:label"; ids may contain colons, labels do not.
+		id, label := f.Portrayal, ""
+		if i := strings.LastIndexByte(f.Portrayal, ':'); i >= 0 {
+			id, label = f.Portrayal[:i], f.Portrayal[i+1:]
+		}
+		sf.Portrayals = []store.Portrayal{{EntityID: id, Label: label}}
+	}
 	return sf
 }
 
@@ -188,11 +206,6 @@ const facetLimit = 10
 // count documents; place, speaker and technique count mentions, quotes and
 // annotations (what the store aggregates).
 func (c *Corpus) Search(ctx context.Context, q server.SearchRequest) (*server.SearchResult, error) {
-	if q.Event != "" || q.Actor != "" || q.Target != "" || q.Portrayal != "" {
-		// The store has no event or portrayal filters; the in-memory index
-		// (serve's default) has.
-		return nil, server.Errorf(server.ErrNotImplemented, "event and portrayal filters need the in-memory index (serve without --index store)")
-	}
 	off, err := decodeCursor(q.Cursor)
 	if err != nil {
 		return nil, err
@@ -233,6 +246,14 @@ func sumBy(rows []store.Row, col int, n int) []server.FacetCount {
 		}
 	}
 	return top(m, n)
+}
+
+// labelled sets the facet labels from names (the value when missing).
+func labelled(fc []server.FacetCount, names map[string]string) []server.FacetCount {
+	for i := range fc {
+		fc[i].Label = cmp.Or(names[fc[i].Value], fc[i].Value)
+	}
+	return fc
 }
 
 func top(m map[string]int, n int) []server.FacetCount {
@@ -291,6 +312,40 @@ func (c *Corpus) facets(ctx context.Context, f store.Filter, total int) (map[str
 		return nil, err
 	}
 	out[server.FacetTechnique] = sumBy(ot, 1, facetLimit)
+	// Events count events and actors/targets count events per entity;
+	// portrayal counts documents per entity and label (store semantics).
+	evs, err := c.agg(ctx, store.AggEvents, f, facetLimit)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range evs {
+		out[server.FacetEvent] = append(out[server.FacetEvent], server.FacetCount{Value: r.Keys[0], Label: r.Keys[0], Count: int(r.Count)})
+	}
+	actors, err := c.agg(ctx, store.AggEventActors, f, facetLimit)
+	if err != nil {
+		return nil, err
+	}
+	for role, facet := range map[string]string{"source": server.FacetActor, "target": server.FacetTarget} {
+		counts, names := map[string]int{}, map[string]string{}
+		for _, r := range actors {
+			if r.Keys[1] == role && r.Keys[2] != "" {
+				counts[r.Keys[2]] += int(r.Count)
+				names[r.Keys[2]] = r.Keys[3]
+			}
+		}
+		out[facet] = labelled(top(counts, facetLimit), names)
+	}
+	por, err := c.agg(ctx, store.AggPortrayal, f, facetLimit)
+	if err != nil {
+		return nil, err
+	}
+	pc, pn := map[string]int{}, map[string]string{}
+	for _, r := range por {
+		v := r.Keys[0] + ":" + r.Keys[2]
+		pc[v] += int(r.Count)
+		pn[v] = cmp.Or(r.Keys[1], r.Keys[0]) + ": " + r.Keys[2]
+	}
+	out[server.FacetPortrayal] = labelled(top(pc, facetLimit), pn)
 	// Outlet document counts: the store has no per-outlet document
 	// aggregation under a filter, so count the largest outlets one by one.
 	outlets, err := c.st.Outlets(ctx)
@@ -802,7 +857,47 @@ func (c *Indexed) Put(ctx context.Context, doc *document.Document) error {
 		return err
 	}
 	c.addToCluster(doc.ID, res.ClusterID)
-	return c.Corpus.Put(ctx, doc)
+	if err := c.Corpus.Put(ctx, doc); err != nil {
+		return err
+	}
+	if res.Version > 1 && !res.Existing {
+		// A changed article: the store keeps the older versions, but
+		// searches see only the latest, so the index drops them.
+		vs, err := c.st.Versions(ctx, doc.URL)
+		if err != nil {
+			return wrap(err, "versions of "+doc.URL)
+		}
+		for _, v := range vs {
+			if v.ID != doc.ID && !v.Latest {
+				c.removeFromCluster(v.ID)
+				if err := c.Corpus.Delete(ctx, v.ID); err != nil && !errors.Is(err, server.ErrNotFound) {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// removeFromCluster forgets a document's cluster membership.
+func (c *Indexed) removeFromCluster(id string) {
+	c.cmu.Lock()
+	defer c.cmu.Unlock()
+	old, ok := c.clusterOf[id]
+	if !ok {
+		return
+	}
+	delete(c.clusterOf, id)
+	m := c.members[old]
+	for i, x := range m {
+		if x == id {
+			c.members[old] = append(m[:i:i], m[i+1:]...)
+			break
+		}
+	}
+	if len(c.members[old]) == 0 {
+		delete(c.members, old)
+	}
 }
 
 // Delete is not supported by the store.

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -210,19 +211,114 @@ func (nopProcessor) Process(ctx context.Context, rec input.Record) (*document.Do
 	return nil, errors.New("not used")
 }
 
-// Event and portrayal filters and statistics need the in-memory index: the
-// store adapter says so with 501 rather than ignoring the filter.
-func TestEventFiltersNeedTheIndex(t *testing.T) {
+// Event and portrayal statistics need the in-memory index: the store
+// adapter says so with 501 rather than answering wrongly.
+func TestEventStatsNeedTheIndex(t *testing.T) {
 	c, _ := open(t)
 	s, err := server.New(server.ServerConfig{Corpus: c, Processor: nopProcessor{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/api/v1/stats/events", "/api/v1/stats/portrayal", "/api/v1/search?event=CONSULT", "/search?portrayal=per:x:negative"} {
+	for _, path := range []string{"/api/v1/stats/events", "/api/v1/stats/portrayal"} {
 		w := httptest.NewRecorder()
 		s.Handler().ServeHTTP(w, httptest.NewRequest("GET", path, nil))
 		if w.Code != 501 || !strings.Contains(w.Body.String(), "in-memory index") {
 			t.Errorf("%s: %d %.200s", path, w.Code, w.Body.String())
 		}
+	}
+}
+
+// The event and portrayal filters are store filters now: the store
+// adapter finds the same documents as the in-memory index loaded from the
+// same store, and offers the values as facets.
+func TestEventPortrayalFilters(t *testing.T) {
+	ctx := context.Background()
+	c, _ := open(t)
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "i.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	idx := storecorpus.NewIndexed(st)
+	for _, d := range servertest.Docs() {
+		if err := idx.Put(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(r *server.SearchResult) []string {
+		var out []string
+		for _, h := range r.Hits {
+			out = append(out, h.Title)
+		}
+		sort.Strings(out)
+		return out
+	}
+	all, err := c.Search(ctx, server.SearchRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, facet := range []string{server.FacetEvent, server.FacetActor, server.FacetPortrayal} {
+		if len(all.Facets[facet]) == 0 {
+			t.Errorf("no %s facet from the store: %+v", facet, all.Facets)
+		}
+	}
+	filters := []server.Filter{
+		{Event: "CONSULT"},
+		{Actor: "per:bashar-al-assad"},
+		{Event: "CONSULT", Actor: "per:bashar-al-assad"},
+		{Event: "CONSULT", Target: "per:bashar-al-assad"},
+		{Event: "FIGHT"},
+	}
+	for _, fc := range all.Facets[server.FacetPortrayal] {
+		filters = append(filters, server.Filter{Portrayal: fc.Value})
+	}
+	for _, f := range filters {
+		got, err := c.Search(ctx, server.SearchRequest{Filter: f})
+		if err != nil {
+			t.Fatalf("%+v: %v", f, err)
+		}
+		want, err := idx.Search(ctx, server.SearchRequest{Filter: f})
+		if err != nil {
+			t.Fatalf("%+v: %v", f, err)
+		}
+		if !reflect.DeepEqual(ids(got), ids(want)) || got.Total != want.Total {
+			t.Errorf("%+v: store found %q (%d), the index %q (%d)", f, ids(got), got.Total, ids(want), want.Total)
+		}
+	}
+	if r, _ := c.Search(ctx, server.SearchRequest{Filter: server.Filter{Event: "CONSULT"}}); r == nil || r.Total == 0 {
+		t.Errorf("event filter found nothing")
+	}
+}
+
+// A changed article replaces its older version in the in-memory index, as
+// in the store's searches (the store keeps both versions).
+func TestIndexedDropsSupersededVersions(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	idx := storecorpus.NewIndexed(st)
+	v1 := &document.Document{URL: "https://example.com/a", Title: "First", Text: "The first version of the story."}
+	v2 := &document.Document{URL: "https://example.com/a", Title: "Second", Text: "The second version of the story, corrected."}
+	for _, d := range []*document.Document{v1, v2} {
+		if err := idx.Put(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := idx.Search(ctx, server.SearchRequest{Query: "version"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != 1 || len(r.Hits) != 1 || r.Hits[0].Title != "Second" {
+		t.Errorf("search after a new version: %+v", r)
+	}
+	if _, err := idx.Get(ctx, v1.ID); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("superseded version still indexed: %v", err)
+	}
+	reloaded := storecorpus.NewIndexed(st)
+	if n, err := reloaded.Load(ctx); err != nil || n != 1 {
+		t.Errorf("Load: %d documents, %v; want 1", n, err)
 	}
 }

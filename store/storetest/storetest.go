@@ -876,6 +876,39 @@ func EventsPortrayalCases() []struct {
 	}
 }
 
+// EventFilterCases are searches over EventsCorpus with the event and
+// portrayal filters, with the titles they must find (sorted).
+func EventFilterCases() []struct {
+	Name string
+	F    store.Filter
+	Want []string
+} {
+	const deir, aleppo, oslo, idlib = "Troops enter Deir Ezzor", "Aleppo fighting", "Snow in Oslo", "Strikes on Idlib"
+	pos := func(id, label string) store.Portrayal { return store.Portrayal{EntityID: id, Label: label} }
+	return []struct {
+		Name string
+		F    store.Filter
+		Want []string
+	}{
+		{"event type", store.Filter{EventTypes: []string{"FIGHT"}}, []string{aleppo, deir}},
+		{"event types or", store.Filter{EventTypes: []string{"ASSAULT", "DEMAND"}}, []string{aleppo, idlib}},
+		{"actor", store.Filter{EventSources: []string{"Q1063404"}}, []string{idlib, deir}},
+		{"target", store.Filter{EventTargets: []string{"Q41183"}}, []string{aleppo}},
+		{"type and actor", store.Filter{EventTypes: []string{"FIGHT"}, EventSources: []string{"Q1063404"}}, []string{deir}},
+		// Deir Ezzor has an AGREE event and an event targeting Q239, but
+		// not one event that is both.
+		{"same event", store.Filter{EventTypes: []string{"AGREE"}, EventTargets: []string{"Q239"}}, nil},
+		{"actor and target", store.Filter{EventSources: []string{"Q1063404"}, EventTargets: []string{"Q239"}}, []string{deir}},
+		{"portrayal", store.Filter{Portrayals: []store.Portrayal{pos("Q44329", "positive")}}, []string{deir}},
+		{"portrayal other label", store.Filter{Portrayals: []store.Portrayal{pos("Q44329", "negative")}}, []string{idlib}},
+		{"portrayal any label", store.Filter{Portrayals: []store.Portrayal{pos("Q44329", "")}}, []string{idlib, deir}},
+		{"portrayals or", store.Filter{Portrayals: []store.Portrayal{pos("Q1063404", "positive"), pos("Q585", "neutral")}}, []string{oslo, idlib, deir}},
+		{"portrayal unknown", store.Filter{Portrayals: []store.Portrayal{pos("Q41183", "positive")}}, nil},
+		{"portrayal and event", store.Filter{Portrayals: []store.Portrayal{pos("Q1063404", "positive")}, EventTypes: []string{"ASSAULT"}}, []string{idlib}},
+		{"event and outlet", store.Filter{EventTypes: []string{"FIGHT"}, Outlets: []string{"Other Daily"}}, []string{aleppo}},
+	}
+}
+
 func testEventsPortrayal(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	res := put(t, s, EventsCorpus()...)
@@ -889,6 +922,41 @@ func testEventsPortrayal(t *testing.T, s store.Store) {
 				t.Errorf("%+v %+v: got %q, want %q", tc.Q, tc.F, got, tc.Want)
 			}
 		})
+	}
+	for _, tc := range EventFilterCases() {
+		t.Run("filter "+tc.Name, func(t *testing.T) {
+			r, err := s.Search(ctx, tc.F, store.Page{Sort: store.SortDate})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := hitIDs(r)
+			sort.Strings(got)
+			if !reflect.DeepEqual(got, tc.Want) {
+				t.Errorf("%+v: got %q, want %q", tc.F, got, tc.Want)
+			}
+			if n, err := s.Count(ctx, tc.F); err != nil || n != len(tc.Want) {
+				t.Errorf("%+v: Count = %d, %v; want %d", tc.F, n, err, len(tc.Want))
+			}
+		})
+	}
+	// Aggregations under the new filters group the filtered documents
+	// (never the corpus-wide rollups).
+	for _, c := range []struct {
+		q    store.AggQuery
+		f    store.Filter
+		want []string
+	}{
+		{store.AggQuery{Agg: store.AggEvents}, store.Filter{EventSources: []string{"Q1063404"}}, []string{"ASSAULT=2", "AGREE=1", "FIGHT=1"}},
+		{store.AggQuery{Agg: store.AggVolume, Interval: "year"}, store.Filter{EventTypes: []string{"FIGHT"}}, []string{"2017=2"}},
+		{store.AggQuery{Agg: store.AggPortrayal}, store.Filter{Portrayals: []store.Portrayal{{EntityID: "Q585", Label: "neutral"}}}, []string{"Q585|Oslo|neutral=1"}},
+	} {
+		rows, err := s.Aggregate(ctx, c.q, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rowsString(rows); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s under %+v: got %q, want %q", c.q.Agg, c.f, got, c.want)
+		}
 	}
 	// Reanalysis replaces the indexed events and labels.
 	doc, err := s.Get(ctx, res[3].ID)

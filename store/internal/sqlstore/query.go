@@ -107,6 +107,37 @@ func (s *DB) where(f store.Filter, withFTS bool) (clause string, args []any, fts
 	if len(f.CountTypes) > 0 {
 		add(`d.seq IN (SELECT doc FROM annotations WHERE kind = 'count' AND label IN (`+placeholders(len(f.CountTypes))+`))`, anys(f.CountTypes)...)
 	}
+	if len(f.EventTypes)+len(f.EventSources)+len(f.EventTargets) > 0 {
+		// Correlated on doc_events' primary key (doc, type, source,
+		// target): no extra index to keep up at write time, and one
+		// event must match all the given fields.
+		var ev []string
+		for _, c := range []struct {
+			col  string
+			vals []string
+		}{{"type", f.EventTypes}, {"source", f.EventSources}, {"target", f.EventTargets}} {
+			if len(c.vals) > 0 {
+				ev = append(ev, `v.`+c.col+` IN (`+placeholders(len(c.vals))+`)`)
+				args = append(args, anys(c.vals)...)
+			}
+		}
+		conds = append(conds, `EXISTS (SELECT 1 FROM doc_events v WHERE v.doc = d.seq AND `+strings.Join(ev, " AND ")+`)`)
+	}
+	if len(f.Portrayals) > 0 {
+		// doc_entities is indexed by entity: the documents of the
+		// entities named, with the label checked on those rows.
+		var alts []string
+		for _, p := range f.Portrayals {
+			if p.Label == "" {
+				alts = append(alts, `entity = ?`)
+				args = append(args, p.EntityID)
+			} else {
+				alts = append(alts, `(entity = ? AND portrayal = ?)`)
+				args = append(args, p.EntityID, p.Label)
+			}
+		}
+		conds = append(conds, `d.seq IN (SELECT doc FROM doc_entities WHERE (`+strings.Join(alts, " OR ")+`) AND portrayal <> '')`)
+	}
 	if len(conds) == 0 {
 		return "1 = 1", args, fts
 	}
@@ -512,7 +543,8 @@ func Bucket(t time.Time, interval string) string {
 // an aggregation reads most of its rows anyway.
 func broad(f store.Filter) bool {
 	return strings.TrimSpace(f.Query) == "" && len(f.Outlets) == 0 && len(f.EntityIDs) == 0 && len(f.PlaceIDs) == 0 &&
-		f.BBox == nil && len(f.Speakers) == 0 && len(f.Techniques) == 0 && len(f.CountTypes) == 0 && f.ClusterID == ""
+		f.BBox == nil && len(f.Speakers) == 0 && len(f.Techniques) == 0 && len(f.CountTypes) == 0 && f.ClusterID == "" &&
+		len(f.EventTypes) == 0 && len(f.EventSources) == 0 && len(f.EventTargets) == 0 && len(f.Portrayals) == 0
 }
 
 // joinDocs joins documents d to tbl ON on. SQLite joins in the order
