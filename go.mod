@@ -58,3 +58,6 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// A patched copy of go-trafilatura v1.12.2: see third_party/go-trafilatura/PATCHES.md.
+replace github.com/markusmobius/go-trafilatura => ./third_party/go-trafilatura

@@ -107,3 +107,6 @@ require (
 )
 
 replace github.com/newslens/newslens => ../
+
+// The main module's patched go-trafilatura (replace directives of a dependency do not apply here).
+replace github.com/markusmobius/go-trafilatura => ../third_party/go-trafilatura
