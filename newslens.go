@@ -50,7 +50,7 @@ func Analyzers() ([]pipeline.Analyzer, error) {
 		return nil, err
 	}
 	as = append(as, ents)
-	as = append(as, geo.New(geo.Options{})) // loads its gazetteer on first use
+	as = append(as, geo.New(geo.Options{})) // its gazetteer loads in NewPipeline (see preloader)
 	qa, err := quote.New()
 	if err != nil {
 		return nil, err
@@ -74,7 +74,17 @@ func Analyzers() ([]pipeline.Analyzer, error) {
 	return as, nil
 }
 
-// NewPipeline returns the default pipeline.
+// preloader is an analyzer that loads its model lazily (the places
+// analyzer's gazetteer, so that a pipeline without it never reads it) and
+// can be told to load it now.
+type preloader interface {
+	Preload() error
+}
+
+var _ preloader = (*geo.Analyzer)(nil)
+
+// NewPipeline returns the default pipeline, every model of the analyzers it
+// runs loaded.
 func NewPipeline(opts Options) (*pipeline.Pipeline, error) {
 	var as []pipeline.Analyzer
 	if !opts.ExtractOnly {
@@ -83,6 +93,13 @@ func NewPipeline(opts Options) (*pipeline.Pipeline, error) {
 			return nil, fmt.Errorf("loading analyzers: %w", err)
 		}
 		as = selectAnalyzers(all, opts.Only)
+		for _, a := range as {
+			if p, ok := a.(preloader); ok {
+				if err := p.Preload(); err != nil {
+					return nil, fmt.Errorf("loading analyzers: %w", err)
+				}
+			}
+		}
 	}
 	return pipeline.New(pipeline.Config{
 		Extractor: extract.New(opts.Extract),

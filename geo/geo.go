@@ -44,8 +44,8 @@ type Options struct {
 	MaxMentions int
 }
 
-// Analyzer is the places analyzer. It loads the gazetteer once, on first
-// use, and is safe for concurrent use.
+// Analyzer is the places analyzer. It loads the gazetteer once, on Preload
+// or first use, and is safe for concurrent use.
 type Analyzer struct {
 	opts Options
 	once sync.Once
@@ -55,7 +55,8 @@ type Analyzer struct {
 
 var _ pipeline.Analyzer = (*Analyzer)(nil)
 
-// New returns the analyzer; the gazetteer loads lazily.
+// New returns the analyzer; the gazetteer loads on Preload or first use, so
+// that a pipeline leaving places out (--only) never reads it.
 func New(opts Options) *Analyzer {
 	if opts.Load == nil {
 		opts.Load = gazetteer.Embedded
@@ -77,6 +78,15 @@ func (a *Analyzer) Version() string { return Version }
 // matches inside them. Without them (Mentions on a bare document) the
 // analyzer works from the gazetteer and context cues alone.
 func (a *Analyzer) Requires() []string { return []string{"entities"} }
+
+// Preload loads the gazetteer now rather than on the first Analyze, so that
+// building the default pipeline pays for it (an honest cold start, and no
+// slow first document in a server or a Beam worker). newslens.NewPipeline
+// calls it for the analyzers it keeps.
+func (a *Analyzer) Preload() error {
+	_, err := a.Gazetteer()
+	return err
+}
 
 // Gazetteer returns the loaded gazetteer, loading it on first call.
 func (a *Analyzer) Gazetteer() (*gazetteer.Gazetteer, error) {

@@ -2,13 +2,16 @@ package geo
 
 import (
 	"context"
+	"errors"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/entity"
 	"github.com/newslens/newslens/extract"
+	"github.com/newslens/newslens/gazetteer"
 	"github.com/newslens/newslens/input"
 	"github.com/newslens/newslens/internal/testenv"
 	"github.com/newslens/newslens/pipeline"
@@ -260,5 +263,30 @@ func TestSpelling(t *testing.T) {
 		if s := spelling(tt.a, tt.b); s < tt.min || s > tt.max {
 			t.Errorf("spelling(%q, %q) = %.2f, want %.2f..%.2f", tt.a, tt.b, s, tt.min, tt.max)
 		}
+	}
+}
+
+// TestPreloadLoadsOnce: Preload reads the gazetteer, later calls and
+// Analyze reuse it, and a load error is reported by Preload itself.
+func TestPreloadLoadsOnce(t *testing.T) {
+	calls := 0
+	a := New(Options{Load: func() (*gazetteer.Gazetteer, error) {
+		calls++
+		return nil, errors.New("no index")
+	}})
+	if calls != 0 {
+		t.Fatalf("New loaded the gazetteer %d times; it must wait for Preload", calls)
+	}
+	for range 2 {
+		if err := a.Preload(); err == nil || !strings.Contains(err.Error(), "no index") {
+			t.Fatalf("Preload error = %v, want the load error", err)
+		}
+	}
+	doc := &document.Document{Text: "Aleppo"}
+	if err := a.Analyze(context.Background(), doc); err == nil {
+		t.Fatal("Analyze without a gazetteer returned no error")
+	}
+	if calls != 1 {
+		t.Fatalf("gazetteer loaded %d times, want once", calls)
 	}
 }
