@@ -163,6 +163,12 @@ func Build(ctx context.Context, cfg BuildConfig) (*CVResult, error) {
 	}
 	m.si.OBias, m.si.BBias = cv.OBias, cv.BBias
 	m.cal = cv.Cal
+	if opts.Rescore {
+		// the rescorer learns from the fold models' out-of-fold candidates
+		m.rs = trainRS(cv.rsEx, opts.RSBits, opts.RSEpochs, opts.RSL2, opts.RSRate, opts.Seed)
+		m.rs.Sel = selection{Base: cv.rsBase, Thr: cv.RSThreshold, Other: cv.RSOther, Beta: cv.RSBeta}
+		m.rs.Configs = opts.grid()
+	}
 	if cfg.Out == "" {
 		return cv, nil
 	}

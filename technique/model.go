@@ -21,13 +21,17 @@ type Model struct {
 	tc   *tcModel
 	lex  *lexicon
 	cal  Calibration
+	// rs is the span rescorer (rescore.go); nil keeps the tagger's single
+	// decoding.
+	rs *rsModel
 }
 
 // Calibration maps raw scores to probabilities with Platt's sigmoid
 // 1/(1+exp(A·x+B)), fitted on out-of-fold predictions.
 type Calibration struct {
-	// SIA, SIB map a span's mean BIO margin to the probability that most of
-	// its characters lie inside a gold span.
+	// SIA, SIB map a span's rescorer logit (without a rescorer: its mean
+	// BIO margin) to the probability that most of its characters lie
+	// inside a gold span.
 	SIA, SIB float64
 	// TCA, TCB map the log-probability of the chosen technique to the
 	// probability that it is the gold one.
@@ -109,6 +113,13 @@ type modelFile struct {
 	Clusters string
 	WordNet  string
 	Cal      Calibration
+
+	RSBits    uint
+	RSRows    []uint32
+	RSW       []int16
+	RSScale   float32
+	RSConfigs []biases
+	RSSel     selection
 }
 
 // sparsify keeps rows of width k whose largest weight exceeds prune·max.
@@ -167,6 +178,7 @@ func densify(n, k int, rows []uint32, q []int16, scale float32) ([]float32, erro
 const (
 	pruneSI = 0.004
 	pruneTC = 0.004
+	pruneRS = 0.002
 )
 
 // Encode writes the model as gzipped gob.
@@ -178,6 +190,10 @@ func (m *Model) Encode(w io.Writer) error {
 	if m.sent != nil {
 		f.SentBits = m.sent.Bits
 		f.SentRows, f.SentW, f.SentScale = sparsify(m.sent.W, len(sentLabels), pruneTC)
+	}
+	if m.rs != nil {
+		f.RSBits, f.RSConfigs, f.RSSel = m.rs.Bits, m.rs.Configs, m.rs.Sel
+		f.RSRows, f.RSW, f.RSScale = sparsify(m.rs.W, 1, pruneRS)
 	}
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
@@ -214,6 +230,15 @@ func Decode(r io.Reader) (*Model, error) {
 	if f.SentBits > 0 && f.SentBits <= 22 {
 		m.sent = &tcModel{Bits: f.SentBits, Labels: sentLabels}
 		if m.sent.W, err = densify((1<<f.SentBits)*len(sentLabels), len(sentLabels), f.SentRows, f.SentW, f.SentScale); err != nil {
+			return nil, err
+		}
+	}
+	if f.RSBits > 0 {
+		if f.RSBits > 22 || len(f.RSConfigs) == 0 || len(f.RSConfigs) > 32 || f.RSSel.Base < 0 || f.RSSel.Base >= len(f.RSConfigs) {
+			return nil, fmt.Errorf("technique model: bad rescorer header (bits %d, %d offsets)", f.RSBits, len(f.RSConfigs))
+		}
+		m.rs = &rsModel{Bits: f.RSBits, Configs: f.RSConfigs, Sel: f.RSSel}
+		if m.rs.W, err = densify(1<<f.RSBits, 1, f.RSRows, f.RSW, f.RSScale); err != nil {
 			return nil, err
 		}
 	}

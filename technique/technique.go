@@ -135,7 +135,12 @@ func (m *Model) Predict(ctx context.Context, doc *document.Document) []Predictio
 	p := m.prepare(doc)
 	stop := func() bool { return ctx.Err() != nil }
 	ems := m.emissions(p, stop)
-	spans := m.decodeSpans(p, ems, biases{m.si.OBias, m.si.BBias})
+	var spans []spanPred
+	if m.rs != nil {
+		spans = m.rescoredSpans(p, ems, stop)
+	} else {
+		spans = m.decodeSpans(p, ems, biases{m.si.OBias, m.si.BBias})
+	}
 	ts := make([][2]int, len(spans))
 	for i, s := range spans {
 		ts[i] = [2]int{s.a, s.b}

@@ -30,6 +30,15 @@ type Options struct {
 	NoStack  bool
 	// Budget bounds a training run's wall time; passes stop early past it.
 	Budget time.Duration
+	// RSBits, RSEpochs, RSL2 and RSRate are the span rescorer's table
+	// size, passes, L2 penalty and AdaGrad step (rescore.go). Rescore
+	// turns the rescorer on: it did not beat the tagger's single decoding
+	// in cross-validation (BENCHMARKS.md), so the shipped model has none.
+	RSBits   uint
+	RSEpochs int
+	RSL2     float64
+	RSRate   float64
+	Rescore  bool
 }
 
 // EnsureDefaults fills zero fields.
@@ -70,6 +79,30 @@ func (o *Options) EnsureDefaults() {
 	if o.Budget == 0 {
 		o.Budget = 10 * time.Minute
 	}
+	if o.RSBits == 0 {
+		o.RSBits = 16
+	}
+	if o.RSEpochs == 0 {
+		o.RSEpochs = 8
+	}
+	if o.RSL2 == 0 {
+		o.RSL2 = 1e-5
+	}
+	if o.RSRate == 0 {
+		o.RSRate = 0.05
+	}
+}
+
+// grid is every pair of decoding offsets, O-major: the settings CV tries
+// and the rescorer's candidate proposers (at most 32).
+func (o Options) grid() []biases {
+	var g []biases
+	for _, ob := range o.OBiases {
+		for _, bb := range o.BBiases {
+			g = append(g, biases{ob, bb})
+		}
+	}
+	return g[:min(len(g), 32)]
 }
 
 func mergeByteSpans(spans []document.Span) []document.Span {
@@ -228,6 +261,31 @@ type CVResult struct {
 	FoldBiases   []string            `json:"fold_biases"`
 	Cal          Calibration         `json:"calibration"`
 	Reliab       []ReliabilityBucket `json:"reliability"`
+	// SIECE and TCECE are the expected calibration errors of the SI and
+	// TC probabilities over the reliability buckets.
+	SIECE float64 `json:"si_ece"`
+	TCECE float64 `json:"tc_ece"`
+	// FirstStage is the nested SI score of the tagger's single decoding,
+	// before the rescorer (the headline SI figures are after it).
+	FirstStage *SIScore `json:"si_first_stage,omitempty"`
+	// RSThreshold is the rescorer's shipped logit threshold, and
+	// RSFoldThresholds those each fold got by nested selection.
+	RSThreshold      float64            `json:"rescorer_threshold,omitempty"`
+	RSOther          float64            `json:"rescorer_other_threshold,omitempty"`
+	RSBeta           float64            `json:"rescorer_beta,omitempty"`
+	RSFoldThresholds []string           `json:"rescorer_fold_settings,omitempty"`
+	RSByThreshold    map[string]float64 `json:"si_f1_by_rescorer_threshold,omitempty"`
+	RSCandidates     int                `json:"rescorer_candidates,omitempty"`
+	rsEx             []rsExample
+	rsBase           int
+}
+
+// SIScore is a span-identification score.
+type SIScore struct {
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	Pred      int     `json:"pred_spans"`
 }
 
 // ReliabilityBucket compares calibrated confidence with observed accuracy
@@ -266,12 +324,7 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 	// of each fold can be chosen on the other folds only.
 	goldSI := make([][]eval.TechSpan, k)
 	var goldTC []eval.TechSpan
-	var grid []biases
-	for _, o := range opts.OBiases {
-		for _, b := range opts.BBiases {
-			grid = append(grid, biases{o, b})
-		}
-	}
+	grid := opts.grid()
 	predSI := make([][][]eval.TechSpan, len(grid))
 	for bi := range predSI {
 		predSI[bi] = make([][]eval.TechSpan, k)
@@ -283,6 +336,7 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 	}
 	siCal := make([][]scored, len(grid))
 	var tcCal []scored
+	var rsArts []rsArticle
 	minEpochs := 0
 	for f := 0; f < k; f++ {
 		var train, test []*Article
@@ -312,6 +366,10 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 				goldSI[f] = append(goldSI[f], eval.TechSpan{Article: a.ID, Start: st, End: en})
 			}
 			ems := m.emissions(p, nil)
+			if opts.Rescore {
+				rsArts = append(rsArts, rsArticle{fold: f, art: a})
+				m.collectCandidates(p, ems, grid, gold, &rsArts[len(rsArts)-1])
+			}
 			for bi, bs := range grid {
 				for _, sp := range m.decodeSpans(p, ems, bs) {
 					bs := document.Span{Start: p.toks[sp.a].start, End: p.toks[sp.b-1].end}
@@ -376,6 +434,7 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 	}
 	res.SIF1GridBest = bestF1
 	var allGold, nestedPred []eval.TechSpan
+	var foldBase []int
 	for f := 0; f < k; f++ {
 		fb, fbF1 := -1, 0.0
 		for bi := range grid {
@@ -386,28 +445,42 @@ func CrossValidate(ctx context.Context, arts []*Article, lex *lexicon, opts Opti
 		}
 		allGold = append(allGold, goldSI[f]...)
 		nestedPred = append(nestedPred, predSI[fb][f]...)
+		foldBase = append(foldBase, fb)
 		res.FoldBiases = append(res.FoldBiases, fmt.Sprintf("o=%g b=%g", grid[fb].O, grid[fb].B))
 	}
 	res.SIPrecision, res.SIRecall, res.SIF1, res.SIGold, res.SIPred = eval.ScoreSI(allGold, nestedPred)
 	res.OBias, res.BBias = grid[best].O, grid[best].B
+	xs, ys := make([]float64, 0), make([]bool, 0)
+	for _, s := range siCal[best] {
+		xs, ys = append(xs, s.x), append(ys, s.y)
+	}
+	if opts.Rescore {
+		res.FirstStage = &SIScore{Precision: res.SIPrecision, Recall: res.SIRecall, F1: res.SIF1, Pred: res.SIPred}
+		rs := crossValidateRescorer(rsArts, goldSI, k, best, foldBase, opts)
+		res.SIPrecision, res.SIRecall, res.SIF1, res.SIGold, res.SIPred = eval.ScoreSI(allGold, rs.nested)
+		res.RSThreshold, res.RSOther, res.RSBeta, res.RSFoldThresholds = rs.set.Thr, rs.set.Other, rs.set.Beta, rs.foldThr
+		res.RSByThreshold = rs.f1ByThr
+		res.RSCandidates = len(rs.ex)
+		res.rsEx, res.rsBase = rs.ex, best
+		xs, ys = rs.calX, rs.calY
+	}
 	micro, per, err := eval.ScoreTC(goldTC, predTC, Techniques)
 	if err != nil {
 		return nil, fmt.Errorf("cross-validation: %w", err)
 	}
 	res.TCMicroF1, res.PerTechnique, res.TCInstances = micro, per, len(goldTC)
 	res.Articles, res.Folds, res.SIEpochs = len(arts), k, minEpochs
-	xs, ys := make([]float64, 0), make([]bool, 0)
-	for _, s := range siCal[best] {
-		xs, ys = append(xs, s.x), append(ys, s.y)
-	}
 	res.Cal.SIA, res.Cal.SIB = fitPlatt(xs, ys)
 	res.Reliab = reliability(xs, ys, func(x float64) float64 { return platt(res.Cal.SIA, res.Cal.SIB, x) }, "si")
-	xs, ys = xs[:0], ys[:0]
+	res.SIECE = ece(res.Reliab, len(xs))
+	xs, ys = nil, nil
 	for _, s := range tcCal {
 		xs, ys = append(xs, s.x), append(ys, s.y)
 	}
 	res.Cal.TCA, res.Cal.TCB = fitPlatt(xs, ys)
-	res.Reliab = append(res.Reliab, reliability(xs, ys, func(x float64) float64 { return platt(res.Cal.TCA, res.Cal.TCB, x) }, "tc")...)
+	tcRel := reliability(xs, ys, func(x float64) float64 { return platt(res.Cal.TCA, res.Cal.TCB, x) }, "tc")
+	res.TCECE = ece(tcRel, len(xs))
+	res.Reliab = append(res.Reliab, tcRel...)
 	return res, nil
 }
 
@@ -421,6 +494,19 @@ func insideFraction(s document.Span, gold []document.Span) float64 {
 		}
 	}
 	return float64(in) / float64(max(1, s.Len()))
+}
+
+// ece is the expected calibration error: the bucket-weighted mean gap
+// between confidence and observed accuracy.
+func ece(bs []ReliabilityBucket, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	e := 0.0
+	for _, b := range bs {
+		e += float64(b.N) / float64(n) * math.Abs(b.MeanConf-b.Observed)
+	}
+	return e
 }
 
 func reliability(xs []float64, ys []bool, f func(float64) float64, name string) []ReliabilityBucket {
