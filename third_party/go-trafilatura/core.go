@@ -137,9 +137,10 @@ func ExtractDocument(doc *html.Node, opts Options) (*ExtractResult, error) {
 	// Backup document to make sure the original kept untouched. The two
 	// backups are copies of the untouched document, so they are cloned from
 	// it only when used (newslens patch: most pages use neither, and each
-	// clone copies the whole tree).
+	// clone copies the whole tree). cloneTree is dom.Clone in two
+	// allocations (see clone.go).
 	source := doc
-	doc = dom.Clone(doc, true)
+	doc = cloneTree(doc)
 
 	// Clean and convert HTML tags
 	docCleaning(doc, opts)
@@ -162,13 +163,13 @@ func ExtractDocument(doc *html.Node, opts Options) (*ExtractResult, error) {
 
 	// Use fallback if necessary
 	if opts.EnableFallback {
-		postBody, tmpBodyText = compareExternalExtraction(dom.Clone(source, true), postBody, opts)
+		postBody, tmpBodyText = compareExternalExtraction(cloneTree(source), postBody, opts)
 	}
 
 	// Rescue: try to use original/dirty tree
 	lenText := utf8.RuneCountInString(tmpBodyText)
 	if lenText < opts.Config.MinExtractedSize && opts.Focus != FavorPrecision {
-		postBody, tmpBodyText = baseline(dom.Clone(source, true))
+		postBody, tmpBodyText = baseline(cloneTree(source))
 	}
 
 	// Tree size sanity check
