@@ -147,6 +147,7 @@ func Build(ctx context.Context, cfg BuildConfig) (*CVResult, error) {
 		lex.wn, wnFiles = wn, files
 		log.Info("wordnet classes", "words", len(wn))
 	}
+	lex.buildFacts()
 	t0 := time.Now()
 	log.Info("cross-validating", "articles", len(arts), "folds", opts.Folds)
 	cv, err := CrossValidate(ctx, arts, lex, opts)

@@ -156,20 +156,17 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 		k := &p.toks[i]
 		k.start, k.end = t.Start, t.End
 		k.lower = lw
-		k.word = hashString(lw)
+		f := lex.facts(lw)
+		k.word, k.suf, k.pre = f.word, f.suf, f.pre
 		k.shape, k.caps = shapeOf(s)
-		k.suf = hashString(suffix(lw, 3))
-		k.pre = hashString(prefix(lw, 3))
 		if t.Kind == document.TokPunct && len(s) >= 1 && s[0] < utf8.RuneSelf {
 			k.punct = s[0]
 		}
 		k.hyphen = t.Kind == document.TokWord && strings.IndexByte(s, '-') > 0
-		if e, ok := lex.lookup(lw); ok {
-			k.pol, k.subj, k.known = e.pol, e.subj, true
-		}
-		k.cl = lex.cluster(lw)
+		k.pol, k.subj, k.known = f.pol, f.subj, f.known
+		k.cl = f.cl
 		if t.Kind == document.TokWord {
-			k.wn = lex.wordClass(lw)
+			k.wn = f.wn
 			if k.caps != 0 {
 				// "Turkish", "Polish": nationality adjectives, not
 				// insults made from "Turk" or "pole"

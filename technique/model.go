@@ -251,6 +251,7 @@ func Decode(r io.Reader) (*Model, error) {
 	if err := m.lex.decodeWordNet(f.WordNet); err != nil {
 		return nil, fmt.Errorf("technique model: %w", err)
 	}
+	m.lex.buildFacts()
 	return m, nil
 }
 

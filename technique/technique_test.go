@@ -168,3 +168,22 @@ func BenchmarkAnalyze(b *testing.B) {
 		b.ReportMetric(float64(b.N)/c.Seconds(), "articles/cpu-s")
 	}
 }
+
+// BenchmarkPrepare measures the per-document feature preparation (tokens'
+// word facts, repetition counts, sentences, sentence classifier) alone.
+func BenchmarkPrepare(b *testing.B) {
+	arts, err := LoadArticles(filepath.Join(sharedDir(b), "data", "propaganda", "ptc", "train-articles"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	arts = arts[:100]
+	m := newAnalyzer(b).Model()
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		m.prepare(arts[i%len(arts)].Doc)
+	}
+	if c := cpuTime() - c0; c > 0 {
+		b.ReportMetric(float64(b.N)/c.Seconds(), "articles/cpu-s")
+	}
+}
