@@ -37,7 +37,7 @@ import (
 	"github.com/newslens/newslens/text"
 )
 
-//go:embed model/tagger.bin.gz
+//go:embed model/*.bin.gz
 var modelFS embed.FS
 
 // ModelPath is the embedded model's path, relative to this package.
@@ -46,6 +46,8 @@ const ModelPath = "model/tagger.bin.gz"
 // Analyzer is the "quotes" analyzer. It is safe for concurrent use.
 type Analyzer struct {
 	m *model
+	// rr picks the extents of sources and cues, when loaded (see rerank.go)
+	rr *Reranker
 	// scratch pools the tagger's per-document buffers (*tagScratch), so a
 	// stream of documents does not reallocate them
 	scratch sync.Pool
@@ -57,10 +59,28 @@ type tagScratch struct {
 	prep   prepScratch
 }
 
-// New returns the analyzer with its embedded model.
-func New() (*Analyzer, error) { return NewFromFS(modelFS, ModelPath) }
+// New returns the analyzer with its embedded tagger and span reranker.
+func New() (*Analyzer, error) {
+	a, err := NewFromFS(modelFS, ModelPath)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fs.Stat(modelFS, RerankPath); err != nil {
+		return a, nil // no reranker shipped: the tagger's extents stand
+	}
+	r, err := LoadReranker(modelFS, RerankPath)
+	if err != nil {
+		return nil, err
+	}
+	return a.WithReranker(r), nil
+}
 
-// NewFromFS loads the tagger model name from fsys.
+// WithReranker returns an analyzer with a's tagger and the span reranker r
+// (nil: none), for evaluating a retrained reranker.
+func (a *Analyzer) WithReranker(r *Reranker) *Analyzer { return &Analyzer{m: a.m, rr: r} }
+
+// NewFromFS loads the tagger model name from fsys, without a span reranker
+// (see WithReranker).
 func NewFromFS(fsys fs.FS, name string) (*Analyzer, error) {
 	m, err := readModel(fsys, name)
 	if err != nil {
@@ -136,7 +156,11 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	if doc.Tokens == nil || sents == nil {
 		sents = text.Sentences(s, toks)
 	}
-	attrs, err := a.attributions(ctx, s, toks, sents, qs)
+	var marg []uint8
+	if a.rr != nil {
+		marg = make([]uint8, 2*len(toks))
+	}
+	attrs, err := a.attributions(ctx, s, toks, sents, qs, marg)
 	if err != nil {
 		return err
 	}
@@ -145,6 +169,9 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	subjectSources(s, toks, sentOf, ments, attrs)
 	shareSubjects(toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)
+	if a.rr != nil {
+		a.rr.rerank(&rrDoc{s: s, toks: toks, sentOf: sentOf, ments: ments, marg: marg}, attrs, &rrScratch{})
+	}
 	attrs = dropAttrs(attrs, func(q *attribution) bool {
 		return q.label != "direct" && (q.conf < minConfidence || passiveCue(s, toks, q))
 	})
@@ -243,7 +270,11 @@ type chunk struct {
 }
 
 // attributions tags every paragraph and groups the chunks.
-func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, sents []document.Sentence, qs []qspan) ([]attribution, error) {
+//
+// When marg is not nil (2 per token), it receives each token's margin
+// codes for the source and cue roles (see marginCode), which the span
+// reranker reads.
+func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, sents []document.Sentence, qs []qspan, marg []uint8) ([]attribution, error) {
 	inq := inQuoteTokens(s, toks, qs)
 	sentOf := sentIndex(toks, sents)
 	ts, _ := a.scratch.Get().(*tagScratch)
@@ -265,6 +296,14 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 		}
 		sq := prepareBuf(s, toks[p[0]:p[1]], inq[p[0]:p[1]], a.m.lex, &ts.prep, true)
 		tags := a.m.decodeBuf(sq, &ts.decode)
+		if marg != nil {
+			for i := range tags {
+				row := ts.decode.score[i*numTags : (i+1)*numTags]
+				k := 2 * (p[0] + i)
+				marg[k] = marginCode(max(row[tagBS], row[tagIS]) - row[tagO])
+				marg[k+1] = marginCode(max(row[tagBC], row[tagIC]) - row[tagO])
+			}
+		}
 		var chunks []chunk
 		for i, t := range tags {
 			role := tagRole(t)

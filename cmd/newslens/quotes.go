@@ -26,6 +26,7 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	predictions := fs.String("predictions", "", "write every predicted attribution to this JSONL file (article, byte spans)")
 	agreement := fs.Bool("agreement", false, "score the annotators against each other on the articles with several annotator files (the human ceiling), instead of the analyzer")
 	mismatches := fs.String("mismatches", "", "write the spans that do not match exactly to this JSONL file (error analysis)")
+	rerank := fs.String("rerank", "", "span reranker model file to use with --model (\"none\": none; default with --model: none, without: the embedded one)")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -53,14 +54,29 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	}
 	var analyzers []pipeline.Analyzer
 	for _, a := range all {
-		if a.Name() == "entities" || a.Name() == "quotes" && *modelPath == "" {
+		if a.Name() == "entities" || a.Name() == "quotes" && *modelPath == "" && *rerank == "" {
 			analyzers = append(analyzers, a)
 		}
 	}
-	if *modelPath != "" {
-		qa, err := quote.NewFromFS(os.DirFS(filepath.Dir(*modelPath)), filepath.Base(*modelPath))
+	if *modelPath != "" || *rerank != "" {
+		var qa *quote.Analyzer
+		if *modelPath != "" {
+			qa, err = quote.NewFromFS(os.DirFS(filepath.Dir(*modelPath)), filepath.Base(*modelPath))
+		} else {
+			// the shipped tagger, with the reranker --rerank names
+			if qa, err = quote.New(); err == nil {
+				qa = qa.WithReranker(nil)
+			}
+		}
 		if err != nil {
 			return err
+		}
+		if *rerank != "" && *rerank != "none" {
+			r, err := quote.LoadReranker(os.DirFS(filepath.Dir(*rerank)), filepath.Base(*rerank))
+			if err != nil {
+				return fmt.Errorf("eval quotes: %w", err)
+			}
+			qa = qa.WithReranker(r)
 		}
 		analyzers = append(analyzers, qa)
 	}
@@ -166,24 +182,7 @@ func runTrainQuotes(ctx context.Context, e env) error {
 	}
 	docs := make([]quote.TrainDoc, 0, len(arts))
 	for _, a := range arts {
-		d := quote.TrainDoc{Name: a.Name, Text: a.Text}
-		for _, x := range a.Attrs {
-			for _, p := range []struct {
-				role string
-				s    eval.QuoteSpan
-			}{{quote.RoleSource, x.Source}, {quote.RoleCue, x.Cue}, {quote.RoleContent, x.Content}} {
-				if !p.s.Set {
-					continue
-				}
-				if p.s.Frags == nil {
-					d.Spans = append(d.Spans, quote.TrainSpan{Role: p.role, Start: p.s.Start, End: p.s.End})
-				}
-				for _, f := range p.s.Frags {
-					d.Spans = append(d.Spans, quote.TrainSpan{Role: p.role, Start: f[0], End: f[1]})
-				}
-			}
-		}
-		docs = append(docs, d)
+		docs = append(docs, quotesTrainDoc(a))
 	}
 	f, err := os.Create(*out)
 	if err != nil {

@@ -9,11 +9,12 @@ import (
 // embedded model from ../shared/data.
 func trainers() map[string]command {
 	return map[string]command{
-		"techniques": {"SI tagger and TC classifier from PTC train: [--data DIR] [--out DIR] [--cv N]", runTrainTechniques},
-		"quotes":     {"attribution tagger from PolNeAR train: [--data DIR] [--out FILE]", runTrainQuotes},
-		"tone":       {"merge the AFINN, VADER and Pattern lexicons into tone/lexicon.tsv.gz", runTrainTone},
-		"portrayal":  {"target sentiment model from NewsMTSC train, chosen on dev-mt/dev-rw: [--data DIR] [--out FILE]", runTrainPortrayal},
-		"ner":        {"entity tagger from CoNLL-2003 train, chosen on valid: [--epochs N] [--out DIR]", runTrainNER},
+		"techniques":    {"SI tagger and TC classifier from PTC train: [--data DIR] [--out DIR] [--cv N]", runTrainTechniques},
+		"quotes":        {"attribution tagger from PolNeAR train: [--data DIR] [--out FILE]", runTrainQuotes},
+		"quotes-rerank": {"source and cue span reranker from PolNeAR train, cross-validated by article: [--data DIR] [--folds N] [--out FILE]", runTrainQuotesRerank},
+		"tone":          {"merge the AFINN, VADER and Pattern lexicons into tone/lexicon.tsv.gz", runTrainTone},
+		"portrayal":     {"target sentiment model from NewsMTSC train, chosen on dev-mt/dev-rw: [--data DIR] [--out FILE]", runTrainPortrayal},
+		"ner":           {"entity tagger from CoNLL-2003 train, chosen on valid: [--epochs N] [--out DIR]", runTrainNER},
 	}
 }
 
