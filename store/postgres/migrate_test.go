@@ -40,6 +40,7 @@ func TestMigrateFrom0001(t *testing.T) {
 			VALUES ('d1', 'https://a.org/x', $1, 'a.org', 'Shelling', 1580601600, 18293, 1580601600, 'd1', $2, $3, $4)`, []any{store.TextHash(text), len(text), text, body}},
 		{`INSERT INTO entities (id, type, name) VALUES ('Q1', 'ORG', 'Rebels'), ('Q2', 'LOC', 'Suburbs')`, nil},
 		{`INSERT INTO doc_entities (doc, entity, mentions) VALUES (1, 'Q1', 1), (1, 'Q2', 3)`, nil},
+		{`INSERT INTO doc_analyzers (doc, analyzer, version) VALUES (1, 'figures', '1'), (1, 'entities', '2.1')`, nil},
 	} {
 		if _, err := db.ExecContext(ctx, q.q, q.args...); err != nil {
 			t.Fatal(err)

@@ -43,6 +43,7 @@ func TestMigrateNarrowDocuments(t *testing.T) {
 		{`INSERT INTO documents_fts (rowid, title, text) VALUES (1, 'Shelling', ?)`, []any{text}},
 		{`INSERT INTO entities (id, type, name) VALUES ('Q1', 'ORG', 'Rebels'), ('Q2', 'LOC', 'Suburbs')`, nil},
 		{`INSERT INTO doc_entities (doc, entity, mentions) VALUES (1, 'Q1', 1), (1, 'Q2', 3)`, nil},
+		{`INSERT INTO doc_analyzers (doc, analyzer, version) VALUES (1, 'figures', '1'), (1, 'entities', '2.1')`, nil},
 		{`INSERT INTO places (id, name, country, lat, lon) VALUES ('170063', 'Aleppo', 'SY', 36.2, 37.1)`, nil},
 		{`INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name) VALUES (1, 'a9', 'place', 'LOC', 0, 6, '170063', 'Aleppo')`, nil},
 	} {

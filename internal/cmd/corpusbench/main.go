@@ -44,7 +44,7 @@ func main() {
 	n := flag.Int("docs", 100000, "documents to write")
 	unique := flag.Int("unique", 20000, "distinct source articles to analyse")
 	batch := flag.Int("batch", 500, "documents per Put")
-	queries := flag.Int("queries", 200, "search queries per mode")
+	queries := flag.Int("queries", 200, "search queries per mode (0: measure writes only)")
 	reuse := flag.Bool("reuse", false, "skip writing; measure queries on the existing store")
 	shared := flag.String("shared", "../shared", "the shared data directory")
 	seed := flag.Uint64("seed", 1, "random seed")
@@ -93,6 +93,9 @@ func main() {
 		}
 		write(ctx, s, docs, *n, *batch, rng)
 		pprof.StopCPUProfile()
+		if *queries == 0 {
+			return // a write measurement only
+		}
 		// Planner statistics, as a deployment's autovacuum or PRAGMA
 		// optimize would have them.
 		if a, ok := s.(interface{ Analyze(context.Context) error }); ok {

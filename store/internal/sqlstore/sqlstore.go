@@ -124,6 +124,13 @@ func (s *DB) migrate(ctx context.Context) error {
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
 		}
+		if v == 6 {
+			// 0006 moves analyzer versions into documents.analyzers.
+			if err := s.backfillAnalyzers(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
 		if v == 5 {
 			// 0005 indexes events and portrayal; fill them in from the
 			// stored bodies.
@@ -398,8 +405,8 @@ func (s *DB) Stale(ctx context.Context, want map[string]string, after string, li
 	var conds []string
 	args := []any{after}
 	for _, n := range names {
-		conds = append(conds, `NOT EXISTS (SELECT 1 FROM doc_analyzers x WHERE x.doc = d.seq AND x.analyzer = ? AND x.version = ?)`)
-		args = append(args, n, want[n])
+		conds = append(conds, s.strpos(`d.analyzers`, `?`)+` = 0`)
+		args = append(args, analyzerKey(n, want[n]))
 	}
 	args = append(args, limit)
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT d.id FROM documents d WHERE d.id > ? AND (`+strings.Join(conds, " OR ")+`) ORDER BY d.id LIMIT ?`), args...)
@@ -420,10 +427,12 @@ func (s *DB) Stale(ctx context.Context, want map[string]string, after string, li
 
 // Replace implements store.Store.
 func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	w, done, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
+	defer done()
+	tx := w.Tx
 	defer func() {
 		if err != nil {
 			tx.Rollback()
@@ -450,7 +459,7 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 				return fmt.Errorf("replace %s: %w", doc.ID, err)
 			}
 		}
-		for _, t := range []string{"annotations", "doc_entities", "citations", "doc_analyzers", "doc_events"} {
+		for _, t := range []string{"annotations", "doc_entities", "citations", "doc_events"} {
 			if err := s.exec(ctx, tx, `DELETE FROM `+t+` WHERE doc = ?`, seq); err != nil {
 				return fmt.Errorf("replace %s: %w", doc.ID, err)
 			}
@@ -460,9 +469,9 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 			return fmt.Errorf("replace %s: %w", doc.ID, err)
 		}
 		if s.d.Postgres {
-			err = s.exec(ctx, tx, `UPDATE documents SET pack = ?::bytea, body = NULL, focus_place = ? WHERE seq = ?`, body, focusPlace(doc), seq)
+			err = s.exec(ctx, tx, `UPDATE documents SET pack = ?::bytea, body = NULL, focus_place = ?, analyzers = ? WHERE seq = ?`, body, focusPlace(doc), analyzerSet(doc.Analyzers), seq)
 		} else {
-			err = s.exec(ctx, tx, `UPDATE documents SET focus_place = ? WHERE seq = ?`, focusPlace(doc), seq)
+			err = s.exec(ctx, tx, `UPDATE documents SET focus_place = ?, analyzers = ? WHERE seq = ?`, focusPlace(doc), analyzerSet(doc.Analyzers), seq)
 			if err == nil {
 				err = s.exec(ctx, tx, `UPDATE doc_bodies SET body = ? WHERE seq = ?`, body, seq)
 			}
@@ -473,7 +482,7 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		dr := derive(doc, s.d.Postgres)
 		rows.add(seq, outlet, &dr)
 	}
-	if err := s.flush(ctx, tx, &rows); err != nil {
+	if err := s.flush(ctx, w, &rows); err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
 	if err := s.applyRollups(ctx, tx, counted, 1); err != nil {
@@ -583,7 +592,7 @@ func (s *DB) backfillEventsPortrayal(ctx context.Context, tx *sql.Tx) error {
 				}
 			}
 		}
-		if err := s.flush(ctx, tx, &rs); err != nil {
+		if err := s.flush(ctx, writeTx{Tx: tx}, &rs); err != nil {
 			return fmt.Errorf("backfill: %w", err)
 		}
 		if len(labels) > 0 {
@@ -600,4 +609,52 @@ func (s *DB) backfillEventsPortrayal(ctx context.Context, tx *sql.Tx) error {
 			st.Close()
 		}
 	}
+}
+
+// strpos is the 1-based position of needle in haystack, 0 when absent.
+func (s *DB) strpos(haystack, needle string) string {
+	if s.d.Postgres {
+		return `strpos(` + haystack + `, ` + needle + `)`
+	}
+	return `instr(` + haystack + `, ` + needle + `)`
+}
+
+// backfillAnalyzers fills documents.analyzers (migration 0006) from the
+// doc_analyzers rows of the documents stored before it, then drops that
+// table.
+func (s *DB) backfillAnalyzers(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT doc, analyzer, version FROM doc_analyzers ORDER BY doc`)
+	if err != nil {
+		return fmt.Errorf("analyzers: %w", err)
+	}
+	sets := map[int64]map[string]string{}
+	var order []int64
+	for rows.Next() {
+		var doc int64
+		var name, version string
+		if err := rows.Scan(&doc, &name, &version); err != nil {
+			rows.Close()
+			return fmt.Errorf("analyzers: %w", err)
+		}
+		if sets[doc] == nil {
+			sets[doc] = map[string]string{}
+			order = append(order, doc)
+		}
+		sets[doc][name] = version
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("analyzers: %w", err)
+	}
+	st, err := tx.PrepareContext(ctx, s.rebind(`UPDATE documents SET analyzers = ? WHERE seq = ?`))
+	if err != nil {
+		return fmt.Errorf("analyzers: %w", err)
+	}
+	defer st.Close()
+	for _, doc := range order {
+		if _, err := st.ExecContext(ctx, analyzerSet(sets[doc]), doc); err != nil {
+			return fmt.Errorf("analyzers of document %d: %w", doc, err)
+		}
+	}
+	return s.exec(ctx, tx, `DROP TABLE doc_analyzers`)
 }
