@@ -351,44 +351,64 @@ func FuzzAnalyze(f *testing.F) {
 // BenchmarkAnalyze measures the quotes analyzer alone on PolNeAR dev
 // articles that are already segmented (the speed bar is on top of
 // tokenisation).
+// BenchmarkAnalyze runs the analyzer alone on segmented articles: PolNeAR
+// dev (US political news, ~5 KB each) and the first 120 PTC train articles
+// (propaganda-rich news, where the issue #10 profile found the tagger's
+// decoding hot).
 func BenchmarkAnalyze(b *testing.B) {
-	dir := filepath.Join(sharedDir(b), "data", "quotes", "polnear", "dev", "text")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if len(files) == 0 {
-		b.Skip("no PolNeAR dev texts")
-	}
-	var docs []*document.Document
-	bytes := 0
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
+	for _, corpus := range []struct{ name, glob string }{
+		{"polnear-dev", filepath.Join("data", "quotes", "polnear", "dev", "text", "*.txt")},
+		{"ptc", filepath.Join("data", "propaganda", "ptc", "train-articles", "*.txt")},
+	} {
+		files, _ := filepath.Glob(filepath.Join(sharedDir(b), corpus.glob))
+		if len(files) > 120 {
+			files = files[:120]
+		}
+		if len(files) == 0 {
+			b.Logf("no %s texts", corpus.name)
+			continue
+		}
+		var docs []*document.Document
+		bytes := 0
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			d := &document.Document{Text: string(raw)}
+			text.Segment(d)
+			docs = append(docs, d)
+			bytes += len(raw)
+		}
+		a, err := quote.New()
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := &document.Document{Text: string(raw)}
-		text.Segment(d)
-		docs = append(docs, d)
-		bytes += len(raw)
-	}
-	a, err := quote.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	b.SetBytes(int64(bytes / len(docs)))
-	cpu0 := cpuSeconds()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d := docs[i%len(docs)]
-		d.Annotations = d.Annotations[:0]
-		if err := a.Analyze(ctx, d); err != nil {
-			b.Fatal(err)
+		for _, v := range []struct {
+			name string
+			a    *quote.Analyzer
+		}{{"", a}} {
+			b.Run(corpus.name+v.name, func(b *testing.B) {
+				ctx := context.Background()
+				b.SetBytes(int64(bytes / len(docs)))
+				cpu0 := cpuSeconds()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					d := docs[i%len(docs)]
+					d.Annotations = d.Annotations[:0]
+					if err := v.a.Analyze(ctx, d); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+				// on a shared machine wall time counts other processes'
+				// load; CPU time (user+system of this process, GC
+				// included) gives articles per core-second.
+				if cpu := cpuSeconds() - cpu0; cpu > 0 {
+					b.ReportMetric(float64(b.N)/cpu, "articles/cpu-s")
+				}
+			})
 		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
-	// on a shared machine wall time counts other processes' load; CPU time
-	// (user+system of this process, GC included) gives articles per core-second.
-	if cpu := cpuSeconds() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(b.N)/cpu, "articles/cpu-s")
 	}
 }
 

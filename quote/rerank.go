@@ -63,6 +63,36 @@ type rrDoc struct {
 	// the source and the cue role over none (see marginCode); nil when
 	// unknown
 	marg []uint8
+	// wh and sh cache the word and shape hashes of the tokens the
+	// features read (0: not computed yet)
+	wh, sh []uint64
+}
+
+// rrSite is one source or cue being reranked, with what its candidates'
+// features read, computed once.
+type rrSite struct {
+	q                    *attribution
+	role                 int
+	base                 rrSpan
+	lo, hi               int    // the bounds candidates stay in
+	slo, shi             int    // the sentence, for context words
+	cue, content, source rrSpan // token ranges of the attribution's parts (empty when absent)
+	hasCue, hasSource    bool
+}
+
+// site prepares the reranking of base, the source or cue (role) of q.
+func (d *rrDoc) site(q *attribution, role int, base rrSpan) *rrSite {
+	st := &rrSite{q: q, role: role, base: base, hasCue: q.hasCue, hasSource: q.hasSource}
+	st.lo, st.hi = d.bounds(q, base, role)
+	st.slo, st.shi = d.sentBounds(base.t0)
+	st.content = d.tokRange(q.content)
+	if q.hasCue {
+		st.cue = d.tokRange(q.cue)
+	}
+	if q.hasSource {
+		st.source = d.tokRange(q.source)
+	}
+	return st
 }
 
 // marginCode buckets a tagger margin (emission score of a role over the
@@ -153,10 +183,10 @@ func (d *rrDoc) bounds(q *attribution, base rrSpan, role int) (int, int) {
 	return lo, hi
 }
 
-// candidates lists the extents considered for role of q, base first.
-func (d *rrDoc) candidates(q *attribution, base rrSpan, role int, out []rrSpan) []rrSpan {
+// candidates lists the extents considered for st, base first.
+func (d *rrDoc) candidates(st *rrSite, out []rrSpan) []rrSpan {
+	base, role, lo, hi := st.base, st.role, st.lo, st.hi
 	out = append(out[:0], base)
-	lo, hi := d.bounds(q, base, role)
 	var lefts, rights []int
 	if role == rrSource {
 		for k := base.t0 - 3; k <= base.t0+2; k++ {
@@ -311,26 +341,38 @@ func (d *rrDoc) wordKey(i, lo, hi int) uint64 {
 	if i < lo || i >= hi || i < 0 || i >= len(d.toks) {
 		return rrEdge
 	}
-	h, _ := lowerHashes(normWord(d.word(i)))
-	return h
+	if d.wh == nil {
+		d.wh = make([]uint64, len(d.toks))
+	}
+	if d.wh[i] == 0 {
+		d.wh[i], _ = lowerHashes(normWord(d.word(i)))
+	}
+	return d.wh[i]
 }
 
 func (d *rrDoc) shapeKey(i, lo, hi int) uint64 {
 	if i < lo || i >= hi || i < 0 || i >= len(d.toks) {
 		return rrEdge
 	}
-	return shapeHash(d.word(i))
+	if d.sh == nil {
+		d.sh = make([]uint64, len(d.toks))
+	}
+	if d.sh[i] == 0 {
+		d.sh[i] = shapeHash(d.word(i))
+	}
+	return d.sh[i]
 }
 
 func rrHash(role, tmpl int, a, b uint64) uint32 {
 	return uint32(mix64(uint64(role)<<56^uint64(tmpl)<<48^a*0x9E3779B97F4A7C15^mix64(b+0x632BE59BD9B4E019)) & rrMask)
 }
 
-// features appends the hashed features of candidate c for role of q to buf.
-func (d *rrDoc) features(q *attribution, role int, base, c rrSpan, lo, hi int, buf []uint32) []uint32 {
+// features appends the hashed features of candidate c of st to buf.
+func (d *rrDoc) features(st *rrSite, c rrSpan, buf []uint32) []uint32 {
+	role, base := st.role, st.base
 	f := func(tmpl int, a, b uint64) { buf = append(buf, rrHash(role, tmpl, a, b)) }
 	// the sentence, for context words: wider than the candidate's bounds
-	slo, shi := d.sentBounds(c.t0)
+	slo, shi := st.slo, st.shi
 	wk := func(i int) uint64 { return d.wordKey(i, slo, shi) }
 	sk := func(i int) uint64 { return d.shapeKey(i, slo, shi) }
 	dl, dr := c.t0-base.t0, c.t1-base.t1
@@ -413,8 +455,8 @@ func (d *rrDoc) features(q *attribution, role int, base, c rrSpan, lo, hi int, b
 				f(ftMentInside, 1, typ) // cuts through a name
 			}
 		})
-		if q.hasCue {
-			cu := d.tokRange(q.cue)
+		if st.hasCue {
+			cu := st.cue
 			if cu.t0 >= c.t1 {
 				f(ftCueGap, 0, uint64(bucketCode(cu.t0-c.t1)))
 			} else if cu.t1 <= c.t0 {
@@ -422,14 +464,14 @@ func (d *rrDoc) features(q *attribution, role int, base, c rrSpan, lo, hi int, b
 			}
 		}
 	} else {
-		co := d.tokRange(q.content)
+		co := st.content
 		if co.t0 >= c.t1 {
 			f(ftConGap, 0, uint64(bucketCode(co.t0-c.t1)))
 		} else if co.t1 <= c.t0 {
 			f(ftConGap, 1, uint64(bucketCode(c.t0-co.t1)))
 		}
-		if q.hasSource {
-			so := d.tokRange(q.source)
+		if st.hasSource {
+			so := st.source
 			if so.t0 >= c.t1 {
 				f(ftCueGap, 0, uint64(bucketCode(so.t0-c.t1)))
 			} else if so.t1 <= c.t0 {
@@ -488,14 +530,14 @@ func (d *rrDoc) each(as []attribution, fn func(q *attribution, role int, base rr
 
 // pick scores the candidates for role of q and returns the best.
 func (r *Reranker) pick(d *rrDoc, q *attribution, role int, base rrSpan, sc *rrScratch) (rrSpan, bool) {
-	sc.cands = d.candidates(q, base, role, sc.cands)
+	st := d.site(q, role, base)
+	sc.cands = d.candidates(st, sc.cands)
 	if len(sc.cands) < 2 {
 		return base, false
 	}
-	lo, hi := d.bounds(q, base, role)
 	best, bestScore := base, float32(math.Inf(-1))
 	for _, c := range sc.cands {
-		sc.feats = d.features(q, role, base, c, lo, hi, sc.feats[:0])
+		sc.feats = d.features(st, c, sc.feats[:0])
 		var s float32
 		for _, f := range sc.feats {
 			s += r.w[f]

@@ -73,7 +73,7 @@ func TestRerankCandidates(t *testing.T) {
 				base = d.tokRange(q.cue)
 			}
 			got := map[string]bool{}
-			for _, c := range d.candidates(q, base, tc.role, nil) {
+			for _, c := range d.candidates(d.site(q, tc.role, base), nil) {
 				got[tc.text[d.toks[c.t0].Start:d.toks[c.t1-1].End]] = true
 			}
 			for _, w := range tc.want {
@@ -102,8 +102,8 @@ func TestRerankFit(t *testing.T) {
 		d, sp := rrTestDoc(t, s, n+", who spoke in Ohio", "said", "the plan would work")
 		q := &attribution{source: sp[0], cue: sp[1], content: sp[2], hasSource: true, hasCue: true, c2: -1}
 		base := d.tokRange(q.source)
-		cands := d.candidates(q, base, rrSource, nil)
-		lo, hi := d.bounds(q, base, rrSource)
+		st := d.site(q, rrSource, base)
+		cands := d.candidates(st, nil)
 		gold := []GoldAttr{{Source: document.Span{Start: 0, End: len(n)}, Cue: sp[1], Content: sp[2]}}
 		ex := rrExample{group: i % 2, role: rrSource, gold: rrGoldIndex(d, q, rrSource, cands, gold)}
 		if ex.gold <= 0 {
@@ -111,7 +111,7 @@ func TestRerankFit(t *testing.T) {
 		}
 		for _, c := range cands {
 			ex.offs = append(ex.offs, len(ex.feats))
-			ex.feats = d.features(q, rrSource, base, c, lo, hi, ex.feats)
+			ex.feats = d.features(st, c, ex.feats)
 		}
 		ex.offs = append(ex.offs, len(ex.feats))
 		set.ex = append(set.ex, ex)

@@ -67,15 +67,15 @@ func (a *Analyzer) AddExamples(ctx context.Context, set *RerankSet, group int, d
 	d := &rrDoc{s: s, toks: toks, sentOf: sentOf, ments: ments, marg: marg}
 	var cands []rrSpan
 	d.each(attrs, func(q *attribution, role int, base rrSpan) {
-		cands = d.candidates(q, base, role, cands)
+		st := d.site(q, role, base)
+		cands = d.candidates(st, cands)
 		if len(cands) < 2 {
 			return
 		}
-		lo, hi := d.bounds(q, base, role)
 		ex := rrExample{group: group, role: role, gold: rrGoldIndex(d, q, role, cands, gold)}
 		for _, c := range cands {
 			ex.offs = append(ex.offs, len(ex.feats))
-			ex.feats = d.features(q, role, base, c, lo, hi, ex.feats)
+			ex.feats = d.features(st, c, ex.feats)
 		}
 		ex.offs = append(ex.offs, len(ex.feats))
 		set.ex = append(set.ex, ex)

@@ -64,7 +64,7 @@ func runEvalQuotes(ctx context.Context, e env) error {
 			qa, err = quote.NewFromFS(os.DirFS(filepath.Dir(*modelPath)), filepath.Base(*modelPath))
 		} else {
 			// the shipped tagger, with the reranker --rerank names
-			if qa, err = quote.New(); err == nil {
+			if qa, err = quote.New(); err == nil && *rerank != "" {
 				qa = qa.WithReranker(nil)
 			}
 		}
