@@ -31,6 +31,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/newslens/newslens/document"
@@ -154,6 +155,19 @@ type Portrayal struct {
 	// Label is negative, neutral or positive; empty matches any label
 	// (documents that portray the entity at all).
 	Label string
+}
+
+// ParsePortrayal reads "ENTITY-ID:LABEL" or a bare entity id (any label).
+// Entity ids may contain colons ("per:bashar-al-assad"), so only a final
+// negative, neutral or positive is taken as the label.
+func ParsePortrayal(s string) Portrayal {
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		switch l := s[i+1:]; l {
+		case "negative", "neutral", "positive":
+			return Portrayal{EntityID: s[:i], Label: l}
+		}
+	}
+	return Portrayal{EntityID: s}
 }
 
 // Sort orders search results.

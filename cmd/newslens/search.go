@@ -31,6 +31,7 @@ func (l *corpusList) Set(v string) error {
 type corpusFilterFlags struct {
 	db                                                    *string
 	outlets, entities, places, speakers, techniques, kind corpusList
+	events, actors, targets, portrayals                   corpusList
 	bbox, from, to, cluster                               string
 	allVersions                                           bool
 }
@@ -44,6 +45,10 @@ func (c *corpusFilterFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.speakers, "speaker", "quoted speaker (name or entity id)")
 	fs.Var(&c.techniques, "technique", "persuasion technique label")
 	fs.Var(&c.kind, "count-type", "count type (killed, wounded, ...)")
+	fs.Var(&c.events, "event", "PLOVER event type (with --actor/--target: the same event matches all)")
+	fs.Var(&c.actors, "actor", "entity id that is an event's source")
+	fs.Var(&c.targets, "target", "entity id that is an event's target")
+	fs.Var(&c.portrayals, "portrayal", "ENTITY-ID:LABEL (negative, neutral, positive) or ENTITY-ID: documents portraying the entity so")
 	fs.StringVar(&c.from, "from", "", "published on or after (YYYY-MM-DD or RFC 3339)")
 	fs.StringVar(&c.to, "to", "", "published on or before (a bare date includes the whole day)")
 	fs.StringVar(&c.cluster, "cluster", "", "near-duplicate cluster id")
@@ -52,7 +57,11 @@ func (c *corpusFilterFlags) register(fs *flag.FlagSet) {
 
 func (c *corpusFilterFlags) filter(query string) (store.Filter, error) {
 	f := store.Filter{Query: query, Outlets: c.outlets, EntityIDs: c.entities, PlaceIDs: c.places, Speakers: c.speakers,
-		Techniques: c.techniques, CountTypes: c.kind, ClusterID: c.cluster, AllVersions: c.allVersions}
+		Techniques: c.techniques, CountTypes: c.kind, ClusterID: c.cluster, AllVersions: c.allVersions,
+		EventTypes: c.events, EventSources: c.actors, EventTargets: c.targets}
+	for _, p := range c.portrayals {
+		f.Portrayals = append(f.Portrayals, store.ParsePortrayal(p))
+	}
 	if c.bbox != "" {
 		var v [4]float64
 		parts := strings.Split(c.bbox, ",")

@@ -28,6 +28,10 @@ func TestStatsEventsPortrayal(t *testing.T) {
 		want []map[string]any
 	}{
 		{[]string{"--limit", "2", "events"}, []map[string]any{{"event_type": "ASSAULT", "count": 2.0}, {"event_type": "FIGHT", "count": 2.0}}},
+		{[]string{"--actor", "Q1063404", "events"}, []map[string]any{
+			{"event_type": "ASSAULT", "count": 2.0}, {"event_type": "AGREE", "count": 1.0}, {"event_type": "FIGHT", "count": 1.0}}},
+		{[]string{"--portrayal", "Q44329:negative", "--event", "ASSAULT", "events"}, []map[string]any{{"event_type": "ASSAULT", "count": 2.0}}},
+		{[]string{"--event", "AGREE", "--target", "Q239", "events"}, nil},
 		{[]string{"--outlet", "Example News", "event-actors"}, []map[string]any{
 			{"event_type": "AGREE", "role": "source", "entity_id": "Q1063404", "name": "Syrian Arab Army", "count": 1.0},
 			{"event_type": "FIGHT", "role": "source", "entity_id": "Q1063404", "name": "Syrian Arab Army", "count": 1.0},

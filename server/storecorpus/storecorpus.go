@@ -190,12 +190,7 @@ func filterOf(q string, f server.Filter) store.Filter {
 		sf.EventTargets = []string{f.Target}
 	}
 	if f.Portrayal != "" {
-		// "entity-id:label"; ids may contain colons, labels do not.
-		id, label := f.Portrayal, ""
-		if i := strings.LastIndexByte(f.Portrayal, ':'); i >= 0 {
-			id, label = f.Portrayal[:i], f.Portrayal[i+1:]
-		}
-		sf.Portrayals = []store.Portrayal{{EntityID: id, Label: label}}
+		sf.Portrayals = []store.Portrayal{store.ParsePortrayal(f.Portrayal)}
 	}
 	return sf
 }
