@@ -2,8 +2,8 @@ package technique
 
 import "sort"
 
-// Precomputed word facts. prepare needs, for every token, the hashes of
-// its lower-cased form, prefix and suffix, its lexicon entry, its clusters
+// Precomputed word facts. prepare needs, for every token, the hash of
+// its lower-cased form, its lexicon entry, its clusters
 // and its WordNet class: three map probes, plus WordNet's plural and
 // compound rules (more probes and string building) for words outside the
 // class table. Profiles put that at about half of prepare's time. The
@@ -12,18 +12,20 @@ import "sort"
 // only words in none of the tables take the slow path. The features are
 // the same either way (TestWordFactsMatch).
 
-// wordFacts is what prepare reads about one lower-case word form.
+// wordFacts is what prepare reads about one lower-case word form (the
+// prefix and suffix hashes are computed per token: cheaper than the
+// cache misses a larger entry costs).
 type wordFacts struct {
-	word, suf, pre uint64
-	cl             [3]uint16
-	pol, subj      int8
-	known          bool  // in a sentiment lexicon
-	wn             uint8 // wordClass of the form
+	word      uint64
+	cl        [3]uint16
+	pol, subj int8
+	known     bool  // in a sentiment lexicon
+	wn        uint8 // wordClass of the form
 }
 
 // factsOf computes the facts of lower-case w from the lexicon's tables.
 func (l *lexicon) factsOf(w string) wordFacts {
-	f := wordFacts{word: hashString(w), suf: hashString(suffix(w, 3)), pre: hashString(prefix(w, 3)), cl: l.cluster(w), wn: l.wordClass(w)}
+	f := wordFacts{word: hashString(w), cl: l.cluster(w), wn: l.wordClass(w)}
 	if e, ok := l.lookup(w); ok {
 		f.pol, f.subj, f.known = e.pol, e.subj, true
 	}

@@ -157,7 +157,9 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 		k.start, k.end = t.Start, t.End
 		k.lower = lw
 		f := lex.facts(lw)
-		k.word, k.suf, k.pre = f.word, f.suf, f.pre
+		k.word = f.word
+		k.suf = hashString(suffix(lw, 3))
+		k.pre = hashString(prefix(lw, 3))
 		k.shape, k.caps = shapeOf(s)
 		if t.Kind == document.TokPunct && len(s) >= 1 && s[0] < utf8.RuneSelf {
 			k.punct = s[0]
@@ -177,15 +179,19 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 			counts[k.word]++
 		}
 	}
-	bigrams := make(map[uint64]int, len(toks)/2)
+	// A bigram can occur twice only if its first word does, so only
+	// bigrams starting with a word seen twice are counted and looked up.
+	bigrams := make(map[uint64]int, len(toks)/8)
 	for i := range p.toks {
 		p.toks[i].docCount = counts[p.toks[i].word]
-		if i+1 < len(p.toks) && p.toks[i].docCount > 0 {
+		if i+1 < len(p.toks) && p.toks[i].docCount > 1 {
 			bigrams[mix(p.toks[i].word, p.toks[i+1].word)]++
 		}
 	}
 	for i := 0; i+1 < len(p.toks); i++ {
-		p.toks[i].bigramRep = bigrams[mix(p.toks[i].word, p.toks[i+1].word)] > 1
+		if p.toks[i].docCount > 1 {
+			p.toks[i].bigramRep = bigrams[mix(p.toks[i].word, p.toks[i+1].word)] > 1
+		}
 	}
 	for si, s := range doc.Sentences {
 		if s.FirstToken >= len(p.toks) {

@@ -32,6 +32,7 @@ const (
 	fSentProbPos
 	fDocProb
 	fSentProbW0Pol
+	_ // fNeighbourProb: the neighbour sentences' probabilities, tried (SI F1 0.393), dropped
 )
 
 func (p *prepared) sentFeatures(buf []uint64, s *sent) []uint64 {

@@ -109,7 +109,7 @@ type siExample struct {
 }
 
 // trainSI runs the averaged perceptron for epochs passes over ex.
-func trainSI(ex []siExample, bits uint, epochs int, seed int64, stop func() bool) *siModel {
+func trainSI(ex []siExample, bits uint, epochs int, margin float32, seed int64, stop func() bool) *siModel {
 	m := newSIModel(bits)
 	acc := make([]float32, len(m.W))
 	var accT [nTags + 1][nTags]float32
@@ -142,6 +142,15 @@ func trainSI(ex []siExample, bits uint, epochs int, seed int64, stop func() bool
 			em = em[:n]
 			for i := range e.feats {
 				m.emit(e.feats[i], &em[i])
+				if margin != 0 {
+					// loss-augmented decoding: every wrong tag gets a head
+					// start, so updates continue until gold wins by a margin
+					for t := uint8(0); t < nTags; t++ {
+						if t != e.gold[i] {
+							em[i][t] += margin
+						}
+					}
+				}
 			}
 			tags = m.decode(em, 0, 0, tags, back[:n])
 			prevG, prevP := uint8(nTags), uint8(nTags)

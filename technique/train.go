@@ -14,9 +14,12 @@ import (
 // Options are the training parameters. The zero value means the defaults
 // (see EnsureDefaults), which are what the embedded model was trained with.
 type Options struct {
-	SIBits   uint    // log2 of the SI feature table size
-	TCBits   uint    // log2 of the TC feature table size
-	SIEpochs int     // perceptron passes
+	SIBits   uint // log2 of the SI feature table size
+	TCBits   uint // log2 of the TC feature table size
+	SIEpochs int  // perceptron passes
+	// SIMargin is added to every wrong tag's score when decoding in
+	// training (loss-augmented perceptron); 0 is the plain perceptron.
+	SIMargin float32
 	TCEpochs int     // SGD passes
 	TCL2     float64 // L2 penalty of the TC model
 	TCRate   float64 // AdaGrad step
@@ -227,7 +230,7 @@ func Train(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*M
 		si = append(si, siExamples(preps[i], tags[i])...)
 		tc = append(tc, tcExamples(a, preps[i])...)
 	}
-	m.si = trainSI(si, opts.SIBits, opts.SIEpochs, opts.Seed, stop)
+	m.si = trainSI(si, opts.SIBits, opts.SIEpochs, opts.SIMargin, opts.Seed, stop)
 	m.tc = trainTC(tc, Techniques, opts.TCBits, opts.TCEpochs, opts.TCL2, opts.TCRate, opts.Seed)
 	if err := ctx.Err(); err != nil {
 		return nil, err
