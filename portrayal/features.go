@@ -33,11 +33,68 @@ type fvec struct {
 	info []wordInfo // per-token info when the Target carries none
 	near []int      // window positions of other actors
 	mask uint32
-	// w, when set, makes the vector score itself as features are added
-	// (inference: no index list, one pass); acc holds the class scores,
-	// summed in the same order as Model.scores would
-	w   []float32
+	// wq, when set, makes the vector score itself as features are added
+	// (inference: no index list, one pass); acc holds the class scores in
+	// units of the model's weight scale
+	wq  []int16
 	acc [3]float64
+	// esum holds the three running sums of word vectors (left, right,
+	// clause), each Dim long, in int8 units
+	esum []float32
+}
+
+// embWindow is how many tokens either side feed the left/right mean vectors.
+const embWindow = 6
+
+// embGroups is the number of mean-vector feature groups.
+const embGroups = 5
+
+func (f *fvec) ensureEmb(dim int) {
+	if len(f.esum) != embGroups*dim {
+		f.esum = make([]float32, embGroups*dim)
+	}
+	clear(f.esum)
+}
+
+// accum adds word i's vector, weighted, to sum g (or, with proj, its
+// projection to the first three values of the group's sum).
+func (f *fvec) accum(g int, fs *featureSet, i int, wt float32, proj bool) {
+	e := fs.emb
+	dst := f.esum[g*e.Dim : (g+1)*e.Dim]
+	if proj {
+		p := fs.proj[(i*embGroups+g)*3:][:3]
+		dst[0] += wt * p[0]
+		dst[1] += wt * p[1]
+		dst[2] += wt * p[2]
+		return
+	}
+	row := e.Vec[i*e.Dim : (i+1)*e.Dim]
+	for d, v := range row {
+		dst[d] += wt * float32(v)
+	}
+}
+
+// flushEmb adds the mean vectors as dense features, scaled so a unit
+// vector's components are about 1 in size (or, with proj, the means of the
+// projections straight to the class scores).
+func (f *fvec) flushEmb(e *Embeddings, ew [embGroups]float32, proj bool) {
+	sc := e.Scale * float32(math.Sqrt(float64(e.Dim)))
+	for g := 0; g < embGroups; g++ {
+		if ew[g] == 0 {
+			continue
+		}
+		if proj {
+			p := f.esum[g*e.Dim:][:3]
+			for c := range 3 {
+				f.acc[c] += float64(p[c] / ew[g])
+			}
+			continue
+		}
+		k := sc / ew[g]
+		for d, v := range f.esum[g*e.Dim : (g+1)*e.Dim] {
+			f.add1(hEmb[g], uint64(d+1), v*k)
+		}
+	}
 }
 
 func newFvec(bits uint) *fvec {
@@ -76,9 +133,9 @@ func (f *fvec) add2(prefix, a, b uint64, v float32) {
 }
 
 func (f *fvec) put(i uint32, v float32) {
-	if f.w != nil {
+	if f.wq != nil {
 		b := int(i) * 3
-		w := f.w[b : b+3 : b+3]
+		w := f.wq[b : b+3 : b+3]
 		x := float64(v)
 		f.acc[0] += x * float64(w[0])
 		f.acc[1] += x * float64(w[1])
@@ -97,6 +154,10 @@ type wordInfo struct {
 	neg  bool
 	brk  bool
 	mark uint8 // 0 word, markT target, markO other actor
+	// emb and cl are the word's embedding row and cluster, plus one (0:
+	// not in the embedding vocabulary)
+	emb int32
+	cl  uint16
 }
 
 const (
@@ -117,6 +178,9 @@ var (
 	hSide      = [2]uint64{hashString("L"), hashString("R")}
 	hSideBkt   = sideBuckets("")
 	hLexBkt    = sideBuckets("LX")
+	hClBkt     = sideBuckets("CL")
+	hCLC       = hashString("CLC")
+	hEmb       = [embGroups]uint64{hashString("EL"), hashString("ER"), hashString("EC"), hashString("EL1"), hashString("ER1")}
 	bucketName = [5]string{"1", "2", "3", "5", "9"}
 )
 
@@ -132,10 +196,16 @@ func sideBuckets(pre string) [2][5]uint64 {
 
 // info computes the wordInfo of a feature word (as tokenWord gives it).
 func (fs *featureSet) info(w string) wordInfo {
-	if wi, ok := fs.special[w]; ok {
-		return wi
+	h := hashString(w)
+	for i := h & fs.mask; ; i = (i + 1) & fs.mask {
+		e := &fs.special[i]
+		if e.h == h {
+			return *e
+		}
+		if e.h == 0 {
+			return wordInfo{h: h, neg: strings.HasSuffix(w, "n't")}
+		}
 	}
-	return wordInfo{h: hashString(w), neg: strings.HasSuffix(w, "n't")}
 }
 
 // Target is one mention to classify inside a sentence.
@@ -201,6 +271,9 @@ const (
 	FeatOtherNear                      // NO|w / NT|w: word nearer another actor or the target
 	FeatDistWords                      // L{b}|w R{b}|w distance-bucketed words
 	FeatLexDist                        // lexicon polarity weighted by 1/sqrt(distance)
+	FeatEmbed                          // EL/ER/EC: mean word vectors left, right and in the clause
+	FeatCluster                        // CL{side}{bucket}|c, CLC|c: word clusters near the target
+	FeatEmbedNear                      // EL1/ER1: the vectors of the words right before and after the target
 )
 
 // featureSet is what extract reads besides the target: the polarity
@@ -208,17 +281,58 @@ const (
 type featureSet struct {
 	lex  map[string]float32
 	drop uint32
+	emb  *Embeddings // nil: no embedding or cluster features
+	// proj holds, per embedding word and mean-vector group, the word's
+	// vector already multiplied by the group's weights (3 class scores, in
+	// int16 weight units): a linear model of a mean vector is the mean of
+	// its words' projections, so inference adds 3 numbers per word instead
+	// of Dim features per group. Built when a model's weights are final.
+	proj []float32
 	// special holds the wordInfo of every word that is more than a hash
-	// (lexicon words, negators, clause breaks), so a token costs one map
-	// lookup
-	special map[string]wordInfo
+	// (lexicon words, negators, clause breaks, embedding words), in an
+	// open-addressing table keyed by the word's 64-bit hash: a token costs
+	// one probe of 24-byte entries, not a string map's group scan and key
+	// compare (the table has tens of thousands of words, so lookups are
+	// cache misses and their count matters). Two words sharing a 64-bit
+	// hash would share an entry; with 10^5 words that is a 1 in 10^9 chance.
+	special []wordInfo
+	mask    uint64
 }
 
 // prepare builds special; it is called once when a model is made.
 func (fs *featureSet) prepare() {
-	fs.special = make(map[string]wordInfo, len(fs.lex)+len(negators)+16)
+	var vocab map[string]int
+	n := len(fs.lex) + len(negators) + 16
+	if fs.emb != nil {
+		vocab = make(map[string]int, len(fs.emb.Words))
+		for i, w := range fs.emb.Words {
+			vocab[w] = i
+		}
+		n += len(vocab)
+	}
+	size := 1024
+	for size < n*8/5 {
+		size *= 2
+	}
+	fs.special, fs.mask = make([]wordInfo, size), uint64(size-1)
 	add := func(w string) {
-		fs.special[w] = wordInfo{h: hashString(w), lex: fs.lex[w], brk: isClauseBreak(w), neg: negators[w] || strings.HasSuffix(w, "n't")}
+		wi := wordInfo{h: hashString(w), lex: fs.lex[w], brk: isClauseBreak(w), neg: negators[w] || strings.HasSuffix(w, "n't")}
+		if i, ok := vocab[w]; ok {
+			wi.emb = int32(i + 1)
+			wi.cl = fs.emb.Clusters[i] + 1
+		}
+		if wi.h == 0 {
+			return // the empty-slot key; never seen in practice
+		}
+		for i := wi.h & fs.mask; ; i = (i + 1) & fs.mask {
+			if e := &fs.special[i]; e.h == 0 || e.h == wi.h {
+				*e = wi
+				return
+			}
+		}
+	}
+	for w := range vocab {
+		add(w)
 	}
 	for w := range fs.lex {
 		add(w)
@@ -334,6 +448,15 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 			f.near = append(f.near, k)
 		}
 	}
+	embOn := fs.emb != nil && fs.on(FeatEmbed)
+	clOn := fs.emb != nil && fs.on(FeatCluster)
+	nearOn := fs.emb != nil && fs.on(FeatEmbedNear)
+	var ew [embGroups]float32 // weight sums of the left, right, clause, next-left and next-right means
+	// projections only when scoring as features are added (inference)
+	proj := fs.proj != nil && f.wq != nil
+	if embOn || nearOn {
+		f.ensureEmb(fs.emb.Dim)
+	}
 	var lexL, lexR, lexNegL, lexNegR float32
 	negUntil := -1
 	negCount := 0
@@ -385,6 +508,29 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 			}
 		}
 		b := bucket(d)
+		if wi.cl != 0 && clOn {
+			if d <= 8 {
+				f.add1(hClBkt[side][b], uint64(wi.cl), 1)
+			}
+			if k >= cl && k < cr {
+				f.add1(hCLC, uint64(wi.cl), 1)
+			}
+		}
+		if wi.emb != 0 && embOn {
+			if d <= embWindow {
+				wt := invSqrt[d]
+				f.accum(side, fs, int(wi.emb-1), wt, proj)
+				ew[side] += wt
+			}
+			if k >= cl && k < cr {
+				f.accum(2, fs, int(wi.emb-1), 1, proj)
+				ew[2]++
+			}
+		}
+		if wi.emb != 0 && nearOn && d <= 2 && (k >= cl && k < cr) {
+			f.accum(3+side, fs, int(wi.emb-1), 1, proj)
+			ew[3+side]++
+		}
 		if distWords {
 			f.add1(hSideBkt[side][b], wi.h, 1)
 		}
@@ -441,6 +587,9 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 				lexNegR -= v * wt
 			}
 		}
+	}
+	if embOn || nearOn {
+		f.flushEmb(fs.emb, ew, proj)
 	}
 	f.add1(hLXS, hPosL, squash(lexL))
 	f.add1(hLXS, hNegL, squash(lexNegL))

@@ -19,13 +19,18 @@ var Labels = [3]string{"negative", "neutral", "positive"}
 // dev. It is read-only after loading and safe for concurrent use.
 type Model struct {
 	bits uint
-	w    []float32 // bucket*3 + class
-	lex  map[string]float32
-	fs   featureSet
-	temp float64    // softmax temperature (calibration)
-	bias [3]float64 // document-level class offsets (PerSenT dev)
-	pool sync.Pool
-	Meta map[string]string
+	w    []float32 // bucket*3 + class; nil in a loaded model
+	// wq are the weights as shipped (int16, times scale): inference reads
+	// them, at half the memory of float32, so more of the table stays in
+	// cache (scoring a mention is a few hundred random reads of it)
+	wq    []int16
+	scale float32
+	lex   map[string]float32
+	fs    featureSet
+	temp  float64    // softmax temperature (calibration)
+	bias  [3]float64 // document-level class offsets (PerSenT dev)
+	pool  sync.Pool
+	Meta  map[string]string
 }
 
 // wire is the serialised model: weights quantised to int16.
@@ -38,14 +43,16 @@ type wire struct {
 	Temp    float64
 	DocBias [3]float64
 	Meta    map[string]string
+	Emb     *Embeddings // nil in models without embedding features
 }
 
 func (m *Model) init() {
 	m.fs.lex = m.lex
 	m.fs.prepare()
+	m.buildProj()
 	m.pool.New = func() any {
 		f := newFvec(m.bits)
-		f.w = m.w
+		f.wq = m.wq
 		return f
 	}
 }
@@ -56,11 +63,24 @@ func (m *Model) Probs(t *Target) [3]float64 {
 	extract(f, t, &m.fs)
 	s := f.acc
 	m.pool.Put(f)
+	for c := range s {
+		s[c] *= float64(m.scale)
+	}
 	return softmax(s, m.temp)
 }
 
 func (m *Model) scores(f *fvec) [3]float64 {
 	var s [3]float64
+	if m.w == nil {
+		for k, i := range f.idx {
+			v := float64(f.val[k]) * float64(m.scale)
+			b := int(i) * 3
+			s[0] += v * float64(m.wq[b])
+			s[1] += v * float64(m.wq[b+1])
+			s[2] += v * float64(m.wq[b+2])
+		}
+		return s
+	}
 	for k, i := range f.idx {
 		v := float64(f.val[k])
 		b := int(i) * 3
@@ -99,25 +119,69 @@ func Argmax(p [3]float64) int {
 	return b
 }
 
-// Write serialises m as gzip'ed gob with int16 weights.
-func (m *Model) Write(w io.Writer) error {
+// quantize sets the int16 weights inference reads from the float ones.
+func (m *Model) quantize() {
 	var mx float32
 	for _, v := range m.w {
 		mx = max(mx, abs32(v))
 	}
-	scale := mx / 32767
-	if scale == 0 {
-		scale = 1
+	m.scale = mx / 32767
+	if m.scale == 0 {
+		m.scale = 1
 	}
-	q := make([]int16, len(m.w))
+	m.wq = make([]int16, len(m.w))
 	for i, v := range m.w {
-		q[i] = int16(math.Round(float64(v / scale)))
+		m.wq[i] = int16(math.Round(float64(v / m.scale)))
 	}
+	m.buildProj()
+}
+
+// buildProj precomputes each embedding word's contribution to each
+// mean-vector group's class scores (see featureSet.proj), from the int16
+// weights, exactly as the Dim features of the group would add up.
+func (m *Model) buildProj() {
+	e := m.fs.emb
+	m.fs.proj = nil
+	if e == nil || m.wq == nil || !m.fs.on(FeatEmbed) && !m.fs.on(FeatEmbedNear) {
+		return
+	}
+	mask := uint32(1)<<m.bits - 1
+	sc := e.Scale * float32(math.Sqrt(float64(e.Dim)))
+	var wg [embGroups][]float32 // per group: Dim x 3 weights
+	for g := range wg {
+		wg[g] = make([]float32, e.Dim*3)
+		for d := 0; d < e.Dim; d++ {
+			b := int(uint32(mix(hEmb[g], uint64(d+1)))&mask) * 3
+			for c := range 3 {
+				wg[g][d*3+c] = float32(m.wq[b+c])
+			}
+		}
+	}
+	p := make([]float32, len(e.Words)*embGroups*3)
+	for i := range e.Words {
+		row := e.Vec[i*e.Dim : (i+1)*e.Dim]
+		for g := range wg {
+			var s [3]float32
+			for d, v := range row {
+				x := float32(v) * sc
+				s[0] += x * wg[g][d*3]
+				s[1] += x * wg[g][d*3+1]
+				s[2] += x * wg[g][d*3+2]
+			}
+			copy(p[(i*embGroups+g)*3:], s[:])
+		}
+	}
+	m.fs.proj = p
+}
+
+// Write serialises m as gzip'ed gob with int16 weights.
+func (m *Model) Write(w io.Writer) error {
+	q, scale := m.wq, m.scale
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
 		return err
 	}
-	if err := gob.NewEncoder(zw).Encode(wire{Bits: m.bits, Scale: scale, W: q, Lex: m.lex, Drop: m.fs.drop, Temp: m.temp, DocBias: m.bias, Meta: m.Meta}); err != nil {
+	if err := gob.NewEncoder(zw).Encode(wire{Bits: m.bits, Scale: scale, W: q, Lex: m.lex, Drop: m.fs.drop, Temp: m.temp, DocBias: m.bias, Meta: m.Meta, Emb: m.fs.emb}); err != nil {
 		return fmt.Errorf("encoding model: %w", err)
 	}
 	return zw.Close()
@@ -145,9 +209,9 @@ func Decode(b []byte) (*Model, error) {
 	if x.Bits == 0 || x.Bits > 24 || len(x.W) != 3<<x.Bits {
 		return nil, fmt.Errorf("portrayal model: %d weights for %d bits", len(x.W), x.Bits)
 	}
-	m := &Model{bits: x.Bits, w: make([]float32, len(x.W)), lex: x.Lex, temp: x.Temp, bias: x.DocBias, Meta: x.Meta, fs: featureSet{drop: x.Drop}}
-	for i, v := range x.W {
-		m.w[i] = float32(v) * x.Scale
+	m := &Model{bits: x.Bits, wq: x.W, scale: x.Scale, lex: x.Lex, temp: x.Temp, bias: x.DocBias, Meta: x.Meta, fs: featureSet{drop: x.Drop, emb: x.Emb}}
+	if e := x.Emb; e != nil && (e.Dim <= 0 || len(e.Vec) != len(e.Words)*e.Dim || len(e.Clusters) != len(e.Words)) {
+		return nil, fmt.Errorf("portrayal model: embeddings of %d words, %d values, dim %d", len(e.Words), len(e.Vec), e.Dim)
 	}
 	m.init()
 	return m, nil

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/newslens/newslens/document"
@@ -58,6 +59,9 @@ type Analyzer struct {
 	// Budget bounds the time of one Analyze call; mentions left when it runs
 	// out are skipped and the summary says so.
 	Budget time.Duration
+	// caches recycles the per-document word-info maps (a new map per
+	// document cost about as much as scoring a short article's mentions)
+	caches sync.Pool
 }
 
 // New loads the embedded model.
@@ -219,7 +223,17 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	toks := make([]document.Token, 0, 64)
 	// word info per distinct token text: news repeats its words, so each
 	// is lower-cased, hashed and looked up once per document
-	wcache := make(map[string]wordInfo, 512)
+	wcache, _ := a.caches.Get().(map[string]wordInfo)
+	if wcache == nil {
+		wcache = make(map[string]wordInfo, 512)
+	}
+	defer func() {
+		// a hostile document's huge map is not kept
+		if len(wcache) <= 4096 {
+			clear(wcache)
+			a.caches.Put(wcache)
+		}
+	}()
 	var infos []wordInfo
 	curSent := -1
 	sentEnd := 0 // ms[i:sentEnd] are the current sentence's mentions

@@ -74,16 +74,16 @@ func TestSample(t *testing.T) {
 	}
 }
 
-// sampleWants: article stance and the model's measured label. Five of the
+// sampleWants: article stance and the model's measured label. Four of the
 // ten actors the issue names agree with the stance; "Russia" is merged into
 // the entity named "Russian" and "the US-led coalition" is the entity
 // "US-led".
 var sampleWants = []struct{ name, stance, want string }{
 	{"Islamic State", "negative", "negative"}, // Daesh
 	{"al-Nusra Front", "negative", "negative"},
-	{"Saad al-Hariri", "negative", "negative"},
 	{"Syrian Arab Army", "positive", "positive"},
 	{"Russian", "positive", "positive"},
+	{"Saad al-Hariri", "negative", "positive"},  // miss: 0.50 positive against 0.46 negative, two mentions
 	{"Hezbollah", "positive", "negative"},       // miss: its sentences are full of war words
 	{"Bashar al-Assad", "positive", "negative"}, // miss
 	{"Free Syrian Army", "negative", "neutral"}, // miss
@@ -100,7 +100,7 @@ func TestNewsMTSCDev(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
 		floor float64
-	}{{"dev_mt.jsonl", 0.58}, {"dev_rw.jsonl", 0.58}} {
+	}{{"dev_mt.jsonl", 0.62}, {"dev_rw.jsonl", 0.62}} {
 		ts, err := eval.ReadNewsMTSC(filepath.Join(sharedDir(t), "data", "portrayal", "newsmtsc", tc.file))
 		if err != nil {
 			t.Fatal(err)

@@ -28,6 +28,9 @@ type TrainOptions struct {
 	Runs int
 	// Drop switches feature groups off (Feat* bits).
 	Drop uint32
+	// Embeddings, when set, feed the embedding and cluster feature groups
+	// and ship inside the model.
+	Embeddings *Embeddings `json:"-"`
 }
 
 func (o *TrainOptions) defaults() {
@@ -52,7 +55,7 @@ func (o *TrainOptions) defaults() {
 // lex is the polarity lexicon the features read (see ReadLexicons).
 func Train(ctx context.Context, examples []Example, lex map[string]float32, o TrainOptions) (*Model, error) {
 	o.defaults()
-	m := &Model{bits: o.Bits, w: make([]float32, 3<<o.Bits), lex: lex, temp: 1, fs: featureSet{drop: o.Drop}}
+	m := &Model{bits: o.Bits, w: make([]float32, 3<<o.Bits), lex: lex, temp: 1, fs: featureSet{drop: o.Drop, emb: o.Embeddings}}
 	m.init()
 	// features are computed once; AdaGrad state per weight
 	data := make([]fx, len(examples))
@@ -72,6 +75,7 @@ func Train(ctx context.Context, examples []Example, lex map[string]float32, o Tr
 		}
 	}
 	m.w = avg
+	m.quantize()
 	return m, nil
 }
 

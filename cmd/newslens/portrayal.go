@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/newslens/newslens/document"
@@ -148,6 +149,11 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 	data := fs.String("data", "../shared/data/portrayal", "portrayal data directory (newsmtsc/, persent/)")
 	lexDir := fs.String("lexicons", "../shared/data/lexicons", "lexicon directory (afinn/, vader/, pattern/)")
 	folds := fs.Int("cv", 5, "cross-validation folds on train")
+	corpusGlobs := fs.String("embed-corpus", "ner/unlabelled/reuters21578.txt.gz,quotes/polnear/*/text/*.txt,propaganda/ptc/train-articles/*.txt",
+		"unlabelled news for the word vectors: comma-separated globs under the data root (the parent of --data); NewsMTSC train sentences are added; empty: no embedding candidates")
+	embDim := fs.Int("embed-dim", 100, "word vector size")
+	embEpochs := fs.Int("embed-epochs", 5, "passes over the unlabelled corpus")
+	embMin := fs.Int("embed-min-count", 3, "rarer words get no vector")
 	out := fs.String("out", filepath.Join("portrayal", portrayal.ModelPath), "model file to write (manifest.json beside it)")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -177,8 +183,45 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 		return err
 	}
 	trEx, mtEx, rwEx := portrayalExamples(tr), portrayalExamples(mt), portrayalExamples(rw)
+	var emb *portrayal.Embeddings
+	var embInfo map[string]any
+	if *corpusGlobs != "" {
+		root := filepath.Dir(filepath.Clean(*data))
+		var paths []string
+		for _, g := range strings.Split(*corpusGlobs, ",") {
+			m, err := filepath.Glob(filepath.Join(root, g))
+			if err != nil {
+				return fmt.Errorf("--embed-corpus %q: %w", g, err)
+			}
+			if len(m) == 0 {
+				return fmt.Errorf("--embed-corpus %q: no files under %s", g, root)
+			}
+			paths = append(paths, m...)
+		}
+		corpus, err := portrayal.ReadCorpus(paths)
+		if err != nil {
+			return err
+		}
+		for _, x := range trEx {
+			corpus = append(corpus, portrayal.Words(x.Sentence, x.Tokens, nil))
+		}
+		tokens := 0
+		for _, l := range corpus {
+			tokens += len(l)
+		}
+		start := time.Now()
+		emb, err = portrayal.TrainEmbeddings(ctx, corpus, portrayal.EmbedOptions{Dim: *embDim, Epochs: *embEpochs, MinCount: *embMin})
+		if err != nil {
+			return err
+		}
+		embInfo = map[string]any{"corpus": *corpusGlobs + " + NewsMTSC train sentences", "files": len(paths), "tokens": tokens,
+			"words": len(emb.Words), "dim": emb.Dim, "clusters": emb.K, "epochs": *embEpochs, "min_count": *embMin,
+			"method": "skip-gram, negative sampling (5), window 5, subsampling 1e-4; spherical k-means clusters; int8 unit vectors"}
+		fmt.Fprintf(e.stderr, "word vectors: %d words from %d tokens in %v\n", len(emb.Words), tokens, time.Since(start).Round(time.Second))
+	}
 	type trial struct {
 		Opts      portrayal.TrainOptions `json:"options"`
+		Emb       bool                   `json:"embeddings"`
 		CVMacroF1 float64                `json:"cv_macro_f1"`
 		CVSingle  float64                `json:"cv_macro_f1_single_target"`
 		CVMulti   float64                `json:"cv_macro_f1_multi_target"`
@@ -193,15 +236,15 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 	// two NewsMTSC test sets (rw, mostly single; mt, all multi-target)
 	// weigh them; most of train is single-target, so the plain out-of-fold
 	// figure would all but ignore the multi-target case
-	for _, c := range portrayalGrid() {
+	for _, c := range portrayalGrid(emb) {
 		cv, oof, err := portrayal.CrossValidate(ctx, trEx, nil, lex, c, *folds)
 		if err != nil {
 			return err
 		}
 		single, multi := portrayalSplitF1(trEx, oof)
 		crit := (single + multi) / 2
-		trials = append(trials, trial{Opts: c, CVMacroF1: round4(cv), CVSingle: round4(single), CVMulti: round4(multi), Criterion: round4(crit)})
-		fmt.Fprintf(e.stderr, "bits %d epochs %d lr %g drop %b: cv macro-F1 %.4f (single %.4f, multi %.4f)\n", c.Bits, c.Epochs, c.LR, c.Drop, cv, single, multi)
+		trials = append(trials, trial{Opts: c, Emb: c.Embeddings != nil, CVMacroF1: round4(cv), CVSingle: round4(single), CVMulti: round4(multi), Criterion: round4(crit)})
+		fmt.Fprintf(e.stderr, "bits %d epochs %d lr %g drop %b embeddings %v: cv macro-F1 %.4f (single %.4f, multi %.4f)\n", c.Bits, c.Epochs, c.LR, c.Drop, c.Embeddings != nil, cv, single, multi)
 		if crit > bestCrit {
 			bestCrit, bestCV, bestOpts, bestOOF = crit, cv, c, oof
 		}
@@ -269,9 +312,11 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 	rwRes := eval.ScorePortrayal(g, p, c)
 	manifest := map[string]any{
 		"model":                               "multinomial logistic regression, AdaGrad, hashed features (2^bits buckets x 3 classes), int16 weights",
-		"features":                            []string{"bias", "S|w sentence bag (target masked <T>, other targets <O>, numbers <NUM>)", "C|w words of the target's clause", "L|w R|w words within 10 tokens left/right", "L{1,2,3,5,9}|w R..|w distance-bucketed words", "BG|a b bigrams (group FeatBigrams)", "NO|w NT|w word nearer another actor or the target (group FeatOtherNear)", "LB/RB/LR immediate left/right bigrams and the left-right pair", "LX±, LX{side}{bucket}±, LXO/LXT/LXC, LXD (1/sqrt distance) lexicon polarity (AFINN-165/5, VADER/4, Pattern adjectives averaged) with 3-token negation scope, parity for stacked negators", "NEG|w negated lexicon word", "LXS pos/neg sums per side squashed", "Q in quotation (quote marks, or a quote annotation's content at runtime)", "TSTART target opens the sentence"},
+		"features":                            []string{"EL/ER/EC mean word vectors (1/sqrt-distance weighted within 6 tokens left/right; the clause), EL1/ER1 the words within 2 tokens in the clause (group FeatEmbed, FeatEmbedNear); CL word clusters (group FeatCluster)", "bias", "S|w sentence bag (target masked <T>, other targets <O>, numbers <NUM>)", "C|w words of the target's clause", "L|w R|w words within 10 tokens left/right", "L{1,2,3,5,9}|w R..|w distance-bucketed words", "BG|a b bigrams (group FeatBigrams)", "NO|w NT|w word nearer another actor or the target (group FeatOtherNear)", "LB/RB/LR immediate left/right bigrams and the left-right pair", "LX±, LX{side}{bucket}±, LXO/LXT/LXC, LXD (1/sqrt distance) lexicon polarity (AFINN-165/5, VADER/4, Pattern adjectives averaged) with 3-token negation scope, parity for stacked negators", "NEG|w negated lexicon word", "LXS pos/neg sums per side squashed", "Q in quotation (quote marks, or a quote annotation's content at runtime)", "TSTART target opens the sentence"},
 		"selection":                           fmt.Sprintf("%d-fold cross-validation on NewsMTSC train (sentences kept within one fold), criterion the mean of out-of-fold macro-F1 on single-target and multi-target sentences; dev-mt/dev-rw only measured", *folds),
 		"train_options":                       bestOpts,
+		"embeddings":                          bestOpts.Embeddings != nil,
+		"word_vectors":                        embInfo,
 		"cv_macro_f1":                         round4(bestCV),
 		"trials":                              trials,
 		"temperature":                         temp,
@@ -316,8 +361,9 @@ func portrayalSplitF1(ex []portrayal.Example, oof [][3]float64) (float64, float6
 // portrayalGrid is the set of configurations cross-validation chooses
 // from: feature groups, which is where models differ. Small AdaGrad steps
 // act as the regulariser (rates of 0.1 and more overfit), so the rate is
-// fixed.
-func portrayalGrid() []portrayal.TrainOptions {
+// fixed. With word vectors, the best sparse set is tried with the mean
+// vectors, and with the vectors and their clusters.
+func portrayalGrid(emb *portrayal.Embeddings) []portrayal.TrainOptions {
 	base := portrayal.TrainOptions{Bits: 18, Epochs: 8, LR: 0.01, Seed: 1, Runs: 3}
 	var grid []portrayal.TrainOptions
 	bo := portrayal.FeatBigrams | portrayal.FeatOtherNear
@@ -325,6 +371,13 @@ func portrayalGrid() []portrayal.TrainOptions {
 		o := base
 		o.Drop = drop
 		grid = append(grid, o)
+	}
+	if emb != nil {
+		for _, drop := range []uint32{bo | portrayal.FeatCluster, bo} {
+			o := base
+			o.Drop, o.Embeddings = drop, emb
+			grid = append(grid, o)
+		}
 	}
 	return grid
 }
