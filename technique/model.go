@@ -172,6 +172,17 @@ func densify(n, k int, rows []uint32, q []int16, scale float32) ([]float32, erro
 	return w, nil
 }
 
+// densifyQ is densify without the scaling; densify has checked the rows.
+func densifyQ(n, k int, rows []uint32, q []int16) []int16 {
+	w := make([]int16, n)
+	r := 0
+	for i, d := range rows {
+		r += int(d)
+		copy(w[r*k:r*k+k], q[i*k:i*k+k])
+	}
+	return w
+}
+
 // pruneSI and pruneTC are the fractions of the largest weight below which a
 // row is dropped from the file: chosen so the model stays a few MiB with no
 // measurable loss (see the manifest's validation figures).
@@ -223,6 +234,7 @@ func Decode(r io.Reader) (*Model, error) {
 	if m.si.W, err = densify((1<<f.SIBits)*nTags, nTags, f.SIRows, f.SIW, f.SIScale); err != nil {
 		return nil, err
 	}
+	m.si.Q, m.si.QScale = densifyQ((1<<f.SIBits)*nTags, nTags, f.SIRows, f.SIW), f.SIScale
 	m.tc = &tcModel{Bits: f.TCBits, Labels: f.Labels}
 	if m.tc.W, err = densify((1<<f.TCBits)*len(f.Labels), len(f.Labels), f.TCRows, f.TCW, f.TCScale); err != nil {
 		return nil, err
