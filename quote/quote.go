@@ -93,8 +93,8 @@ func NewFromFS(fsys fs.FS, name string) (*Analyzer, error) {
 func (a *Analyzer) Name() string { return "quotes" }
 
 // Version implements pipeline.Analyzer. 2: tagger retrained (15 epochs),
-// cue-less reported clauses dropped.
-func (a *Analyzer) Version() string { return "2" }
+// cue-less reported clauses dropped. 3: span reranker for sources and cues.
+func (a *Analyzer) Version() string { return "3" }
 
 // Requires implements pipeline.Analyzer: speakers are linked to the
 // entities analyzer's entities. Without them (a document analysed by this

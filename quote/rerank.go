@@ -255,8 +255,17 @@ func (d *rrDoc) candidates(st *rrSite, out []rrSpan) []rrSpan {
 			}
 		}
 	}
+	if role == rrSource {
+		// no source at all: PolNeAR leaves some attributions without
+		// one ("it is expected that …") where the tagger still finds a
+		// noun phrase
+		out = append(out, rrNone)
+	}
 	return out
 }
+
+// rrNone is the candidate "no source".
+var rrNone = rrSpan{-1, -1}
 
 // rrCutWord are words a source may end before: relative pronouns and
 // conjunctions that open a clause about the speaker.
@@ -330,6 +339,7 @@ const (
 	ftEditMargin
 	ftEditMarginWord
 	ftEdgeMargin
+	ftNone
 )
 
 // boundary word hash for positions outside the sentence
@@ -373,6 +383,9 @@ func (d *rrDoc) features(st *rrSite, c rrSpan, buf []uint32) []uint32 {
 	f := func(tmpl int, a, b uint64) { buf = append(buf, rrHash(role, tmpl, a, b)) }
 	// the sentence, for context words: wider than the candidate's bounds
 	slo, shi := st.slo, st.shi
+	if c == rrNone {
+		return d.noneFeatures(st, buf)
+	}
 	wk := func(i int) uint64 { return d.wordKey(i, slo, shi) }
 	sk := func(i int) uint64 { return d.shapeKey(i, slo, shi) }
 	dl, dr := c.t0-base.t0, c.t1-base.t1
@@ -482,6 +495,40 @@ func (d *rrDoc) features(st *rrSite, c rrSpan, buf []uint32) []uint32 {
 	return buf
 }
 
+// noneFeatures appends the features of the candidate "no source" of st:
+// what the base source and the cue look like, and the attribution's type.
+func (d *rrDoc) noneFeatures(st *rrSite, buf []uint32) []uint32 {
+	f := func(tmpl int, a, b uint64) { buf = append(buf, rrHash(st.role, tmpl, a, b)) }
+	wk := func(i int) uint64 { return d.wordKey(i, st.slo, st.shi) }
+	b := st.base
+	f(ftNone, 0, 0)
+	f(ftNone, 1, wk(b.t0))
+	f(ftNone, 2, wk(b.t1-1))
+	f(ftNone, 3, d.shapeKey(b.t0, st.slo, st.shi))
+	f(ftNone, 4, uint64(bucketCode(b.t1-b.t0)))
+	f(ftNone, 5, strHash(st.q.label))
+	f(ftNone, 6, d.margin(b.t0, rrSource)<<8|d.margin(b.t1-1, rrSource))
+	n := 0
+	d.eachMentNear(b, func(m *mention, r rrSpan) { n++ })
+	f(ftNone, 7, uint64(min(n, 2)))
+	if st.hasCue {
+		cu := st.cue
+		for k := cu.t0; k < cu.t1 && k-cu.t0 < 4; k++ {
+			f(ftNone, 8, wk(k))
+		}
+		f(ftNone, 9, d.margin(cu.t0, rrCue))
+		switch {
+		case cu.t0 >= b.t1:
+			f(ftNone, 10, uint64(bucketCode(cu.t0-b.t1)))
+		case cu.t1 <= b.t0:
+			f(ftNone, 11, uint64(bucketCode(b.t0-cu.t1)))
+		}
+	} else {
+		f(ftNone, 12, 0)
+	}
+	return buf
+}
+
 // rrScratch holds the reranker's buffers for one document.
 type rrScratch struct {
 	cands []rrSpan
@@ -495,6 +542,10 @@ func (r *Reranker) rerank(d *rrDoc, as []attribution, sc *rrScratch) {
 	d.each(as, func(q *attribution, role int, base rrSpan) {
 		best, ok := r.pick(d, q, role, base, sc)
 		if !ok || best == base {
+			return
+		}
+		if best == rrNone {
+			q.source, q.hasSource = document.Span{}, false
 			return
 		}
 		ns := document.Span{Start: d.toks[best.t0].Start, End: d.toks[best.t1-1].End}

@@ -41,7 +41,7 @@ func TestRerankCandidates(t *testing.T) {
 			name: "source cut before a relative clause", role: rrSource,
 			text:   "Mike Pence, who spoke in Ohio, said the plan would work.",
 			source: "Mike Pence, who spoke in Ohio", cue: "said", content: "the plan would work",
-			want: []string{"Mike Pence", "Mike Pence, who spoke in Ohio"},
+			want: []string{"Mike Pence", "Mike Pence, who spoke in Ohio", "(none)"},
 		},
 		{
 			name: "source widened to a title", role: rrSource,
@@ -55,7 +55,7 @@ func TestRerankCandidates(t *testing.T) {
 			text:   "The governor urged lawmakers to pass the budget.",
 			source: "The governor", cue: "urged", content: "lawmakers to pass the budget",
 			want:    []string{"urged"},
-			notWant: []string{"governor urged"}, // never into the source
+			notWant: []string{"governor urged", "(none)"}, // never into the source; a cue is never dropped
 		},
 		{
 			name: "cue with a trailing phrase", role: rrCue,
@@ -74,6 +74,10 @@ func TestRerankCandidates(t *testing.T) {
 			}
 			got := map[string]bool{}
 			for _, c := range d.candidates(d.site(q, tc.role, base), nil) {
+				if c == rrNone {
+					got["(none)"] = true
+					continue
+				}
 				got[tc.text[d.toks[c.t0].Start:d.toks[c.t1-1].End]] = true
 			}
 			for _, w := range tc.want {

@@ -96,8 +96,27 @@ func rrGoldIndex(d *rrDoc, q *attribution, role int, cands []rrSpan, gold []Gold
 	related := func(g GoldAttr) bool {
 		return g.Content.Len() > 0 && q.content.Overlaps(g.Content) || q.hasCue && g.Cue.Len() > 0 && q.cue.Overlaps(g.Cue)
 	}
+	if role == rrSource {
+		// "no source" is right when the gold attribution that shares
+		// the content or cue has none
+		for _, g := range gold {
+			if related(g) {
+				if g.Source.Len() > 0 {
+					break
+				}
+				for ci, c := range cands {
+					if c == rrNone {
+						return ci
+					}
+				}
+			}
+		}
+	}
 	for pass := 0; pass < 2; pass++ {
 		for ci, c := range cands {
+			if c == rrNone {
+				continue
+			}
 			cs := rrTrim(d.s, document.Span{Start: d.toks[c.t0].Start, End: d.toks[c.t1-1].End})
 			for _, g := range gold {
 				if pass == 0 && !related(g) {
@@ -135,7 +154,7 @@ func rrTrim(s string, sp document.Span) document.Span {
 // RerankOptions configures Fit. The zero value gives the shipped model's settings.
 type RerankOptions struct {
 	Epochs int     // passes over the examples (default 12)
-	Rate   float64 // SGD step (default 0.05)
+	Rate   float64 // SGD step (default 0.15)
 	Seed   uint64  // shuffling seed (default 1)
 }
 
@@ -147,7 +166,7 @@ func (s *RerankSet) Fit(ctx context.Context, opts RerankOptions, holdOut int) (*
 		opts.Epochs = 12
 	}
 	if opts.Rate <= 0 {
-		opts.Rate = 0.05
+		opts.Rate = 0.15
 	}
 	if opts.Seed == 0 {
 		opts.Seed = 1

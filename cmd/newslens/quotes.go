@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/newslens/newslens"
 	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/entity"
 	"github.com/newslens/newslens/eval"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/quote"
@@ -48,15 +48,19 @@ func runEvalQuotes(ctx context.Context, e env) error {
 	}
 	// the quotes analyzer runs after what it requires (entities), as in
 	// "newslens analyze"; --model swaps in another tagger model.
-	all, err := newslens.Analyzers()
+	// only the two analyzers are built, so that another analyzer's model
+	// does not have to load
+	ents, err := entity.New(entity.Options{})
 	if err != nil {
 		return err
 	}
-	var analyzers []pipeline.Analyzer
-	for _, a := range all {
-		if a.Name() == "entities" || a.Name() == "quotes" && *modelPath == "" && *rerank == "" {
-			analyzers = append(analyzers, a)
+	analyzers := []pipeline.Analyzer{ents}
+	if *modelPath == "" && *rerank == "" {
+		qa, err := quote.New()
+		if err != nil {
+			return err
 		}
+		analyzers = append(analyzers, qa)
 	}
 	if *modelPath != "" || *rerank != "" {
 		var qa *quote.Analyzer

@@ -8,9 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
-	"github.com/newslens/newslens"
 	"github.com/newslens/newslens/document"
+	"github.com/newslens/newslens/entity"
 	"github.com/newslens/newslens/eval"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/quote"
@@ -60,6 +61,7 @@ func runTrainQuotesRerank(ctx context.Context, e env) error {
 	epochs := fs.Int("epochs", 0, "reranker epochs (0: default)")
 	rate := fs.Float64("rate", 0, "reranker SGD step (0: default)")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	grid := fs.String("grid", "", "before training, compare these EPOCHS:RATE settings (comma-separated) by cross-validated reranking accuracy, and log it")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -72,17 +74,11 @@ func runTrainQuotesRerank(ctx context.Context, e env) error {
 	}
 	// segment and run the entities analyzer once; each fold's quotes
 	// analyzer then works on a shallow copy
-	all, err := newslens.Analyzers()
+	ents, err := entity.New(entity.Options{})
 	if err != nil {
 		return err
 	}
-	var ents []pipeline.Analyzer
-	for _, a := range all {
-		if a.Name() == "entities" {
-			ents = append(ents, a)
-		}
-	}
-	p, err := pipeline.New(pipeline.Config{Analyzers: ents})
+	p, err := pipeline.New(pipeline.Config{Analyzers: []pipeline.Analyzer{ents}})
 	if err != nil {
 		return err
 	}
@@ -128,6 +124,26 @@ func runTrainQuotesRerank(ctx context.Context, e env) error {
 			}
 		}
 		logf("fold %d: tagger trained on %d articles; %d examples so far", k, len(tdocs), set.Len())
+	}
+	if *grid != "" {
+		for _, g := range strings.Split(*grid, ",") {
+			var o quote.RerankOptions
+			if _, err := fmt.Sscanf(g, "%d:%g", &o.Epochs, &o.Rate); err != nil {
+				return fmt.Errorf("%w: --grid %q: %v", errUsage, g, err)
+			}
+			var src, cue quote.RerankScore
+			for k := 0; k < *folds; k++ {
+				r, err := set.Fit(ctx, o, k)
+				if err != nil {
+					return err
+				}
+				s, c := set.Score(r, k)
+				src.Oracle, src.Base, src.Reranked = src.Oracle+s.Oracle, src.Base+s.Base, src.Reranked+s.Reranked
+				cue.Oracle, cue.Base, cue.Reranked = cue.Oracle+c.Oracle, cue.Base+c.Base, cue.Reranked+c.Reranked
+			}
+			logf("grid %s: source right %d (base %d, oracle %d), cue right %d (base %d, oracle %d)", g,
+				src.Reranked, src.Base, src.Oracle, cue.Reranked, cue.Base, cue.Oracle)
+		}
 	}
 	opts := quote.RerankOptions{Epochs: *epochs, Rate: *rate}
 	rep := quotesRerankReport{Data: *data, Out: *out, Opts: opts}
