@@ -5,7 +5,9 @@ import (
 	"context"
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/text"
@@ -92,6 +94,9 @@ func TestRescorerIdentity(t *testing.T) {
 				t.Errorf("overlapping spans %v %v", all[i-1], all[i])
 			}
 		}
+		if bi != 0 {
+			continue // encoding (gzip of a few MB) once is enough
+		}
 		var buf bytes.Buffer
 		if err := m.Encode(&buf); err != nil {
 			t.Fatal(err)
@@ -118,4 +123,35 @@ func spansOf(t *testing.T, m *Model, s string) []document.Span {
 		out = append(out, document.Span{Start: p.Start, End: p.End})
 	}
 	return out
+}
+
+// TestRescorerBadInput runs the rescorer path (every candidate kept) on
+// the hostile inputs of TestBadInput: bounded time, valid spans.
+func TestRescorerBadInput(t *testing.T) {
+	a := newAnalyzer(t)
+	m := *a.Model()
+	opts := Options{}
+	opts.EnsureDefaults()
+	grid := opts.grid()
+	m.rs = &rsModel{Bits: 8, W: make([]float32, 1<<8), Configs: grid, Sel: selection{Base: 0, Thr: -1, Other: -1, Beta: 1}}
+	ra := NewWithModel(&m)
+	long := strings.Repeat("the vile corrupt traitors lie again and again ", 100000/46+1)[:100000]
+	for name, s := range map[string]string{
+		"one 100,000-character sentence": long,
+		"no letters":                     strings.Repeat("12 -- ... !!! 34,5 ?? ", 2000),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t0 := time.Now()
+			doc := analyze(t, ra, s)
+			if d := time.Since(t0); d > 5*time.Second {
+				t.Errorf("took %v", d)
+			}
+			spans := doc.Of(Kind)
+			for i := 1; i < len(spans); i++ {
+				if spans[i].Start < spans[i-1].End {
+					t.Errorf("overlapping spans %v %v", spans[i-1].Span, spans[i].Span)
+				}
+			}
+		})
+	}
 }
