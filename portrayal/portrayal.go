@@ -17,6 +17,7 @@ import (
 	"embed"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -219,6 +220,11 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	sort.SliceStable(techs, func(i, j int) bool { return techs[i].Start < techs[j].Start })
 	sort.SliceStable(qs, func(i, j int) bool { return qs[i].start < qs[j].start })
 	var sum Summary
+	// one annotation per mention: grow the annotation slice once rather
+	// than by repeated appends (each copies every annotation so far), and
+	// give the mentions' probability triples one backing array
+	doc.Annotations = slices.Grow(doc.Annotations, len(ms))
+	probsBuf := make([]float64, 3*len(ms))
 	var t Target
 	toks := make([]document.Token, 0, 64)
 	// word info per distinct token text: news repeats its words, so each
@@ -327,7 +333,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		id, err := doc.Add(document.Annotation{
 			Kind: "portrayal", Span: m.span, Label: Labels[c], Confidence: round3(m.probs[c]),
 			Attrs: map[string]any{"entity_id": m.entity, "voice": m.voice, "mention": m.annID,
-				"probs": []float64{round3(m.probs[0]), round3(m.probs[1]), round3(m.probs[2])}},
+				"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)},
 			Analyzer: Name, Version: Version,
 		})
 		if err != nil {
@@ -452,6 +458,14 @@ func inQuoteMarks(s string, i int) bool {
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// mentionProbs fills dst (three values) with p rounded, for attrs.probs.
+func mentionProbs(dst []float64, p [3]float64) []float64 {
+	for c := range p {
+		dst[c] = round3(p[c])
+	}
+	return dst
+}
 
 func round3s(p [3]float64) [3]float64 {
 	return [3]float64{round3(p[0]), round3(p[1]), round3(p[2])}

@@ -13,7 +13,7 @@ func trainers() map[string]command {
 		"quotes":        {"attribution tagger from PolNeAR train: [--data DIR] [--out FILE]", runTrainQuotes},
 		"quotes-rerank": {"source and cue span reranker from PolNeAR train, cross-validated by article: [--data DIR] [--folds N] [--out FILE]", runTrainQuotesRerank},
 		"tone":          {"merge the AFINN, VADER and Pattern lexicons into tone/lexicon.tsv.gz", runTrainTone},
-		"portrayal":     {"target sentiment model from NewsMTSC train, chosen on dev-mt/dev-rw: [--data DIR] [--out FILE]", runTrainPortrayal},
+		"portrayal":     {"target sentiment model from NewsMTSC train, chosen by CV on train: [--data DIR] [--embed-corpus GLOBS] [--out FILE]", runTrainPortrayal},
 		"ner":           {"entity tagger from CoNLL-2003 train, chosen on valid: [--epochs N] [--out DIR]", runTrainNER},
 	}
 }
