@@ -74,7 +74,7 @@ func docCleaning(doc *html.Node, opts Options) {
 
 	// Prevent removal of paragraphs
 	if opts.Focus == FavorRecall && len(dom.GetElementsByTagName(doc, "p")) > 0 {
-		docBackup := dom.Clone(doc, true)
+		docBackup := cloneTree(doc)
 		for tagName := range cleaningList {
 			etree.StripElements(doc, false, tagName)
 		}
@@ -142,9 +142,9 @@ func pruneUnwantedNodes(tree *html.Node, queries []selector.Rule, withBackup ...
 	var backup *html.Node
 	backupEnabled := len(withBackup) > 0 && withBackup[0]
 
-	tree = dom.Clone(tree, true)
+	tree = cloneTree(tree)
 	if backupEnabled {
-		backup = dom.Clone(tree, true)
+		backup = cloneTree(tree)
 		oldLen = utf8.RuneCountInString(dom.TextContent(tree))
 	}
 

@@ -482,7 +482,7 @@ func extractDomTitle(doc *html.Node) string {
 
 // extractDomAuthor returns the document author from DOM elements.
 func extractDomAuthor(doc *html.Node) string {
-	clone := dom.Clone(doc, true)
+	clone := cloneTree(doc)
 	clone = pruneUnwantedNodes(clone, selector.MetaAuthorDiscard)
 
 	author := extractDomMetaSelectors(clone, 120, selector.MetaAuthor)

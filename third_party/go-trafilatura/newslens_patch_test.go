@@ -77,12 +77,12 @@ func BenchmarkClone(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("dom.Clone", func(b *testing.B) {
-		for b.Loop() {
+		for i := 0; i < b.N; i++ {
 			dom.Clone(root, true)
 		}
 	})
 	b.Run("cloneTree", func(b *testing.B) {
-		for b.Loop() {
+		for i := 0; i < b.N; i++ {
 			cloneTree(root)
 		}
 	})
