@@ -93,7 +93,8 @@ func NewFromFS(fsys fs.FS, name string) (*Analyzer, error) {
 func (a *Analyzer) Name() string { return "quotes" }
 
 // Version implements pipeline.Analyzer. 2: tagger retrained (15 epochs),
-// cue-less reported clauses dropped. 3: span reranker for sources and cues.
+// cue-less reported clauses dropped. 3: span reranker for sources and cues,
+// a continued quotation in the paragraph joined to the speaker's quote.
 func (a *Analyzer) Version() string { return "3" }
 
 // Requires implements pipeline.Analyzer: speakers are linked to the
@@ -175,6 +176,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	attrs = dropAttrs(attrs, func(q *attribution) bool {
 		return q.label != "direct" && (q.conf < minConfidence || passiveCue(s, toks, q))
 	})
+	attrs = joinContinued(s, attrs)
 	resolveSpeakers(s, toks, attrs, ments)
 	cits := findCitations(doc, s, toks, attrs)
 	cutAtCitations(s, cits, attrs)
@@ -379,6 +381,55 @@ func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.T
 	}
 	out = dropWeak(out)
 	return out, nil
+}
+
+// joinContinued makes a quotation that continues the previous speaker in
+// the same paragraph ("“A,” he said, noting that …. “B.”") the second
+// part of that speaker's direct quotation, as PolNeAR annotates it: one
+// attribution whose content is the two quoted parts. Quotations after an
+// indirect attribution ("X told RT that … “…”") stay separate.
+func joinContinued(s string, as []attribution) []attribution {
+	joined := make([]bool, len(as))
+	some := false
+	for i := range as {
+		q := &as[i]
+		if q.inherited < 0 || q.hasCue || q.hasSource || q.label != "direct" || q.c2 >= 0 {
+			continue
+		}
+		// the speaker's quotation is the nearest direct one with a cue
+		// before it in the paragraph, past any reported clause between
+		// ("…,” he said, noting that …. “…”")
+		t := -1
+		for j := i - 1; j >= 0; j-- {
+			p := &as[j]
+			if p.content.End > q.content.Start || strings.Contains(s[p.content.End:q.content.Start], "\n") {
+				break
+			}
+			if p.label == "direct" && p.hasCue {
+				t = j
+				break
+			}
+		}
+		if t < 0 {
+			continue
+		}
+		p := &as[t]
+		if p.c2 >= 0 || joined[t] {
+			continue
+		}
+		p.content2, p.c2 = q.content, 1
+		joined[i], some = true, true
+	}
+	if !some {
+		return as
+	}
+	drop := map[*attribution]bool{}
+	for i := range as {
+		if joined[i] {
+			drop[&as[i]] = true
+		}
+	}
+	return dropAttrs(as, func(q *attribution) bool { return drop[q] })
 }
 
 // dropWeak removes reported clauses with nothing that marks them as

@@ -432,3 +432,51 @@ func TestCueAtEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinContinued: a quotation that continues the speaker of a direct
+// quote later in the same paragraph is that quote's second part (one
+// attribution, as PolNeAR annotates it); in a new paragraph it stays a
+// quotation of its own.
+func TestJoinContinued(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // label|content_1|content_2 per quote with a content_1
+	}{
+		{
+			name: "same paragraph",
+			text: "Sanders spoke in Concord. “We have come a pretty long way in the last nine months,” he said, " +
+				"noting that he had trailed Clinton by 50 points. “We are going to work as hard as we can to win.”",
+			want: []string{"direct|“We have come a pretty long way in the last nine months,”|" +
+				"“We are going to work as hard as we can to win.”"},
+		},
+		{
+			name: "next paragraph",
+			text: "Sanders spoke in Concord. “We have come a pretty long way in the last nine months,” he said.\n\n" +
+				"“We are going to work as hard as we can to win.”",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := newslens.AnalyzeText(context.Background(), quotesPipeline(t), tc.name, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			direct := 0
+			for _, q := range doc.Of("quote") {
+				if q.Label == "direct" {
+					direct++
+				}
+				if _, ok := q.Parts["content_1"]; ok {
+					got = append(got, q.Label+"|"+part(doc, q, "content_1")+"|"+part(doc, q, "content_2"))
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			if want := 2 - len(tc.want); direct != want {
+				t.Errorf("%d direct quotes, want %d", direct, want)
+			}
+		})
+	}
+}
