@@ -477,6 +477,12 @@ func TestJoinContinued(t *testing.T) {
 			if want := 2 - len(tc.want); direct != want {
 				t.Errorf("%d direct quotes, want %d", direct, want)
 			}
+			// "he" never resolves to the place the sentence before names
+			for _, q := range doc.Of("quote") {
+				if sp, _ := q.Attrs["speaker"].(string); sp == "Concord" {
+					t.Errorf("speaker %q for %q", sp, part(doc, q, "source"))
+				}
+			}
 		})
 	}
 }

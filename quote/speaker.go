@@ -399,10 +399,13 @@ func antecedent(ms []mention, at int, person bool, content document.Span) (menti
 			sc += 1.2
 		}
 		if person {
-			sc += 2 * (m.person - 0.5)
+			// "he" or "she" is never a place or an organisation the
+			// entities analyzer typed as such: better no speaker than
+			// "Concord" for "he" when the person's name was missed
 			if m.typ != "" && m.typ != "PER" {
-				sc -= 2
+				continue
 			}
+			sc += 2 * (m.person - 0.5)
 		} else if m.typ == "PER" {
 			sc -= 1
 		}
