@@ -10,7 +10,10 @@
 // widen content to the quote marks it starts or ends in, and carry a
 // speaker over to quotations that follow without a cue of their own. Quote
 // marks of every style are paired by [findQuotes]; short quoted phrases
-// with no cue ("scare quotes") are never attributions on their own.
+// with no cue ("scare quotes") are never attributions on their own. Last,
+// a span reranker (see rerank.go; model/rerank.bin.gz, rebuilt by
+// "newslens train quotes-rerank") re-draws the edges of every source and
+// cue to PolNeAR's conventions, learnt from the tagger's out-of-fold errors.
 //
 // # Speakers and citations
 //
