@@ -263,12 +263,45 @@ func (s *DB) Aggregate(ctx context.Context, aq store.AggQuery, f store.Filter) (
 	if ok {
 		return s.aggregateRollup(ctx, aq, plan)
 	}
-	return s.aggregateJoin(ctx, aq, f)
+	return s.aggregateTables(ctx, aq, f, true)
 }
 
-// aggregateJoin computes an aggregation from the base tables. Interval
-// "raw" leaves day numbers unbucketed (for merging with rollups).
+// aggregateJoin computes an aggregation from the base tables only.
 func (s *DB) aggregateJoin(ctx context.Context, aq store.AggQuery, f store.Filter) ([]store.Row, error) {
+	return s.aggregateTables(ctx, aq, f, false)
+}
+
+// rollupPortrayed lists the limit entities portrayed in most documents
+// from the portrayal rollup, when f is a filter it answers (ok false
+// otherwise). Grouping every doc_entities row by entity for that took
+// 10-15 s on a 100k-document store.
+func (s *DB) rollupPortrayed(ctx context.Context, f store.Filter, limit int) (top []string, ok bool, err error) {
+	q := store.AggQuery{Agg: store.AggPortrayal, Limit: limit}
+	plan, ok, err := s.planRollup(ctx, q, f)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	rows, err := s.aggregateRollup(ctx, q, plan)
+	if err != nil {
+		return nil, false, err
+	}
+	seen := map[string]bool{}
+	for _, r := range rows { // in rank order
+		if !seen[r.Keys[0]] {
+			seen[r.Keys[0]] = true
+			top = append(top, r.Keys[0])
+		}
+	}
+	return top, true, nil
+}
+
+// aggregateTables computes an aggregation from the base tables. Interval
+// "raw" leaves day numbers unbucketed (for merging with rollups).
+//
+// With rollupTop, the portrayal aggregations take their top entities from
+// the portrayal rollup when the filter allows (AggregateBase, which the
+// conformance suite checks the rollups against, does not).
+func (s *DB) aggregateTables(ctx context.Context, aq store.AggQuery, f store.Filter, rollupTop bool) ([]store.Row, error) {
 	// Read documents first when the filter selects few of them: any
 	// filter but dates, or dates for the aggregations over dense rows
 	// (every document has entities and places; few have citations or
@@ -355,9 +388,18 @@ func (s *DB) aggregateJoin(ctx context.Context, aq store.AggQuery, f store.Filte
 		args = append(args, args...)
 		keys, perGroup = 4, 2
 	case store.AggPortrayal, store.AggPortrayalByOutlet, store.AggPortrayalByTime:
-		top, err := s.topPortrayed(ctx, docsFirst, w, args, aq.Limit)
-		if err != nil {
-			return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+		var top []string
+		var err error
+		ok := false
+		if rollupTop && aq.Agg != store.AggPortrayal {
+			if top, ok, err = s.rollupPortrayed(ctx, f, aq.Limit); err != nil {
+				return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+			}
+		}
+		if !ok {
+			if top, err = s.topPortrayed(ctx, docsFirst, w, args, aq.Limit); err != nil {
+				return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+			}
 		}
 		if len(top) == 0 {
 			return nil, nil
