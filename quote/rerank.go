@@ -1,8 +1,6 @@
 package quote
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -620,12 +618,10 @@ func (r *Reranker) write(w io.Writer) error {
 			n++
 		}
 	}
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	bw, finish, err := createModelFile(w, rrMagic)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(zw)
-	bw.WriteString(rrMagic)
 	var tmp [binary.MaxVarintLen64]byte
 	put := func(v uint64) { bw.Write(tmp[:binary.PutUvarint(tmp[:], v)]) }
 	put(rrBits)
@@ -639,28 +635,16 @@ func (r *Reranker) write(w io.Writer) error {
 			last = i
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return zw.Close()
+	return finish()
 }
 
 // LoadReranker loads a span reranker model from fsys.
 func LoadReranker(fsys fs.FS, name string) (*Reranker, error) {
-	f, err := fsys.Open(name)
+	br, closeFile, err := openModelFile(fsys, name, rrMagic)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	br := bufio.NewReader(zr)
-	magic := make([]byte, len(rrMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != rrMagic {
-		return nil, fmt.Errorf("%s: not a quote reranker model", name)
-	}
+	defer closeFile()
 	var hdr [3]uint64
 	for i := range hdr {
 		if hdr[i], err = binary.ReadUvarint(br); err != nil {

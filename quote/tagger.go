@@ -1,8 +1,6 @@
 package quote
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -653,12 +651,10 @@ func (m *model) write(w io.Writer) error {
 	if scale == 0 {
 		scale = 1
 	}
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	bw, finish, err := createModelFile(w, modelMagic)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(zw)
-	bw.WriteString(modelMagic)
 	binary.Write(bw, binary.LittleEndian, uint32(hashBits))
 	binary.Write(bw, binary.LittleEndian, scale)
 	for i := range m.trans {
@@ -681,27 +677,15 @@ func (m *model) write(w io.Writer) error {
 		bw.WriteString(w)
 		bw.WriteByte(byte(m.cues[w] * 255))
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return zw.Close()
+	return finish()
 }
 
 func readModel(fsys fs.FS, name string) (*model, error) {
-	f, err := fsys.Open(name)
+	br, closeFile, err := openModelFile(fsys, name, modelMagic)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
-	}
-	br := bufio.NewReader(zr)
-	magic := make([]byte, len(modelMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
-		return nil, fmt.Errorf("model %s: bad header", name)
-	}
+	defer closeFile()
 	var bits uint32
 	var scale float32
 	if err := binary.Read(br, binary.LittleEndian, &bits); err != nil || bits != hashBits {
