@@ -95,6 +95,15 @@ func TestExperiment(t *testing.T) {
 			fmt.Sscan(name[at+1:], &o.Bits)
 			name = name[:at]
 		}
+		o.Drop |= portrayal.FeatEmbedSent | portrayal.FeatTargetWord
+		if strings.HasSuffix(name, "+s") {
+			o.Drop &^= portrayal.FeatEmbedSent
+			name = strings.TrimSuffix(name, "+s")
+		}
+		if strings.HasSuffix(name, "+t") {
+			o.Drop &^= portrayal.FeatTargetWord
+			name = strings.TrimSuffix(name, "+t")
+		}
 		switch name {
 		case "base":
 			o.Drop |= portrayal.FeatEmbedNear

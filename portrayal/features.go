@@ -47,7 +47,7 @@ type fvec struct {
 const embWindow = 6
 
 // embGroups is the number of mean-vector feature groups.
-const embGroups = 5
+const embGroups = 6
 
 func (f *fvec) ensureEmb(dim int) {
 	if len(f.esum) != embGroups*dim {
@@ -180,7 +180,8 @@ var (
 	hLexBkt    = sideBuckets("LX")
 	hClBkt     = sideBuckets("CL")
 	hCLC       = hashString("CLC")
-	hEmb       = [embGroups]uint64{hashString("EL"), hashString("ER"), hashString("EC"), hashString("EL1"), hashString("ER1")}
+	hEmb       = [embGroups]uint64{hashString("EL"), hashString("ER"), hashString("EC"), hashString("EL1"), hashString("ER1"), hashString("ES")}
+	hTW        = hashString("TW")
 	bucketName = [5]string{"1", "2", "3", "5", "9"}
 )
 
@@ -274,6 +275,8 @@ const (
 	FeatEmbed                          // EL/ER/EC: mean word vectors left, right and in the clause
 	FeatCluster                        // CL{side}{bucket}|c, CLC|c: word clusters near the target
 	FeatEmbedNear                      // EL1/ER1: the vectors of the words right before and after the target
+	FeatEmbedSent                      // ES: the mean vector of the window's words
+	FeatTargetWord                     // TW|w: the target's own words when it is not a name (pronouns, nominals)
 )
 
 // featureSet is what extract reads besides the target: the polarity
@@ -425,6 +428,13 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 	if ti == 0 {
 		f.add1(hTStart, hEmpty, 1)
 	}
+	if fs.on(FeatTargetWord) && ti < tj {
+		if c := t.Sentence[toks[ti].Start]; c < 'A' || c > 'Z' {
+			for i := ti; i < tj && i < ti+4; i++ {
+				f.add1(hTW, infos[i].h, 1)
+			}
+		}
+	}
 	// clause boundaries around the target: words in the target's own clause
 	// (between , ; : ( ) — and "but") weigh apart from the rest.
 	cl, cr := 0, len(w)
@@ -451,10 +461,11 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 	embOn := fs.emb != nil && fs.on(FeatEmbed)
 	clOn := fs.emb != nil && fs.on(FeatCluster)
 	nearOn := fs.emb != nil && fs.on(FeatEmbedNear)
+	sentOn := fs.emb != nil && fs.on(FeatEmbedSent)
 	var ew [embGroups]float32 // weight sums of the left, right, clause, next-left and next-right means
 	// projections only when scoring as features are added (inference)
 	proj := fs.proj != nil && f.wq != nil
-	if embOn || nearOn {
+	if embOn || nearOn || sentOn {
 		f.ensureEmb(fs.emb.Dim)
 	}
 	var lexL, lexR, lexNegL, lexNegR float32
@@ -527,6 +538,10 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 				ew[2]++
 			}
 		}
+		if wi.emb != 0 && sentOn {
+			f.accum(5, fs, int(wi.emb-1), 1, proj)
+			ew[5]++
+		}
 		if wi.emb != 0 && nearOn && d <= 2 && (k >= cl && k < cr) {
 			f.accum(3+side, fs, int(wi.emb-1), 1, proj)
 			ew[3+side]++
@@ -588,7 +603,7 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 			}
 		}
 	}
-	if embOn || nearOn {
+	if embOn || nearOn || sentOn {
 		f.flushEmb(fs.emb, ew, proj)
 	}
 	f.add1(hLXS, hPosL, squash(lexL))

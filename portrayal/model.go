@@ -142,7 +142,7 @@ func (m *Model) quantize() {
 func (m *Model) buildProj() {
 	e := m.fs.emb
 	m.fs.proj = nil
-	if e == nil || m.wq == nil || !m.fs.on(FeatEmbed) && !m.fs.on(FeatEmbedNear) {
+	if e == nil || m.wq == nil || !m.fs.on(FeatEmbed) && !m.fs.on(FeatEmbedNear) && !m.fs.on(FeatEmbedSent) {
 		return
 	}
 	mask := uint32(1)<<m.bits - 1

@@ -74,7 +74,7 @@ func TestSample(t *testing.T) {
 	}
 }
 
-// sampleWants: article stance and the model's measured label. Four of the
+// sampleWants: article stance and the model's measured label. Five of the
 // ten actors the issue names agree with the stance; "Russia" is merged into
 // the entity named "Russian" and "the US-led coalition" is the entity
 // "US-led".
@@ -83,8 +83,8 @@ var sampleWants = []struct{ name, stance, want string }{
 	{"al-Nusra Front", "negative", "negative"},
 	{"Syrian Arab Army", "positive", "positive"},
 	{"Russian", "positive", "positive"},
+	{"Hezbollah", "positive", "positive"},       // 0.42 positive + 0.1 offset against 0.51 negative
 	{"Saad al-Hariri", "negative", "positive"},  // miss: 0.50 positive against 0.46 negative, two mentions
-	{"Hezbollah", "positive", "negative"},       // miss: its sentences are full of war words
 	{"Bashar al-Assad", "positive", "negative"}, // miss
 	{"Free Syrian Army", "negative", "neutral"}, // miss
 	{"US-led", "negative", "positive"},          // miss
