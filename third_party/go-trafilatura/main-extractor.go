@@ -1,3 +1,5 @@
+// Modified for newslens (see PATCHES.md, "newslens patch"): deep copies use cloneTree.
+
 package trafilatura
 
 import (
