@@ -19,3 +19,26 @@ func TestParsePortrayal(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParsePortrayal: the parsed entity id and label always give back the
+// input, and only a known label is split off.
+func FuzzParsePortrayal(f *testing.F) {
+	for _, s := range []string{"Q44329:negative", "per:bashar-al-assad:positive", "per:x", "", ":", "Q1:neutral:", "a:neutral"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p := ParsePortrayal(s)
+		switch p.Label {
+		case "":
+			if p.EntityID != s {
+				t.Fatalf("%q: entity %q without a label", s, p.EntityID)
+			}
+		case "negative", "neutral", "positive":
+			if p.EntityID+":"+p.Label != s {
+				t.Fatalf("%q: parsed as %+v", s, p)
+			}
+		default:
+			t.Fatalf("%q: unknown label %q", s, p.Label)
+		}
+	})
+}
