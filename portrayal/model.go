@@ -136,6 +136,18 @@ func (m *Model) quantize() {
 	m.buildProj()
 }
 
+// groupOn reports whether mean-vector group g is computed by extract.
+func (m *Model) groupOn(g int) bool {
+	switch g {
+	case 0, 1, 2:
+		return m.fs.on(FeatEmbed)
+	case 3, 4:
+		return m.fs.on(FeatEmbedNear)
+	default:
+		return m.fs.on(FeatEmbedSent)
+	}
+}
+
 // buildProj precomputes each embedding word's contribution to each
 // mean-vector group's class scores (see featureSet.proj), from the int16
 // weights, exactly as the Dim features of the group would add up.
@@ -157,18 +169,29 @@ func (m *Model) buildProj() {
 			}
 		}
 	}
+	// groups switched off keep zero projections (extract never reads them)
+	var live []int
+	for g := range wg {
+		if m.groupOn(g) {
+			live = append(live, g)
+		}
+	}
 	p := make([]float32, len(e.Words)*embGroups*3)
+	x := make([]float32, e.Dim)
 	for i := range e.Words {
-		row := e.Vec[i*e.Dim : (i+1)*e.Dim]
-		for g := range wg {
-			var s [3]float32
-			for d, v := range row {
-				x := float32(v) * sc
-				s[0] += x * wg[g][d*3]
-				s[1] += x * wg[g][d*3+1]
-				s[2] += x * wg[g][d*3+2]
+		for d, v := range e.Vec[i*e.Dim : (i+1)*e.Dim] {
+			x[d] = float32(v) * sc
+		}
+		for _, g := range live {
+			w := wg[g][: e.Dim*3 : e.Dim*3]
+			var s0, s1, s2 float32
+			for d, xv := range x {
+				s0 += xv * w[d*3]
+				s1 += xv * w[d*3+1]
+				s2 += xv * w[d*3+2]
 			}
-			copy(p[(i*embGroups+g)*3:], s[:])
+			q := p[(i*embGroups+g)*3:][:3]
+			q[0], q[1], q[2] = s0, s1, s2
 		}
 	}
 	m.fs.proj = p
