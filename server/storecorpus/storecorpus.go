@@ -165,6 +165,11 @@ func (c *Corpus) Documents(ctx context.Context, p server.PageRequest) (server.Pa
 
 func filterOf(q string, f server.Filter) store.Filter {
 	sf := store.Filter{Query: q, From: f.From, To: f.To}
+	if !f.To.IsZero() {
+		// the server's To is exclusive, the store's inclusive to the
+		// second it keeps
+		sf.To = f.To.Add(-time.Second)
+	}
 	if f.Outlet != "" {
 		sf.Outlets = []string{f.Outlet}
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/input"
@@ -320,5 +321,24 @@ func TestIndexedDropsSupersededVersions(t *testing.T) {
 	reloaded := storecorpus.NewIndexed(st)
 	if n, err := reloaded.Load(ctx); err != nil || n != 1 {
 		t.Errorf("Load: %d documents, %v; want 1", n, err)
+	}
+}
+
+// The server's To is exclusive and the store's inclusive: a document
+// published at exactly To is outside the range, as in memcorpus.
+func TestToIsExclusive(t *testing.T) {
+	ctx := context.Background()
+	c, ids := open(t)
+	to := time.Date(2017, 10, 5, 12, 0, 0, 0, time.UTC) // d2 and d3 are published at this instant
+	res, err := c.Search(ctx, server.SearchRequest{Filter: server.Filter{To: to}, Sort: "date"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, h.ID)
+	}
+	if want := []string{ids["d1"]}; !reflect.DeepEqual(got, want) {
+		t.Errorf("To %v: got %v, want %v", to, got, want)
 	}
 }
