@@ -25,6 +25,8 @@ func TestEventAndPortrayalFilters(t *testing.T) {
 		{server.Filter{Portrayal: "per:bashar-al-assad:positive"}, []string{"d1"}},
 		{server.Filter{Portrayal: "per:bashar-al-assad:negative"}, []string{"d3"}},
 		{server.Filter{Portrayal: "per:bashar-al-assad:neutral"}, nil},
+		// A bare entity id (entity ids contain colons): any portrayal of it.
+		{server.Filter{Portrayal: "per:bashar-al-assad"}, []string{"d3", "d1"}},
 		{server.Filter{Portrayal: "per:bashar-al-assad:negative", Outlet: "Syria Times"}, nil},
 	}
 	for _, tt := range tests {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/server"
+	"github.com/newslens/newslens/store"
 )
 
 var _ server.Corpus = (*Corpus)(nil)
@@ -439,8 +440,19 @@ func (c *Corpus) Search(ctx context.Context, q server.SearchRequest) (*server.Se
 		// Start from the smallest posting list of the filter, if any.
 		var from []*entry
 		narrowed := false
-		for f, v := range map[int]string{fOutlet: q.Outlet, fEntity: q.Entity, fPlace: q.Place, fSpeaker: q.Speaker, fTechnique: q.Technique,
-			fEvent: q.Event, fActor: q.Actor, fTarget: q.Target, fPortrayal: q.Portrayal} {
+		type facetValue struct {
+			f int
+			v string
+		}
+		narrow := []facetValue{{fOutlet, q.Outlet}, {fEntity, q.Entity}, {fPlace, q.Place}, {fSpeaker, q.Speaker}, {fTechnique, q.Technique},
+			{fEvent, q.Event}, {fActor, q.Actor}, {fTarget, q.Target}, {fPortrayal, q.Portrayal}}
+		if p := store.ParsePortrayal(q.Portrayal); q.Portrayal != "" && p.Label == "" {
+			// a bare entity id: start from its documents; matches checks
+			// that they portray it
+			narrow[len(narrow)-1] = facetValue{fEntity, p.EntityID}
+		}
+		for _, fv := range narrow {
+			f, v := fv.f, fv.v
 			if v == "" {
 				continue
 			}
@@ -554,8 +566,11 @@ func match(e *entry, f server.Filter) bool {
 		}
 	}
 	if f.Portrayal != "" {
-		i := strings.LastIndexByte(f.Portrayal, ':')
-		if i < 0 || e.facts.portrayal[f.Portrayal[:i]] != f.Portrayal[i+1:] {
+		// the store's reading: ENTITY-ID:LABEL, or a bare entity id (which
+		// may itself contain colons) for any portrayal of it
+		p := store.ParsePortrayal(f.Portrayal)
+		got, ok := e.facts.portrayal[p.EntityID]
+		if !ok || (p.Label != "" && got != p.Label) {
 			return false
 		}
 	}
