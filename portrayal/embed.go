@@ -308,6 +308,9 @@ func kmeans(v []float32, n, dim, k int, rng *rand.Rand) []uint16 {
 // checking that the vectors mean something).
 func (e *Embeddings) Nearest(w string, k int) []string {
 	idx := -1
+	if e.Vec == nil {
+		return nil // a shipped model keeps projections, not vectors
+	}
 	for i, x := range e.Words {
 		if x == w {
 			idx = i

@@ -322,7 +322,9 @@ func (fs *featureSet) prepare() {
 		wi := wordInfo{h: hashString(w), lex: fs.lex[w], brk: isClauseBreak(w), neg: negators[w] || strings.HasSuffix(w, "n't")}
 		if i, ok := vocab[w]; ok {
 			wi.emb = int32(i + 1)
-			wi.cl = fs.emb.Clusters[i] + 1
+			if len(fs.emb.Clusters) > 0 { // shipped only when the cluster group is on
+				wi.cl = fs.emb.Clusters[i] + 1
+			}
 		}
 		if wi.h == 0 {
 			return // the empty-slot key; never seen in practice
@@ -464,7 +466,8 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 	sentOn := fs.emb != nil && fs.on(FeatEmbedSent)
 	var ew [embGroups]float32 // weight sums of the left, right, clause, next-left and next-right means
 	// projections only when scoring as features are added (inference)
-	proj := fs.proj != nil && f.wq != nil
+	// (or always, in a model shipped without vectors)
+	proj := fs.proj != nil && (f.wq != nil || fs.emb.Vec == nil)
 	if embOn || nearOn || sentOn {
 		f.ensureEmb(fs.emb.Dim)
 	}

@@ -43,13 +43,24 @@ type wire struct {
 	Temp    float64
 	DocBias [3]float64
 	Meta    map[string]string
-	Emb     *Embeddings // nil in models without embedding features
+	// Emb is the embedding vocabulary (and clusters when the cluster
+	// group is on); nil in models without embedding features. Models
+	// written since the projections were shipped carry no vectors (Vec
+	// nil): inference reads only Proj.
+	Emb *Embeddings
+	// Proj is fs.proj quantised to int16, one scale per mean-vector group
+	// (ProjScale): 3 numbers per word and group instead of Dim int8 values
+	// per word, so loading needs no matrix product and the file is smaller.
+	Proj      []int16
+	ProjScale []float32
 }
 
 func (m *Model) init() {
 	m.fs.lex = m.lex
 	m.fs.prepare()
-	m.buildProj()
+	if m.fs.proj == nil {
+		m.buildProj() // a loaded model without vectors brings its own
+	}
 	m.pool.New = func() any {
 		f := newFvec(m.bits)
 		f.wq = m.wq
@@ -72,6 +83,11 @@ func (m *Model) Probs(t *Target) [3]float64 {
 func (m *Model) scores(f *fvec) [3]float64 {
 	var s [3]float64
 	if m.w == nil {
+		// a model loaded without vectors scores its mean-vector groups by
+		// projection even here, into f.acc (int16 weight units)
+		for c := range s {
+			s[c] = f.acc[c] * float64(m.scale)
+		}
 		for k, i := range f.idx {
 			v := float64(f.val[k]) * float64(m.scale)
 			b := int(i) * 3
@@ -153,6 +169,9 @@ func (m *Model) groupOn(g int) bool {
 // weights, exactly as the Dim features of the group would add up.
 func (m *Model) buildProj() {
 	e := m.fs.emb
+	if e != nil && e.Vec == nil {
+		return // projections came with the model; no vectors to rebuild them from
+	}
 	m.fs.proj = nil
 	if e == nil || m.wq == nil || !m.fs.on(FeatEmbed) && !m.fs.on(FeatEmbedNear) && !m.fs.on(FeatEmbedSent) {
 		return
@@ -204,7 +223,19 @@ func (m *Model) Write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := gob.NewEncoder(zw).Encode(wire{Bits: m.bits, Scale: scale, W: q, Lex: m.lex, Drop: m.fs.drop, Temp: m.temp, DocBias: m.bias, Meta: m.Meta, Emb: m.fs.emb}); err != nil {
+	x := wire{Bits: m.bits, Scale: scale, W: q, Lex: m.lex, Drop: m.fs.drop, Temp: m.temp, DocBias: m.bias, Meta: m.Meta}
+	if e := m.fs.emb; e != nil {
+		// ship the vocabulary and the projections, not the vectors
+		// (training needs vectors; a shipped model only scores)
+		c := *e
+		c.Vec = nil
+		if !m.fs.on(FeatCluster) {
+			c.Clusters = nil
+		}
+		x.Emb = &c
+		x.Proj, x.ProjScale = quantizeProj(m.fs.proj, len(e.Words))
+	}
+	if err := gob.NewEncoder(zw).Encode(x); err != nil {
 		return fmt.Errorf("encoding model: %w", err)
 	}
 	return zw.Close()
@@ -233,9 +264,54 @@ func Decode(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("portrayal model: %d weights for %d bits", len(x.W), x.Bits)
 	}
 	m := &Model{bits: x.Bits, wq: x.W, scale: x.Scale, lex: x.Lex, temp: x.Temp, bias: x.DocBias, Meta: x.Meta, fs: featureSet{drop: x.Drop, emb: x.Emb}}
-	if e := x.Emb; e != nil && (e.Dim <= 0 || len(e.Vec) != len(e.Words)*e.Dim || len(e.Clusters) != len(e.Words)) {
-		return nil, fmt.Errorf("portrayal model: embeddings of %d words, %d values, dim %d", len(e.Words), len(e.Vec), e.Dim)
+	if e := x.Emb; e != nil {
+		n := len(e.Words)
+		switch {
+		case e.Dim <= 0:
+			return nil, fmt.Errorf("portrayal model: embeddings of dim %d", e.Dim)
+		case len(e.Clusters) != n && (len(e.Clusters) != 0 || m.fs.on(FeatCluster)):
+			return nil, fmt.Errorf("portrayal model: %d clusters for %d words", len(e.Clusters), n)
+		case x.Proj != nil:
+			if len(x.Proj) != n*embGroups*3 || len(x.ProjScale) != embGroups {
+				return nil, fmt.Errorf("portrayal model: %d projections (%d scales) for %d words", len(x.Proj), len(x.ProjScale), n)
+			}
+			m.fs.proj = dequantizeProj(x.Proj, x.ProjScale)
+		case len(e.Vec) != n*e.Dim:
+			return nil, fmt.Errorf("portrayal model: embeddings of %d words, %d values, dim %d", n, len(e.Vec), e.Dim)
+		}
 	}
 	m.init()
 	return m, nil
+}
+
+// quantizeProj turns the float projections (word, group, class) into int16
+// with one scale per group: groups differ in size (a mean over a clause vs
+// one neighbour), and a shared scale would spend the bits on the largest.
+func quantizeProj(p []float32, words int) ([]int16, []float32) {
+	if len(p) != words*embGroups*3 {
+		return nil, nil
+	}
+	sc := make([]float32, embGroups)
+	for i, v := range p {
+		g := i / 3 % embGroups
+		sc[g] = max(sc[g], abs32(v))
+	}
+	for g := range sc {
+		if sc[g] = sc[g] / 32767; sc[g] == 0 {
+			sc[g] = 1
+		}
+	}
+	q := make([]int16, len(p))
+	for i, v := range p {
+		q[i] = int16(math.Round(float64(v / sc[i/3%embGroups])))
+	}
+	return q, sc
+}
+
+func dequantizeProj(q []int16, sc []float32) []float32 {
+	p := make([]float32, len(q))
+	for i, v := range q {
+		p[i] = float32(v) * sc[i/3%embGroups]
+	}
+	return p
 }
