@@ -1,3 +1,5 @@
+// Modified for newslens (see PATCHES.md, "newslens patch").
+
 package trafilatura
 
 import (
@@ -57,8 +59,10 @@ func baseline(doc *html.Node) (*html.Node, string) {
 		var findArticleBody func(obj map[string]any)
 
 		findArticleBody = func(obj map[string]any) {
-			for key, value := range obj {
-				switch v := value.(type) {
+			// newslens patch: sorted keys, so the body found does not depend
+			// on map iteration order.
+			for _, key := range sortedKeys(obj) {
+				switch v := obj[key].(type) {
 				case string:
 					v = trim(v)
 					if strings.ToLower(key) == "articlebody" && v != "" {

@@ -69,27 +69,22 @@ func docCleaning(doc *html.Node, opts Options) {
 		delete(strippingList, "img")
 	}
 
-	// Remove nodes in stripping list but keep its children
-	for tagName := range strippingList {
-		etree.StripTags(doc, tagName)
-	}
+	// Remove nodes in stripping list but keep its children.
+	// newslens patch: one walk for all the names (cleaning.go).
+	stripTagsIn(doc, strippingList)
 
 	// Prevent removal of paragraphs
-	if opts.Focus == FavorRecall && len(dom.GetElementsByTagName(doc, "p")) > 0 {
+	if opts.Focus == FavorRecall && hasElementNamed(doc, "p") {
 		docBackup := cloneTree(doc)
-		for tagName := range cleaningList {
-			etree.StripElements(doc, false, tagName)
-		}
+		stripElementsIn(doc, cleaningList)
 
 		// If paragraphs is removed, revert to backup
-		if len(dom.GetElementsByTagName(doc, "p")) == 0 {
+		if !hasElementNamed(doc, "p") {
 			*doc = *docBackup
 		}
 	} else {
 		// Remove nodes in cleaning list including its children
-		for tagName := range cleaningList {
-			etree.StripElements(doc, false, tagName)
-		}
+		stripElementsIn(doc, cleaningList)
 	}
 
 	// Remove HTML comment

@@ -1,7 +1,10 @@
+// Modified for newslens (see PATCHES.md, "newslens patch").
+
 package trafilatura
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -67,7 +70,9 @@ func extractJsonLd(opts Options, doc *html.Node, originalMetadata Metadata) Meta
 
 		// If title is empty or only consist of one word, try to look in headline
 		if metadata.Title == "" || strWordCount(metadata.Title) == 1 {
-			for attr := range article.Data {
+			// newslens patch: sorted keys, so the headline chosen does not
+			// depend on map iteration order.
+			for _, attr := range sortedKeys(article.Data) {
 				if !strings.Contains(strings.ToLower(attr), "headline") {
 					continue
 				}
@@ -211,9 +216,12 @@ func decodeJsonLd(doc *html.Node, opts Options) (persons, organizations, article
 			articles = append(articles, schemaData)
 		}
 
-		// Continue to look in its sub values
-		for _, value := range obj {
-			switch v := value.(type) {
+		// Continue to look in its sub values.
+		// newslens patch: in sorted key order, not Go's random map order, so
+		// the order of persons, organizations and articles (and with it the
+		// sitename, author and title) is the same on every run.
+		for _, key := range sortedKeys(obj) {
+			switch v := obj[key].(type) {
 			case map[string]any:
 				findImportantObjects(v, &schemaData)
 
@@ -483,4 +491,14 @@ func schemaInArticle(data SchemaData, wantedType string) bool {
 	}
 
 	return false
+}
+
+// sortedKeys returns the keys of m in increasing order (newslens patch).
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

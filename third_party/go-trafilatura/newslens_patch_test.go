@@ -1,10 +1,13 @@
 package trafilatura
 
 import (
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/go-shiori/dom"
+	"github.com/markusmobius/go-trafilatura/internal/etree"
 	"golang.org/x/net/html"
 )
 
@@ -85,5 +88,75 @@ func BenchmarkClone(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			cloneTree(root)
 		}
+	})
+}
+
+// cleaningUpstream is docCleaning's stripping and removal as upstream wrote
+// them, one walk per tag name, taking the names in the order given.
+func cleaningUpstream(doc *html.Node, strip, clean []string) {
+	for _, tag := range strip {
+		etree.StripTags(doc, tag)
+	}
+	for _, tag := range clean {
+		etree.StripElements(doc, false, tag)
+	}
+}
+
+func sortedNames(m map[string]struct{}, reverse bool) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if reverse {
+		slices.Reverse(names)
+	}
+	return names
+}
+
+// checkCleaningAsUpstream compares the one-walk cleaning with upstream's
+// per-name walks, with the names in two opposite orders (upstream's order
+// is Go's random map order).
+func checkCleaningAsUpstream(t *testing.T, page string) {
+	t.Helper()
+	parse := func() *html.Node {
+		root, err := html.Parse(strings.NewReader(page))
+		if err != nil {
+			t.Skip(err)
+		}
+		return root
+	}
+	got := parse()
+	stripTagsIn(got, tagsToStrip)
+	stripElementsIn(got, tagsToClean)
+	for _, reverse := range []bool{false, true} {
+		want := parse()
+		cleaningUpstream(want, sortedNames(tagsToStrip, reverse), sortedNames(tagsToClean, reverse))
+		if g, w := renderNode(t, got), renderNode(t, want); g != w {
+			t.Fatalf("page %q:\none walk:  %s\nper name: %s", page, g, w)
+		}
+	}
+}
+
+func TestCleaningAsUpstream(t *testing.T) {
+	for _, page := range []string{
+		``,
+		`<p>plain</p>`,
+		// nested names of both lists, tails between them, comments inside tails
+		`<div><aside>a<nav>n<p>x</p></nav>t1</aside>t2<!--c-->t3<p>keep</p>t4<script>s</script>t5</div>`,
+		`<p><abbr>A<small>s<font>f</font>t</small>u</abbr>v<ins>i<b>b</b></ins>w</p>`,
+		`<form><small>s</small>t</form>tail<small><form>f</form>u</small>v<footer/>w<footer/>x`,
+		`<table><thead><tr><th>h</th></tr></thead><tbody><tr><td><img src=a>c<button>b</button>d</td></tr></tbody></table>`,
+		`<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>字<meta name=x><template><p>t</p></template>`,
+	} {
+		checkCleaningAsUpstream(t, page)
+	}
+}
+
+func FuzzCleaningAsUpstream(f *testing.F) {
+	f.Add(`<div><aside>a<nav>n</nav>t1</aside>t2<!--c-->t3<p>keep</p></div>`)
+	f.Add(`<p><abbr>A<small>s<font>f</font>t</small>u</abbr>v<ins>i</ins>w</p>`)
+	f.Fuzz(func(t *testing.T, page string) {
+		checkCleaningAsUpstream(t, page)
 	})
 }
