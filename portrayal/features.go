@@ -223,6 +223,46 @@ type Target struct {
 	// infos, when set, holds each token's wordInfo (shared by the
 	// sentence's mentions in Analyze).
 	infos []wordInfo
+	// share, when set (with infos), holds the sentence's prefix sums of
+	// the target-independent scores (see sentShare).
+	share *sentShare
+}
+
+// sentShare holds, for a sentence whose mentions are scored one after
+// another, prefix sums over its tokens of the two parts of the score that
+// do not depend on the target: each word's sentence-bag feature S|w and its
+// projection onto the window's mean vector (ES). A mention takes its
+// window's range and subtracts the few tokens masked for it (itself and
+// the other actors), instead of one weight lookup and one projection per
+// word. Bag sums are sums of int16 weights, so exact in float64; the ES
+// sums differ from the word-by-word float32 ones only in rounding.
+type sentShare struct {
+	bag [][3]float64 // bag[i]: S|w scores of tokens before i, in int16 weight units
+	es  [][3]float64 // es[i]: ES projections of tokens before i
+	esN []int32      // esN[i]: how many of those tokens have a vector
+}
+
+// build fills s for a sentence's token infos, reusing its slices. It only
+// applies to inference (int16 weights, projections).
+func (s *sentShare) build(fs *featureSet, infos []wordInfo, wq []int16, mask uint32) {
+	n := len(infos) + 1
+	s.bag = append(s.bag[:0], make([][3]float64, n)...)
+	s.es = append(s.es[:0], make([][3]float64, n)...)
+	s.esN = append(s.esN[:0], make([]int32, n)...)
+	for i := range infos {
+		wi := &infos[i]
+		b := int(uint32(mix(hS, wi.h))&mask) * 3
+		w := wq[b : b+3 : b+3]
+		s.bag[i+1] = [3]float64{s.bag[i][0] + float64(w[0]), s.bag[i][1] + float64(w[1]), s.bag[i][2] + float64(w[2])}
+		s.es[i+1], s.esN[i+1] = s.es[i], s.esN[i]
+		if wi.emb != 0 && fs.proj != nil {
+			p := fs.proj[(int(wi.emb-1)*embGroups+5)*3:][:3]
+			s.es[i+1][0] += float64(p[0])
+			s.es[i+1][1] += float64(p[1])
+			s.es[i+1][2] += float64(p[2])
+			s.esN[i+1]++
+		}
+	}
 }
 
 func lowerWord(w string) string {
@@ -477,9 +517,25 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 	prevO := false
 	bag, clause, otherNear, distWords, bigrams, lexDist :=
 		fs.on(FeatSentenceBag), fs.on(FeatClause), fs.on(FeatOtherNear), fs.on(FeatDistWords), fs.on(FeatBigrams), fs.on(FeatLexDist)
+	// the sentence's shared sums stand in for the bag and ES words when
+	// the features are scored as they are added (inference)
+	sh := t.share
+	if sh == nil || f.wq == nil || t.infos == nil || len(sh.bag) != len(toks)+1 {
+		sh = nil
+	}
+	shareBag, shareES := sh != nil && bag, sh != nil && sentOn && proj
+	var bagSub, esSub [3]float64 // masked tokens' shares, taken out after the loop
+	var esSubN int32
 	for k := range w {
 		wi := &w[k]
 		i := k + lo
+		if wi.mark != 0 && sh != nil {
+			for c := range 3 {
+				bagSub[c] += sh.bag[i+1][c] - sh.bag[i][c]
+				esSub[c] += sh.es[i+1][c] - sh.es[i][c]
+			}
+			esSubN += sh.esN[i+1] - sh.esN[i]
+		}
 		if wi.mark == markT {
 			continue
 		}
@@ -488,7 +544,7 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 			continue // one feature per other-actor mention
 		}
 		prevO = isO
-		if bag {
+		if bag && (!shareBag || isO) {
 			f.add1(hS, wi.h, 1)
 		}
 		if clause && k >= cl && k < cr {
@@ -541,7 +597,7 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 				ew[2]++
 			}
 		}
-		if wi.emb != 0 && sentOn {
+		if wi.emb != 0 && sentOn && !shareES {
 			f.accum(5, fs, int(wi.emb-1), 1, proj)
 			ew[5]++
 		}
@@ -604,6 +660,20 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 			default:
 				lexNegR -= v * wt
 			}
+		}
+	}
+	if shareBag {
+		for c := range 3 {
+			f.acc[c] += sh.bag[hi][c] - sh.bag[lo][c] - bagSub[c]
+		}
+	}
+	if shareES {
+		if n := sh.esN[hi] - sh.esN[lo] - esSubN; n > 0 {
+			dst := f.esum[5*fs.emb.Dim:][:3]
+			for c := range 3 {
+				dst[c] += float32(sh.es[hi][c] - sh.es[lo][c] - esSub[c])
+			}
+			ew[5] += float32(n)
 		}
 	}
 	if embOn || nearOn || sentOn {

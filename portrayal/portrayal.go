@@ -241,6 +241,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		}
 	}()
 	var infos []wordInfo
+	var share sentShare // the current sentence's shared scores
 	curSent := -1
 	sentEnd := 0 // ms[i:sentEnd] are the current sentence's mentions
 	ti := 0      // techniques before this one end before the current sentence
@@ -278,6 +279,9 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				}
 				infos = append(infos, wi)
 			}
+			if a.m.wq != nil {
+				share.build(&a.m.fs, infos, a.m.wq, uint32(1)<<a.m.bits-1)
+			}
 			// a technique in the sentence is aimed at the mention it
 			// contains, else at the nearest one ("X called Y a
 			// terrorist": Y). Techniques are in text order: skip those
@@ -306,7 +310,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				}
 			}
 		}
-		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, infos: infos, Others: t.Others[:0],
+		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, infos: infos, share: &share, Others: t.Others[:0],
 			Span: document.Span{Start: m.span.Start - off, End: min(m.span.End, s.End) - off}}
 		// ms is in text order, so the sentence's other mentions are
 		// neighbours; looking at most maxOthers either side bounds a
