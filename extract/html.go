@@ -143,6 +143,9 @@ func (e *Extractor) trafOptions(pageURL string) trafilatura.Options {
 		// Publication dates come from the page's metadata; scanning the
 		// whole page with the date parser is slow and often wrong.
 		HtmlDateMode: e.opts.dateMode(),
+		// The document keeps no categories, tags or licence, so the
+		// page-wide searches for them are skipped (a patched option).
+		SkipDomCategoriesTagsLicense: true,
 	}
 	if pageURL != "" {
 		if u, err := nurl.Parse(pageURL); err == nil && u.IsAbs() {

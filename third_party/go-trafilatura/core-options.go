@@ -157,6 +157,13 @@ type Options struct {
 	// metadata is discarded need not classify). Ignored when TargetLanguage
 	// is set, as that check needs the classifier.
 	SkipLanguageDetection bool
+
+	// SkipDomCategoriesTagsLicense leaves out the searches of the page for
+	// category and tag links and for a licence (newslens patch: newslens
+	// reads none of the three, and the searches, read-only, were about 6 %
+	// of its whole pipeline's CPU). Categories and tags found in the meta
+	// tags or JSON-LD are still kept.
+	SkipDomCategoriesTagsLicense bool
 }
 
 // Config is advanced setting to fine tune the extraction result.

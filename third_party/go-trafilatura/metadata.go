@@ -237,7 +237,7 @@ func extractMetadata(doc *html.Node, opts Options) Metadata {
 	}
 
 	// Categories
-	if len(metadata.Categories) == 0 {
+	if len(metadata.Categories) == 0 && !opts.SkipDomCategoriesTagsLicense {
 		metadata.Categories = extractDomCategories(doc)
 	}
 
@@ -246,7 +246,7 @@ func extractMetadata(doc *html.Node, opts Options) Metadata {
 	}
 
 	// Tags
-	if len(metadata.Tags) == 0 {
+	if len(metadata.Tags) == 0 && !opts.SkipDomCategoriesTagsLicense {
 		metadata.Tags = extractDomTags(doc)
 	}
 
@@ -254,8 +254,10 @@ func extractMetadata(doc *html.Node, opts Options) Metadata {
 		metadata.Tags = cleanCatTags(metadata.Tags)
 	}
 
-	// License
-	metadata.License = extractLicense(doc)
+	// License (newslens patch: unless the caller does not want it)
+	if !opts.SkipDomCategoriesTagsLicense {
+		metadata.License = extractLicense(doc)
+	}
 
 	return metadata
 }
