@@ -321,7 +321,7 @@ func runTrainPortrayal(ctx context.Context, e env) error {
 		"trials":                              trials,
 		"temperature":                         temp,
 		"temperature_from":                    "out-of-fold scores on train",
-		"shipped_form":                        "vocabulary plus each word's int16 projections onto the 6 mean-vector groups' class weights (one scale per group), no word vectors",
+		"shipped_form":                        "vocabulary plus each word's int16 projections onto the 6 mean-vector groups' class weights (one scale per group), no word vectors; int16 arrays stored as byte planes",
 		"doc_bias":                            bestBias,
 		"persent_dev_doc_macro_f1_tuned":      round4(bestDoc),
 		"persent_dev_doc_macro_f1_no_offsets": round4(zeroDoc),
