@@ -2,7 +2,9 @@ package portrayal
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/gob"
 	"math"
 	"testing"
 
@@ -104,4 +106,23 @@ func TestEmbeddingProjection(t *testing.T) {
 		}
 	}
 	t.Logf("largest probability difference after quantising the projections: %.2g", maxDiff)
+
+	// the earlier file form (int16 slices, word vectors, projections built
+	// at load) still decodes, to the in-memory model's probabilities
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := gob.NewEncoder(zw).Encode(wire{Bits: m.bits, Scale: m.scale, W: m.wq, Lex: m.lex, Drop: m.fs.drop, Temp: m.temp, Emb: emb}); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	old, err := Decode(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ex {
+		got, want := old.Probs(&ex[i].Target), m.Probs(&ex[i].Target)
+		if math.Abs(got[0]-want[0])+math.Abs(got[2]-want[2]) > 1e-9 {
+			t.Fatalf("example %d: earlier form %v, in memory %v", i, got, want)
+		}
+	}
 }
