@@ -15,8 +15,9 @@ import (
 var Labels = [3]string{"negative", "neutral", "positive"}
 
 // Model is a multinomial logistic regression over hashed target-relative
-// features, plus the lexicon its features read and the calibration learnt on
-// dev. It is read-only after loading and safe for concurrent use.
+// features, plus the lexicon its features read, the softmax temperature
+// fitted on out-of-fold train scores and the document-level offsets tuned on
+// PerSenT dev. It is read-only after loading and safe for concurrent use.
 type Model struct {
 	bits uint
 	w    []float32 // bucket*3 + class; nil in a loaded model
