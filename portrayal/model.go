@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -59,6 +61,13 @@ type wire struct {
 	// instead of decoding a varint per value, and the planes compress
 	// better (the high bytes are mostly 0x00 and 0xff).
 	WPlanes, ProjPlanes []byte
+	// LexWords/LexVals and MetaKeys/MetaVals hold Lex and Meta in key
+	// order: gob writes a map in iteration order, so the same model gave
+	// different bytes from one Write to the next. Files written before
+	// carry the maps, which Decode still reads.
+	LexWords           []string
+	LexVals            []float32
+	MetaKeys, MetaVals []string
 }
 
 // toPlanes and fromPlanes convert int16 values to byte planes and back.
@@ -248,7 +257,15 @@ func (m *Model) Write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	x := wire{Bits: m.bits, Scale: scale, WPlanes: toPlanes(q), Lex: m.lex, Drop: m.fs.drop, Temp: m.temp, DocBias: m.bias, Meta: m.Meta}
+	x := wire{Bits: m.bits, Scale: scale, WPlanes: toPlanes(q), Drop: m.fs.drop, Temp: m.temp, DocBias: m.bias}
+	x.LexWords = slices.Sorted(maps.Keys(m.lex))
+	for _, w := range x.LexWords {
+		x.LexVals = append(x.LexVals, m.lex[w])
+	}
+	x.MetaKeys = slices.Sorted(maps.Keys(m.Meta))
+	for _, k := range x.MetaKeys {
+		x.MetaVals = append(x.MetaVals, m.Meta[k])
+	}
 	if e := m.fs.emb; e != nil {
 		// ship the vocabulary and the projections, not the vectors
 		// (training needs vectors; a shipped model only scores)
@@ -292,6 +309,21 @@ func Decode(b []byte) (*Model, error) {
 	}
 	if x.ProjPlanes != nil {
 		x.Proj = fromPlanes(x.ProjPlanes)
+	}
+	if len(x.LexWords) != len(x.LexVals) || len(x.MetaKeys) != len(x.MetaVals) {
+		return nil, fmt.Errorf("portrayal model: %d lexicon words for %d values, %d meta keys for %d values", len(x.LexWords), len(x.LexVals), len(x.MetaKeys), len(x.MetaVals))
+	}
+	if x.LexWords != nil {
+		x.Lex = make(map[string]float32, len(x.LexWords))
+		for i, w := range x.LexWords {
+			x.Lex[w] = x.LexVals[i]
+		}
+	}
+	if x.MetaKeys != nil {
+		x.Meta = make(map[string]string, len(x.MetaKeys))
+		for i, k := range x.MetaKeys {
+			x.Meta[k] = x.MetaVals[i]
+		}
 	}
 	if x.Bits == 0 || x.Bits > 24 || len(x.W) != 3<<x.Bits {
 		return nil, fmt.Errorf("portrayal model: %d weights for %d bits", len(x.W), x.Bits)
