@@ -696,10 +696,13 @@ func extractContent(doc *html.Node, cache *lru.Cache, opts Options) (*html.Node,
 		}
 
 		// Check if there are enough <p> with text
-		var paragraphText string
+		// newslens patch: a builder instead of += (quadratic in the number
+		// of paragraphs); the same string.
+		var paragraphBuf strings.Builder
 		for _, p := range dom.GetElementsByTagName(doc, "p") {
-			paragraphText += dom.TextContent(p)
+			paragraphBuf.WriteString(dom.TextContent(p))
 		}
+		paragraphText := paragraphBuf.String()
 
 		factor := 3
 		if opts.Focus == FavorPrecision {
