@@ -61,3 +61,6 @@ require (
 
 // A patched copy of go-trafilatura v1.12.2: see third_party/go-trafilatura/PATCHES.md.
 replace github.com/markusmobius/go-trafilatura => ./third_party/go-trafilatura
+
+// The patched language detector go-trafilatura uses (see third_party/whatlanggo/PATCHES.md).
+replace github.com/RadhiFadlillah/whatlanggo => ./third_party/whatlanggo

@@ -110,3 +110,6 @@ replace github.com/newslens/newslens => ../
 
 // The main module's patched go-trafilatura (replace directives of a dependency do not apply here).
 replace github.com/markusmobius/go-trafilatura => ../third_party/go-trafilatura
+
+// The main module's patched whatlanggo.
+replace github.com/RadhiFadlillah/whatlanggo => ../third_party/whatlanggo

@@ -1,0 +1,137 @@
+// newslens patch: trigrams packed into integers (see PATCHES.md).
+
+package whatlanggo
+
+import (
+	"slices"
+	"unicode"
+)
+
+// A trigram of runes is packed into one uint64, 21 bits per rune (every
+// rune is at most unicode.MaxRune, 0x10FFFF), so the text's trigrams are
+// counted in an open-addressing table of integers instead of a map keyed
+// by a new string per trigram. Two trigrams pack equal exactly when their
+// runes, and so their UTF-8 strings, are equal; the counts and distances
+// are those of count and calculateDistance.
+func packTrigram(r1, r2, r3 rune) uint64 {
+	return uint64(r1)<<42 | uint64(r2)<<21 | uint64(r3)
+}
+
+// noTrigram is the packed form of a profile entry that is not three runes;
+// it has the top bit set, which no packed text trigram has, so it never
+// matches, as such a string never matched a text trigram.
+const noTrigram = ^uint64(0)
+
+// packedProfiles is a langProfileList with packed trigrams and its
+// languages in increasing order.
+type packedProfiles struct {
+	langs    []Lang
+	trigrams [][]uint64
+}
+
+func packProfiles(l langProfileList) *packedProfiles {
+	p := &packedProfiles{}
+	for lang := range l {
+		p.langs = append(p.langs, lang)
+	}
+	slices.Sort(p.langs)
+	for _, lang := range p.langs {
+		packed := make([]uint64, len(l[lang]))
+		for i, t := range l[lang] {
+			rs := []rune(t)
+			if len(rs) != 3 {
+				packed[i] = noTrigram
+				continue
+			}
+			packed[i] = packTrigram(rs[0], rs[1], rs[2])
+		}
+		p.trigrams = append(p.trigrams, packed)
+	}
+	return p
+}
+
+// Read-only after package initialisation.
+var (
+	packedLatin      = packProfiles(latinLangs)
+	packedCyrillic   = packProfiles(cyrillicLangs)
+	packedDevanagari = packProfiles(devanagariLangs)
+	packedHebrew     = packProfiles(hebrewLangs)
+	packedEthiopic   = packProfiles(ethiopicLangs)
+	packedArabic     = packProfiles(arabicLangs)
+)
+
+// trigramCounts is an open-addressing hash table from packed trigram to
+// count. Key 0 (three NUL runes) marks an empty slot, so its count is kept
+// apart.
+type trigramCounts struct {
+	keys  []uint64
+	vals  []int
+	n     int
+	zeros int
+}
+
+func (c *trigramCounts) slot(k uint64) int {
+	mask := uint64(len(c.keys) - 1)
+	i := (k * 0x9e3779b97f4a7c15 >> 20) & mask
+	for c.keys[i] != 0 && c.keys[i] != k {
+		i = (i + 1) & mask
+	}
+	return int(i)
+}
+
+func (c *trigramCounts) add(k uint64) {
+	if k == 0 {
+		c.zeros++
+		return
+	}
+	if 2*(c.n+1) > len(c.keys) {
+		old, oldVals := c.keys, c.vals
+		c.keys = make([]uint64, max(1024, 2*len(old)))
+		c.vals = make([]int, len(c.keys))
+		for j, ok := range old {
+			if ok != 0 {
+				i := c.slot(ok)
+				c.keys[i], c.vals[i] = ok, oldVals[j]
+			}
+		}
+	}
+	i := c.slot(k)
+	if c.keys[i] == 0 {
+		c.keys[i] = k
+		c.n++
+	}
+	c.vals[i]++
+}
+
+func (c *trigramCounts) get(k uint64) int {
+	if k == 0 {
+		return c.zeros
+	}
+	if len(c.keys) == 0 {
+		return 0
+	}
+	return c.vals[c.slot(k)]
+}
+
+// countPacked is count with packed trigrams.
+func countPacked(input string) trigramCounts {
+	inputRunes := []rune(input)
+	nInputRunes := len(inputRunes)
+
+	runes := make([]rune, nInputRunes+1)
+	for i, ir := range inputRunes {
+		runes[i] = unicode.ToLower(toTrigramChar(ir))
+	}
+	runes[nInputRunes] = ' ' // put space as the last rune
+
+	var c trigramCounts
+	r1, r2 := ' ', runes[0]
+	for i := 1; i < len(runes); i++ {
+		r3 := runes[i]
+		if !(r2 == ' ' && (r1 == ' ' || r3 == ' ')) {
+			c.add(packTrigram(r1, r2, r3))
+		}
+		r1, r2 = r2, r3
+	}
+	return c
+}
