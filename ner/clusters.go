@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/newslens/newslens/internal/wordvec"
 	"github.com/newslens/newslens/text"
 )
 
@@ -195,17 +196,17 @@ func LearnClusters(ctx context.Context, sents func(yield func([]string) bool), c
 				v[d] += float32(pmi) * p[d]
 			}
 		}
-		normalize(v)
+		wordvec.Normalize(v)
 	}
 	counts = nil
-	fine := kmeans(ctx, vecs, nil, cfg.Dim, cfg.K[2], cfg.Iter, rng)
+	fine := wordvec.KMeans(ctx, vecs, nil, cfg.Dim, cfg.K[2], cfg.Iter, rng)
 	cent := centroids(vecs, fine, cfg.Dim, cfg.K[2])
 	weights := make([]float32, cfg.K[2])
 	for _, a := range fine {
 		weights[a]++
 	}
-	mid := kmeans(ctx, cent, weights, cfg.Dim, cfg.K[1], cfg.Iter, rng)
-	coarse := kmeans(ctx, cent, weights, cfg.Dim, cfg.K[0], cfg.Iter, rng)
+	mid := wordvec.KMeans(ctx, cent, weights, cfg.Dim, cfg.K[1], cfg.Iter, rng)
+	coarse := wordvec.KMeans(ctx, cent, weights, cfg.Dim, cfg.K[0], cfg.Iter, rng)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -236,79 +237,6 @@ func topKeys(freq map[string]int, n, minCount int) []string {
 	return keys
 }
 
-func normalize(v []float32) {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	if s == 0 {
-		return
-	}
-	inv := float32(1 / math.Sqrt(s))
-	for i := range v {
-		v[i] *= inv
-	}
-}
-
-// kmeans clusters unit vectors by cosine (spherical k-means) and returns
-// each vector's cluster. weights, if given, weight the vectors.
-func kmeans(ctx context.Context, vecs, weights []float32, dim, k, iter int, rng *rand.Rand) []int {
-	n := len(vecs) / dim
-	if k > n {
-		k = n
-	}
-	cent := make([]float32, k*dim)
-	perm := rng.Perm(n)
-	for c := 0; c < k; c++ {
-		copy(cent[c*dim:(c+1)*dim], vecs[perm[c]*dim:(perm[c]+1)*dim])
-	}
-	assign := make([]int, n)
-	for it := 0; it < iter && ctx.Err() == nil; it++ {
-		for i := 0; i < n; i++ {
-			v := vecs[i*dim : (i+1)*dim]
-			best, bs := 0, float32(-2)
-			for c := 0; c < k; c++ {
-				cc := cent[c*dim : (c+1)*dim]
-				var s float32
-				for d := range v {
-					s += v[d] * cc[d]
-				}
-				if s > bs {
-					best, bs = c, s
-				}
-			}
-			assign[i] = best
-		}
-		clear(cent)
-		for i := 0; i < n; i++ {
-			wt := float32(1)
-			if weights != nil {
-				wt = weights[i]
-			}
-			cc := cent[assign[i]*dim : (assign[i]+1)*dim]
-			for d, x := range vecs[i*dim : (i+1)*dim] {
-				cc[d] += wt * x
-			}
-		}
-		for c := 0; c < k; c++ {
-			cc := cent[c*dim : (c+1)*dim]
-			empty := true
-			for _, x := range cc {
-				if x != 0 {
-					empty = false
-					break
-				}
-			}
-			if empty { // reseed an empty cluster
-				j := rng.IntN(n)
-				copy(cc, vecs[j*dim:(j+1)*dim])
-			}
-			normalize(cc)
-		}
-	}
-	return assign
-}
-
 func centroids(vecs []float32, assign []int, dim, k int) []float32 {
 	cent := make([]float32, k*dim)
 	for i, a := range assign {
@@ -318,7 +246,7 @@ func centroids(vecs []float32, assign []int, dim, k int) []float32 {
 		}
 	}
 	for c := 0; c < k; c++ {
-		normalize(cent[c*dim : (c+1)*dim])
+		wordvec.Normalize(cent[c*dim : (c+1)*dim])
 	}
 	return cent
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/newslens/newslens/internal/wordvec"
 	"github.com/newslens/newslens/text"
 )
 
@@ -217,20 +218,14 @@ func TrainEmbeddings(ctx context.Context, sentences [][]string, o EmbedOptions) 
 	}
 	// unit vectors
 	for i := 0; i < n; i++ {
-		v := in[i*dim : (i+1)*dim]
-		var s float64
-		for _, x := range v {
-			s += float64(x) * float64(x)
-		}
-		if s > 0 {
-			inv := float32(1 / math.Sqrt(s))
-			for d := range v {
-				v[d] *= inv
-			}
-		}
+		wordvec.Normalize(in[i*dim : (i+1)*dim])
 	}
 	e := &Embeddings{Dim: dim, Words: words, K: o.K}
-	e.Clusters = kmeans(in, n, dim, o.K, rng)
+	asg := wordvec.KMeans(context.Background(), in, nil, dim, o.K, 10, rng)
+	e.Clusters = make([]uint16, n)
+	for i, c := range asg {
+		e.Clusters[i] = uint16(c)
+	}
 	var mx float32
 	for _, x := range in {
 		mx = max(mx, abs32(x))
@@ -251,57 +246,6 @@ func sigmoid32(x float32) float32 {
 		return 0
 	}
 	return float32(1 / (1 + math.Exp(-float64(x))))
-}
-
-// kmeans clusters unit vectors by cosine (spherical k-means, 10 rounds).
-func kmeans(v []float32, n, dim, k int, rng *rand.Rand) []uint16 {
-	k = min(k, n)
-	cent := make([]float32, k*dim)
-	for c, i := range rng.Perm(n)[:k] {
-		copy(cent[c*dim:(c+1)*dim], v[i*dim:(i+1)*dim])
-	}
-	asg := make([]uint16, n)
-	for round := 0; round < 10; round++ {
-		for i := 0; i < n; i++ {
-			x := v[i*dim : (i+1)*dim]
-			best, bv := 0, float32(-2)
-			for c := 0; c < k; c++ {
-				y := cent[c*dim : (c+1)*dim]
-				var dot float32
-				for d := range x {
-					dot += x[d] * y[d]
-				}
-				if dot > bv {
-					best, bv = c, dot
-				}
-			}
-			asg[i] = uint16(best)
-		}
-		clear(cent)
-		for i := 0; i < n; i++ {
-			c := int(asg[i])
-			for d := 0; d < dim; d++ {
-				cent[c*dim+d] += v[i*dim+d]
-			}
-		}
-		for c := 0; c < k; c++ {
-			y := cent[c*dim : (c+1)*dim]
-			var s float64
-			for _, x := range y {
-				s += float64(x) * float64(x)
-			}
-			if s == 0 {
-				// an empty cluster restarts at a random word
-				copy(y, v[rng.IntN(n)*dim:][:dim])
-				continue
-			}
-			inv := float32(1 / math.Sqrt(s))
-			for d := range y {
-				y[d] *= inv
-			}
-		}
-	}
-	return asg
 }
 
 // Nearest returns the k words whose vectors are closest to w's (for
