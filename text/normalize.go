@@ -72,10 +72,9 @@ func (mb *mapBuilder) emit(from, to int, repl string) {
 // and the ellipsis becomes "...". Invalid UTF-8 bytes become U+FFFD. Length
 // may change, so use the Map to point back into s.
 //
-// Most strings (every ASCII one) need no change: they are returned as they
-// are, with the identity Map, without copying. Otherwise unchanged runs are
-// copied whole; only the replaced runes are mapped.
-func Normalize(s string) (string, *Map) {
+// firstChange is the offset of the first rune Normalize replaces, or
+// len(s) when there is none.
+func firstChange(s string) int {
 	i := 0
 	for i < len(s) {
 		if s[i] < utf8.RuneSelf {
@@ -88,6 +87,14 @@ func Normalize(s string) (string, *Map) {
 		}
 		i += size
 	}
+	return i
+}
+
+// Most strings (every ASCII one) need no change: they are returned as they
+// are, with the identity Map, without copying. Otherwise unchanged runs are
+// copied whole; only the replaced runes are mapped.
+func Normalize(s string) (string, *Map) {
+	i := firstChange(s)
 	if i == len(s) {
 		return s, &Map{srcLen: len(s)}
 	}
@@ -119,18 +126,7 @@ func Normalize(s string) (string, *Map) {
 // NormalizeString is Normalize without the Map, for callers that only
 // match on the result: an unchanged string costs no allocation.
 func NormalizeString(s string) string {
-	i := 0
-	for i < len(s) {
-		if s[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if _, ok := normRune(r, size); ok {
-			break
-		}
-		i += size
-	}
+	i := firstChange(s)
 	if i == len(s) {
 		return s
 	}
