@@ -231,6 +231,17 @@ func (in *Ingester) Run(ctx context.Context, sources []string, stdin io.Reader) 
 			err = ferr
 		}
 	}
+	if err == nil && prog.Stored > 0 {
+		// A store that counts its aggregations after the writes (the SQL
+		// stores' rollups) does so now, so the first query after an
+		// ingest does not. A failure here loses nothing: the documents
+		// are stored and the next query counts them.
+		if f, ok := in.opts.Store.(interface{ Fold(context.Context) error }); ok {
+			if ferr := f.Fold(ctx); ferr != nil {
+				in.log.Warn("ingest: counting the aggregations", "err", ferr)
+			}
+		}
+	}
 	mu.Lock()
 	p := prog
 	mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"runtime"
 	"sort"
@@ -134,7 +135,7 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 			}
 		}
 		// Superseded versions leave the rollups (they count latest only).
-		if err := s.applyRollups(ctx, tx, old, -1); err != nil {
+		if err := s.uncount(ctx, w, old); err != nil {
 			return nil, fmt.Errorf("put: supersede: %w", err)
 		}
 	}
@@ -200,17 +201,24 @@ func (s *DB) Put(ctx context.Context, docs []*document.Document) (res []store.Pu
 	if err := s.flush(ctx, w, &rs); err != nil {
 		return nil, fmt.Errorf("put: %w", err)
 	}
-	// The batch's rollup deltas are summed in Go from the rows derived
-	// before the transaction: one upsert per distinct key per batch.
-	deltas := map[rollupKey]int64{}
+	// The rollups count the batch's latest versions later (Fold): they
+	// are queued, one row each.
+	queue := make([]int64, 0, len(latestIdx))
 	for _, i := range latestIdx {
-		addDocRollups(deltas, &pre[i].rows, pre[i].outlet, docs[i].Published)
+		queue = append(queue, seqs[res[i].ID])
 	}
-	if err := s.applyDeltas(ctx, w, deltas); err != nil {
-		return nil, fmt.Errorf("put: %w", err)
+	if err := s.enqueue(ctx, w, queue); err != nil {
+		return nil, fmt.Errorf("put: rollup queue: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("put: commit: %w", err)
+	}
+	// The batch is durable; a long queue is folded now, in a transaction
+	// of its own, so that no query has a large fold to do first.
+	if n, err := s.pendingCount(ctx); err == nil && n >= s.foldAfter() {
+		if err := s.Fold(ctx); err != nil {
+			slog.Warn("put: folding rollups", "err", err)
+		}
 	}
 	return res, nil
 }

@@ -36,6 +36,8 @@ type rollupSpec struct {
 	// outletKey: k1 is the document's outlet, so an outlet filter reads
 	// the same rows.
 	outletKey bool
+	// goOnly: no SQL form; counted only by addDocRollups (migration 0008).
+	goOnly bool
 }
 
 var rollupSpecs = []rollupSpec{
@@ -57,12 +59,18 @@ var rollupSpecs = []rollupSpec{
 	{agg: string(store.AggEvents), k1: `''`, k2: `v.type`, from: `documents d {J} doc_events v ON v.doc = d.seq`, count: `SUM(v.n)`},
 	{agg: string(store.AggPortrayal), k1: `''`, k2: `x.entity || '	' || x.portrayal`, from: `documents d {J} doc_entities x ON x.doc = d.seq`,
 		where: `x.portrayal <> ''`, count: `COUNT(*)`},
-	// event-actors, portrayal-by-outlet and events-by-time had rollups
-	// too (commit fc4344f; aggregateRollup still handles them): unfiltered
-	// on 50k documents they answered in 80-140 ms instead of 1-2 s, but
-	// their many distinct keys per batch made writes 35% slower (408
-	// against 628 docs per CPU-second); events and portrayal alone cost
-	// 18% (518). They group the base tables.
+	// Migration 0008: counted in Go only (addDocRollups), never by the
+	// SQL above: events by type and month (k2 "type\tday", the day number
+	// of the month's first day), event actors (k1 the role, k2
+	// "type\tentity"), portrayal by outlet (k1 the outlet, k2
+	// "entity\tlabel") and by month (k1 the entity, k2 "label\tday").
+	// With the counting moved out of Put (Fold) their many keys no longer
+	// slow writes; before 0008 they made writes 35% slower and were
+	// grouped from the base tables per query (2.8-12.4 s on 100k docs).
+	{agg: string(store.AggEventsByTime), goOnly: true},
+	{agg: string(store.AggEventActors), goOnly: true},
+	{agg: string(store.AggPortrayalByOutlet), goOnly: true, outletKey: true},
+	{agg: string(store.AggPortrayalByTime), goOnly: true},
 }
 
 // eventSpecs are the rollups added by migration 0005.
@@ -80,44 +88,10 @@ func (s *DB) yearExpr() string {
 	return `CAST(strftime('%Y', d.published, 'unixepoch') AS INTEGER)`
 }
 
-// applyRollups adds (sign 1) or removes (sign -1) the contributions of
-// the documents seqs to every rollup. The documents' narrow-table rows
-// must be in place.
-func (s *DB) applyRollups(ctx context.Context, tx *sql.Tx, seqs []int64, sign int) error {
-	if len(seqs) == 0 {
-		return nil
-	}
-	if s.d.Postgres {
-		// Concurrent writers update the same rollup rows (the same
-		// entities, outlets, years) in different orders, which could
-		// deadlock; one transaction-scoped lock orders them. A writer
-		// takes it after its identity locks and holds it to commit, so
-		// the two kinds of lock cannot wait on each other in a cycle.
-		if err := s.exec(ctx, tx, `SELECT pg_advisory_xact_lock(?)`, rollupLock); err != nil {
-			return fmt.Errorf("rollup lock: %w", err)
-		}
-	}
-	for _, c := range chunks(len(seqs), 500) {
-		part := make([]any, 0, c[1]-c[0])
-		for _, q := range seqs[c[0]:c[1]] {
-			part = append(part, q)
-		}
-		if err := s.rollup(ctx, tx, `d.seq IN (`+placeholders(len(part))+`)`, part, sign); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// rollup runs every spec over the documents matching cond.
-func (s *DB) rollup(ctx context.Context, tx *sql.Tx, cond string, args []any, sign int) error {
-	return s.rollupOnly(ctx, tx, cond, args, sign, nil)
-}
-
 // rollupOnly runs the specs in only (every spec when nil).
 func (s *DB) rollupOnly(ctx context.Context, tx *sql.Tx, cond string, args []any, sign int, only map[string]bool) error {
 	for _, sp := range rollupSpecs {
-		if only != nil && !only[sp.agg] {
+		if (only != nil && !only[sp.agg]) || sp.goOnly {
 			continue
 		}
 		for _, period := range []string{`0`, s.yearExpr()} {
@@ -173,6 +147,16 @@ func (s *DB) planRollup(ctx context.Context, aq store.AggQuery, f store.Filter) 
 	if agg == string(store.AggVolume) && len(f.Outlets) > 0 {
 		agg = "volume-outlet"
 	}
+	if agg == string(store.AggPortrayal) && len(f.Outlets) > 0 {
+		agg = string(store.AggPortrayalByOutlet) // the same counts, per outlet
+	}
+	switch aq.Agg {
+	case store.AggEventsByTime, store.AggPortrayalByTime:
+		// Counted per month: days and weeks come from the base tables.
+		if aq.Interval != "" && aq.Interval != "month" && aq.Interval != "year" {
+			return rollupPlan{}, false, nil
+		}
+	}
 	var p rollupPlan
 	found := false
 	for _, sp := range rollupSpecs {
@@ -188,6 +172,10 @@ func (s *DB) planRollup(ctx context.Context, aq store.AggQuery, f store.Filter) 
 			return p, false, nil
 		}
 		p.outlets = f.Outlets
+	}
+	// Documents queued since the last fold are counted in first.
+	if !s.ensureFolded(ctx) {
+		return p, false, nil
 	}
 	if f.From.IsZero() && f.To.IsZero() {
 		p.periods = []int{0}
@@ -248,6 +236,9 @@ func (s *DB) planRollup(ctx context.Context, aq store.AggQuery, f store.Filter) 
 // aggregateRollup answers aq from rollups following plan.
 func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollupPlan) ([]store.Row, error) {
 	agg := store.Aggregation(aq.Agg)
+	if agg == store.AggPortrayalByTime {
+		return s.portrayalByTimeRollup(ctx, aq, plan)
+	}
 	perOutlet := agg == store.AggSpeakers || agg == store.AggQuotedEntities
 	// Portrayal limits entities, not rows: it reads every row.
 	unlimited := agg == store.AggVolume || agg == store.AggOutletTechnique || agg == store.AggPortrayal ||
@@ -366,7 +357,7 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 			case store.AggPortrayal:
 				k = key{"", r.Keys[0] + "\t" + r.Keys[2]}
 			case store.AggEventsByTime:
-				k = key{"", r.Keys[0] + "\t" + r.Keys[1]}
+				k = key{"", r.Keys[0] + "\t" + monthOfDay(r.Keys[1])}
 			case store.AggPortrayalByOutlet:
 				k = key{r.Keys[0], r.Keys[1] + "\t" + r.Keys[3]}
 			case store.AggEventActors:
@@ -400,6 +391,9 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 	case store.AggPortrayal, store.AggPortrayalByOutlet:
 		byKey := map[[2]string]int64{}
 		for k, n := range counts {
+			if agg == store.AggPortrayal {
+				k.k1 = "" // summed over the filter's outlets
+			}
 			byKey[[2]string{k.k1, k.k2}] += n
 		}
 		return s.portrayalRollupRows(ctx, byKey, aq.Limit, agg == store.AggPortrayalByOutlet)
@@ -576,15 +570,17 @@ type rollupKey struct {
 	k1, k2 string
 }
 
-// addDocRollups adds one latest document's contributions to deltas,
-// computed from its derived rows exactly as the rollup specs compute them
-// from the tables.
-func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, published *time.Time) {
+// addDocRollups adds sign times one latest document's contributions to
+// deltas, from its derived rows (as derive computes them, or as
+// readContribs reads them back).
+func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, published *time.Time, sign int64) {
 	periods := []int{0}
-	day := ""
+	day, month := "", ""
 	if published != nil {
-		periods = append(periods, published.UTC().Year())
+		t := published.UTC()
+		periods = append(periods, t.Year())
 		day = strconv.FormatInt(published.Unix()/86400, 10)
+		month = strconv.FormatInt(monthDay(t), 10)
 	}
 	var central []string
 	for _, r := range doc.docEnts {
@@ -594,46 +590,69 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 	}
 	for _, p := range periods {
 		if day != "" {
-			deltas[rollupKey{"volume", p, "", day}]++
-			deltas[rollupKey{"volume-outlet", p, outlet, day}]++
+			deltas[rollupKey{"volume", p, "", day}] += sign
+			deltas[rollupKey{"volume-outlet", p, outlet, day}] += sign
 		}
 		for _, r := range doc.ann {
 			kind, label, key, name := r[2].(string), r[3].(string), r[6].(string), r[7].(string)
 			switch kind {
 			case "technique":
-				deltas[rollupKey{string(store.AggOutletTechnique), p, outlet, label}]++
+				deltas[rollupKey{string(store.AggOutletTechnique), p, outlet, label}] += sign
 			case "quote":
 				if name != "" {
-					deltas[rollupKey{string(store.AggSpeakers), p, outlet, name}]++
+					deltas[rollupKey{string(store.AggSpeakers), p, outlet, name}] += sign
 				} else if key != "" {
-					deltas[rollupKey{string(store.AggSpeakers), p, outlet, key}]++
+					deltas[rollupKey{string(store.AggSpeakers), p, outlet, key}] += sign
 				}
 				if key != "" {
-					deltas[rollupKey{string(store.AggQuotedEntities), p, outlet, key}]++
+					deltas[rollupKey{string(store.AggQuotedEntities), p, outlet, key}] += sign
 				}
 			case "place":
 				if key != "" {
-					deltas[rollupKey{string(store.AggPlaces), p, "", key}]++
+					deltas[rollupKey{string(store.AggPlaces), p, "", key}] += sign
 				}
 			}
 		}
 		for _, r := range doc.docEnts {
-			deltas[rollupKey{string(store.AggEntities), p, "", r[1].(string)}]++
+			ent := r[1].(string)
+			deltas[rollupKey{string(store.AggEntities), p, "", ent}] += sign
 			if l := r[4].(string); l != "" {
-				deltas[rollupKey{string(store.AggPortrayal), p, "", r[1].(string) + "\t" + l}]++
+				deltas[rollupKey{string(store.AggPortrayal), p, "", ent + "\t" + l}] += sign
+				deltas[rollupKey{string(store.AggPortrayalByOutlet), p, outlet, ent + "\t" + l}] += sign
+				if month != "" {
+					deltas[rollupKey{string(store.AggPortrayalByTime), p, ent, l + "\t" + month}] += sign
+				}
 			}
 		}
 		for _, r := range doc.events {
-			deltas[rollupKey{string(store.AggEvents), p, "", r[1].(string)}] += int64(r[4].(int))
+			typ, src, tgt, n := r[1].(string), r[2].(string), r[3].(string), sign*int64(r[4].(int))
+			deltas[rollupKey{string(store.AggEvents), p, "", typ}] += n
+			if month != "" {
+				deltas[rollupKey{string(store.AggEventsByTime), p, "", typ + "\t" + month}] += n
+			}
+			if src != "" {
+				deltas[rollupKey{string(store.AggEventActors), p, "source", typ + "\t" + src}] += n
+			}
+			if tgt != "" {
+				deltas[rollupKey{string(store.AggEventActors), p, "target", typ + "\t" + tgt}] += n
+			}
 		}
 		for _, x := range central {
 			for _, y := range central {
 				if x < y {
-					deltas[rollupKey{string(store.AggCooccurrence), p, "", x + "\t" + y}]++
+					deltas[rollupKey{string(store.AggCooccurrence), p, "", x + "\t" + y}] += sign
 				}
 			}
 		}
 	}
+}
+
+// monthDay is the day number (days since 1970-01-01) of the first day of
+// t's month (UTC): the time key of the monthly rollups, which bucketRows
+// turns into months or years like any day number.
+func monthDay(t time.Time) int64 {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
 // applyDeltas upserts rollup deltas one row per statement, in key order.
@@ -763,4 +782,85 @@ func (s *DB) applyDeltasPostgres(ctx context.Context, tx writeTx, keys []rollupK
 		return fmt.Errorf("rollups: %w", err)
 	}
 	return nil
+}
+
+// monthOfDay turns a day number (as text) into the day number of its
+// month's first day, the key of the monthly rollups.
+func monthOfDay(day string) string {
+	d, err := strconv.ParseInt(day, 10, 64)
+	if err != nil {
+		return day
+	}
+	return strconv.FormatInt(monthDay(time.Unix(d*86400, 0)), 10)
+}
+
+// portrayalByTimeRollup answers portrayal-by-time from the rollups: the
+// top entities from the portrayal rollup, then their monthly counts.
+func (s *DB) portrayalByTimeRollup(ctx context.Context, aq store.AggQuery, plan rollupPlan) ([]store.Row, error) {
+	p := plan
+	for _, sp := range rollupSpecs {
+		if sp.agg == string(store.AggPortrayal) {
+			p.spec = sp
+		}
+	}
+	topRows, err := s.aggregateRollup(ctx, store.AggQuery{Agg: store.AggPortrayal, Limit: aq.Limit}, p)
+	if err != nil {
+		return nil, err
+	}
+	var top []string
+	names := map[string]string{}
+	for _, r := range topRows { // in rank order
+		if _, ok := names[r.Keys[0]]; !ok {
+			names[r.Keys[0]] = r.Keys[1]
+			top = append(top, r.Keys[0])
+		}
+	}
+	if len(top) == 0 {
+		return nil, nil
+	}
+	counts := map[[2]string]int64{} // entity, "label\tday"
+	args := []any{string(store.AggPortrayalByTime)}
+	for _, y := range plan.periods {
+		args = append(args, y)
+	}
+	args = append(args, anys(top)...)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT k1, k2, SUM(n) FROM rollups WHERE agg = ? AND period IN (`+placeholders(len(plan.periods))+`)
+		AND k1 IN (`+placeholders(len(top))+`) GROUP BY k1, k2`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+	}
+	for rows.Next() {
+		var k [2]string
+		var n int64
+		if err := rows.Scan(&k[0], &k[1], &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+		}
+		counts[k] += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+	}
+	for _, e := range plan.edges {
+		er, err := s.aggregateJoin(ctx, store.AggQuery{Agg: aq.Agg, Limit: 1 << 30, Interval: "raw"}, e)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range er { // entity, name, label, day
+			if _, ok := names[r.Keys[0]]; ok {
+				counts[[2]string{r.Keys[0], r.Keys[2] + "\t" + monthOfDay(r.Keys[3])}] += r.Count
+			}
+		}
+	}
+	var out []store.Row
+	for k, n := range counts {
+		label, day, ok := strings.Cut(k[1], "\t")
+		if ok && n > 0 {
+			out = append(out, store.Row{Keys: []string{k[0], names[k[0]], label, day}, Count: n})
+		}
+	}
+	out = bucketRows(out, 3, aq.Interval)
+	sortPortrayal(out, false, top)
+	return out, nil
 }

@@ -34,6 +34,23 @@ type DB struct {
 	d  Dialect
 	// now is the clock, replaceable in tests.
 	now func() time.Time
+	// foldAfter overrides the package's FoldAfter (SetFoldAfter).
+	foldAfter0 int
+}
+
+// SetFoldAfter sets how many queued documents make Put fold the rollups
+// after its commit (0: the default FoldAfter; negative: never, leaving
+// it to queries and explicit Fold calls). Call it before using the store.
+func (s *DB) SetFoldAfter(n int) { s.foldAfter0 = n }
+
+func (s *DB) foldAfter() int {
+	switch {
+	case s.foldAfter0 < 0:
+		return int(^uint(0) >> 1)
+	case s.foldAfter0 > 0:
+		return s.foldAfter0
+	}
+	return FoldAfter
 }
 
 var _ store.Store = (*DB)(nil)
@@ -139,6 +156,14 @@ func (s *DB) migrate(ctx context.Context) error {
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
 			if err := s.rollupOnly(ctx, tx, `d.latest = 1`, nil, 1, eventSpecs); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
+		if v == 8 {
+			// 0008 defers the rollups and adds keys: recount everything
+			// at the next fold.
+			if err := s.requeueRollups(ctx, tx); err != nil {
 				tx.Rollback()
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
@@ -439,12 +464,16 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		}
 	}()
 	var rows rowSet
-	var counted []int64 // latest versions, whose rollup counts change
+	// The counted latest versions' rollup contributions change: the old
+	// ones out, the new ones in. Queued ones are counted as they will
+	// then be by the next fold.
+	deltas := map[rollupKey]int64{}
 	for _, doc := range docs {
 		var seq int64
 		var latest int
 		var outlet, text string
-		if err := tx.QueryRowContext(ctx, s.rebind(`SELECT d.seq, d.latest, d.outlet, `+s.textCol()+` FROM documents d `+s.bodyJoin()+` WHERE d.id = ?`), doc.ID).Scan(&seq, &latest, &outlet, &text); err != nil {
+		var pub sql.NullInt64
+		if err := tx.QueryRowContext(ctx, s.rebind(`SELECT d.seq, d.latest, d.outlet, d.published, `+s.textCol()+` FROM documents d `+s.bodyJoin()+` WHERE d.id = ?`), doc.ID).Scan(&seq, &latest, &outlet, &pub, &text); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				err = store.ErrNotFound
 			}
@@ -453,10 +482,16 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		if text != doc.Text {
 			return fmt.Errorf("replace %s: text differs from the stored text", doc.ID)
 		}
+		count := false
 		if latest == 1 {
-			counted = append(counted, seq)
-			if err := s.applyRollups(ctx, tx, []int64{seq}, -1); err != nil {
+			done, _, err := s.counted(ctx, w, []int64{seq})
+			if err != nil {
 				return fmt.Errorf("replace %s: %w", doc.ID, err)
+			}
+			if count = len(done) == 1; count {
+				if err := s.readContribs(ctx, tx, done, false, -1, deltas); err != nil {
+					return fmt.Errorf("replace %s: %w", doc.ID, err)
+				}
 			}
 		}
 		for _, t := range []string{"annotations", "doc_entities", "citations", "doc_events"} {
@@ -480,12 +515,20 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 			return fmt.Errorf("replace %s: %w", doc.ID, err)
 		}
 		dr := derive(doc, s.d.Postgres)
+		if count {
+			var published *time.Time
+			if pub.Valid {
+				t := time.Unix(pub.Int64, 0).UTC()
+				published = &t
+			}
+			addDocRollups(deltas, &dr, outlet, published, 1)
+		}
 		rows.add(seq, outlet, &dr)
 	}
 	if err := s.flush(ctx, w, &rows); err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
-	if err := s.applyRollups(ctx, tx, counted, 1); err != nil {
+	if err := s.applyDeltas(ctx, w, deltas); err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
 	return tx.Commit()
