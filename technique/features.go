@@ -111,6 +111,8 @@ type tok struct {
 	// scare is 1 inside a short quotation (at most 4 tokens: scare quotes,
 	// "the ‘liberation’ of"), 2 in the six tokens before one
 	scare uint8
+	// rate and rateN are the span-rate buckets of the word (rates.go)
+	rate, rateN uint8
 }
 
 // sent is a sentence of tokens [first,end) with sentence-level facts.
@@ -124,6 +126,8 @@ type sent struct {
 	// alone says the sentence is a paragraph (line) of its own: a short
 	// exclamation standing alone is how slogans close articles
 	alone bool
+	// highRate buckets the words with a high span rate (rates.go)
+	highRate uint8
 }
 
 // prepared is a document's tokens and sentences ready for feature extraction.
@@ -137,6 +141,8 @@ type prepared struct {
 	// clusters says whether the word-cluster features are on (the lexicon
 	// has a cluster table), wordnet the same for the WordNet classes.
 	clusters, wordnet bool
+	// rates says whether the tokens carry span rates (rates.go).
+	rates bool
 }
 
 // maxDocTokens bounds the work on one document: beyond it, tokens are not
@@ -484,6 +490,9 @@ func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
 			mix(fCluPol, mix(uint64(t.cl[1]), pol(i))),
 			mix(fCluBi, mix(cl(i-1), uint64(t.cl[1]))),
 		)
+	}
+	if p.rates {
+		buf = p.rateFeatures(buf, s, i, pol(i))
 	}
 	if p.sentProb != nil {
 		sb := uint64(p.sentProb[s.index] * 10)

@@ -31,6 +31,9 @@ type Options struct {
 	// SentBits sizes the sentence classifier; NoStack turns it off.
 	SentBits uint
 	NoStack  bool
+	// NoRates leaves out the span-rate lexicon learned from the training
+	// spans (rates.go).
+	NoRates bool
 	// Budget bounds a training run's wall time; passes stop early past it.
 	Budget time.Duration
 	// RSBits, RSEpochs, RSL2 and RSRate are the span rescorer's table
@@ -224,6 +227,27 @@ func Train(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*M
 		}
 		m.sent = trainSent(allSent, opts.SentBits, opts.Seed)
 	}
+	if !opts.NoRates {
+		// out-of-fold span rates for the tagger's training data, as for the
+		// sentence probabilities
+		const k = 4
+		for f := 0; f < k; f++ {
+			var ps []*prepared
+			var ts [][]uint8
+			for i := range arts {
+				if i%k != f {
+					ps, ts = append(ps, preps[i]), append(ts, tags[i])
+				}
+			}
+			rt := countRates(ps, ts)
+			for i := range arts {
+				if i%k == f {
+					preps[i].setRates(rt)
+				}
+			}
+		}
+		m.rates = countRates(preps, tags)
+	}
 	var si []siExample
 	var tc []tcExample
 	for i, a := range arts {
@@ -243,6 +267,9 @@ func (m *Model) prepare(doc *document.Document) *prepared {
 	p := prepare(doc, m.lex)
 	if m.sent != nil {
 		p.setSentProbs(m.sent)
+	}
+	if m.rates != nil {
+		p.setRates(m.rates)
 	}
 	return p
 }
