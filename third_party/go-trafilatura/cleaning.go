@@ -4,6 +4,9 @@
 package trafilatura
 
 import (
+	"unicode/utf8"
+
+	"github.com/go-shiori/dom"
 	"github.com/markusmobius/go-trafilatura/internal/etree"
 	"golang.org/x/net/html"
 )
@@ -65,4 +68,55 @@ func hasElementNamed(tree *html.Node, tag string) bool {
 		}
 	}
 	return false
+}
+
+// keepsElementNamed reports whether an element descendant of tree named tag
+// is sure to survive stripElementsIn(tree, removed): one that neither is
+// nor lies under an element named in removed. Removing an element takes
+// only its subtree and the text nodes after it, so such an element stays,
+// and hasElementNamed(tree, tag) is then true after the removal. docCleaning
+// uses it to skip the backup copy it would only need when no such element
+// is left.
+func keepsElementNamed(tree *html.Node, tag string, removed map[string]struct{}) bool {
+	for c := tree.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			if _, gone := removed[c.Data]; gone {
+				continue
+			}
+			if c.Data == tag {
+				return true
+			}
+		}
+		if keepsElementNamed(c, tag, removed) {
+			return true
+		}
+	}
+	return false
+}
+
+// textRuneCount is utf8.RuneCountInString(dom.TextContent(n)) without
+// building the text: the counts of the text nodes add up when each is
+// valid UTF-8 (a valid string ends on a whole rune); otherwise the bytes of
+// two nodes could join into one rune, so the text is built as upstream
+// does.
+func textRuneCount(n *html.Node) int {
+	count, valid := 0, true
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		if x.Type == html.TextNode {
+			if !utf8.ValidString(x.Data) {
+				valid = false
+				return
+			}
+			count += utf8.RuneCountInString(x.Data)
+		}
+		for c := x.FirstChild; c != nil && valid; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	if !valid {
+		return utf8.RuneCountInString(dom.TextContent(n))
+	}
+	return count
 }

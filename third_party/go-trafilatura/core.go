@@ -157,7 +157,9 @@ func ExtractDocument(doc *html.Node, opts Options) (*ExtractResult, error) {
 		commentsBody, tmpComments = extractComments(doc, cache, opts)
 		lenComments = utf8.RuneCountInString(tmpComments)
 	} else if opts.Focus == FavorPrecision {
-		doc = pruneUnwantedNodes(doc, selector.RemovedComments)
+		// newslens patch: doc is this call's own copy of the page, so it is
+		// pruned in place instead of copied again.
+		pruneNodesInPlace(doc, selector.RemovedComments)
 	}
 
 	// Extract content

@@ -65,9 +65,11 @@ func compareExternalExtraction(originalDoc, extractedDoc *html.Node, opts Option
 	logInfo(opts, "trying external extractor for url %q", originalUrl)
 
 	// Prior cleaning
+	// newslens patch: the copy is pruned in place (pruneUnwantedNodes would
+	// copy it a second time).
 	cleanedDoc := cloneTree(originalDoc)
 	if opts.Focus == FavorPrecision {
-		cleanedDoc = pruneUnwantedNodes(cleanedDoc, selector.OverallDiscardedContent)
+		pruneNodesInPlace(cleanedDoc, selector.OverallDiscardedContent)
 	}
 
 	// Process each candidate

@@ -74,7 +74,13 @@ func docCleaning(doc *html.Node, opts Options) {
 	stripTagsIn(doc, strippingList)
 
 	// Prevent removal of paragraphs
-	if opts.Focus == FavorRecall && hasElementNamed(doc, "p") {
+	// newslens patch: when a <p> is sure to survive the removal (one has no
+	// ancestor-or-self in the list), the backup copy of the page would be
+	// thrown away, so it is not made; otherwise upstream's steps run as
+	// they were (see keepsElementNamed).
+	if opts.Focus == FavorRecall && keepsElementNamed(doc, "p", cleaningList) {
+		stripElementsIn(doc, cleaningList)
+	} else if opts.Focus == FavorRecall && hasElementNamed(doc, "p") {
 		docBackup := cloneTree(doc)
 		stripElementsIn(doc, cleaningList)
 
@@ -134,17 +140,37 @@ func pruneHTML(doc *html.Node, opts Options) {
 }
 
 // pruneUnwantedNodes prune the HTML tree by removing unwanted sections.
+// newslens patch: the tree is pruned in a copy as upstream does, but the
+// backup is not copied beforehand: when the pruning removed too much, a
+// fresh copy of the untouched input is returned instead (the same tree),
+// and the text is measured without building it (textRuneCount). Callers
+// that own their tree use pruneNodesInPlace, which skips the copy.
 func pruneUnwantedNodes(tree *html.Node, queries []selector.Rule, withBackup ...bool) *html.Node {
-	var oldLen int
-	var backup *html.Node
 	backupEnabled := len(withBackup) > 0 && withBackup[0]
-
-	tree = cloneTree(tree)
+	var oldLen int
 	if backupEnabled {
-		backup = cloneTree(tree)
-		oldLen = utf8.RuneCountInString(dom.TextContent(tree))
+		oldLen = textRuneCount(tree)
 	}
 
+	pruned := cloneTree(tree)
+	pruneNodesInPlace(pruned, queries)
+
+	if backupEnabled {
+		newLen := textRuneCount(pruned)
+		if newLen <= oldLen/7 {
+			return cloneTree(tree)
+		}
+	}
+
+	return pruned
+}
+
+// pruneNodesInPlace is upstream's pruning loop of pruneUnwantedNodes
+// (newslens patch: split out), applied to tree itself. It gives the tree
+// pruneUnwantedNodes(tree, queries) returns when tree is the caller's own
+// detached copy (its root has no parent, as a copy's root has none) that
+// nothing else refers to.
+func pruneNodesInPlace(tree *html.Node, queries []selector.Rule) {
 	for _, query := range queries {
 		subElements := selector.QueryAll(tree, query)
 		for i := len(subElements) - 1; i >= 0; i-- {
@@ -172,15 +198,6 @@ func pruneUnwantedNodes(tree *html.Node, queries []selector.Rule, withBackup ...
 			etree.Remove(subElement)
 		}
 	}
-
-	if backupEnabled {
-		newLen := utf8.RuneCountInString(dom.TextContent(tree))
-		if newLen <= oldLen/7 {
-			return backup
-		}
-	}
-
-	return tree
 }
 
 // handleTextNode converts, formats and probes potential text elements.

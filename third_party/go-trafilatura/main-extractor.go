@@ -602,16 +602,19 @@ func pruneUnwantedSections(subTree *html.Node, potentialTags map[string]struct{}
 	// Prune the rest
 	subTree = pruneUnwantedNodes(subTree, selector.OverallDiscardedContent, true)
 
+	// newslens patch: subTree is now this function's own detached copy, so
+	// the next prunings work on it in place instead of copying it each time.
+
 	// Prune images
 	if !opts.IncludeImages {
-		subTree = pruneUnwantedNodes(subTree, selector.DiscardedImage)
+		pruneNodesInPlace(subTree, selector.DiscardedImage)
 	}
 
 	// Balance precision / recall
 	if opts.Focus != FavorRecall {
-		subTree = pruneUnwantedNodes(subTree, selector.DiscardedTeaser)
+		pruneNodesInPlace(subTree, selector.DiscardedTeaser)
 		if opts.Focus == FavorPrecision {
-			subTree = pruneUnwantedNodes(subTree, selector.PrecisionDiscardedContent)
+			pruneNodesInPlace(subTree, selector.PrecisionDiscardedContent)
 		}
 	}
 
@@ -654,7 +657,11 @@ func pruneUnwantedSections(subTree *html.Node, potentialTags map[string]struct{}
 // extractContent find the main content of a page using a set of selectors, then
 // extract relevant elements, strip them of unwanted subparts and convert them.
 func extractContent(doc *html.Node, cache *lru.Cache, opts Options) (*html.Node, string) {
-	backupDoc := cloneTree(doc)
+	// newslens patch: upstream copied doc here as a backup for
+	// recoverWildText. Nothing below changes doc (each subtree is pruned in
+	// a copy, and the rest works on that copy), and recoverWildText only
+	// reads its document through pruneUnwantedSections, which copies it
+	// first, so doc itself is passed and the copy is not made.
 	resultBody := dom.CreateElement("body")
 
 	// Prepare potential tags
@@ -769,7 +776,7 @@ func extractContent(doc *html.Node, cache *lru.Cache, opts Options) (*html.Node,
 
 	if len(dom.Children(resultBody)) == 0 || tmpTextLength < opts.Config.MinExtractedSize {
 		resultBody = dom.CreateElement("body")
-		recoverWildText(backupDoc, resultBody, potentialTags, cache, opts)
+		recoverWildText(doc, resultBody, potentialTags, cache, opts)
 		tmpText = trim(etree.IterText(resultBody, " "))
 	}
 

@@ -486,8 +486,10 @@ func extractDomTitle(doc *html.Node) string {
 
 // extractDomAuthor returns the document author from DOM elements.
 func extractDomAuthor(doc *html.Node) string {
+	// newslens patch: the copy is pruned in place (pruneUnwantedNodes would
+	// copy it a second time).
 	clone := cloneTree(doc)
-	clone = pruneUnwantedNodes(clone, selector.MetaAuthorDiscard)
+	pruneNodesInPlace(clone, selector.MetaAuthorDiscard)
 
 	author := extractDomMetaSelectors(clone, 120, selector.MetaAuthor)
 	if author != "" {

@@ -5,9 +5,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/go-shiori/dom"
 	"github.com/markusmobius/go-trafilatura/internal/etree"
+	"github.com/markusmobius/go-trafilatura/internal/selector"
 	"golang.org/x/net/html"
 )
 
@@ -158,5 +160,99 @@ func FuzzCleaningAsUpstream(f *testing.F) {
 	f.Add(`<p><abbr>A<small>s<font>f</font>t</small>u</abbr>v<ins>i</ins>w</p>`)
 	f.Fuzz(func(t *testing.T, page string) {
 		checkCleaningAsUpstream(t, page)
+	})
+}
+
+// pruneUnwantedNodesUpstream is upstream's pruneUnwantedNodes: a copy to
+// prune, a backup copy made beforehand, text measured by building it.
+func pruneUnwantedNodesUpstream(tree *html.Node, queries []selector.Rule, withBackup bool) *html.Node {
+	var oldLen int
+	var backup *html.Node
+	tree = dom.Clone(tree, true)
+	if withBackup {
+		backup = dom.Clone(tree, true)
+		oldLen = utf8.RuneCountInString(dom.TextContent(tree))
+	}
+	pruneNodesInPlace(tree, queries) // the loop itself is upstream's, moved unchanged
+	if withBackup {
+		newLen := utf8.RuneCountInString(dom.TextContent(tree))
+		if newLen <= oldLen/7 {
+			return backup
+		}
+	}
+	return tree
+}
+
+// checkPruningAsUpstream checks the pieces of patch 10 on one page: the
+// pruning without a backup copy (on the page and on its body, a subtree
+// with a parent, as extractContent prunes), the text length without
+// building the text, and the test that lets docCleaning skip its backup.
+func checkPruningAsUpstream(t *testing.T, page string) {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Skip(err)
+	}
+	before := renderNode(t, root)
+	if got, want := textRuneCount(root), utf8.RuneCountInString(dom.TextContent(root)); got != want {
+		t.Fatalf("page %q: textRuneCount %d, want %d", page, got, want)
+	}
+	subtrees := []*html.Node{root}
+	if body := dom.QuerySelector(root, "body"); body != nil {
+		subtrees = append(subtrees, body)
+	}
+	for _, sub := range subtrees {
+		for _, queries := range [][]selector.Rule{selector.OverallDiscardedContent, selector.DiscardedImage, selector.MetaAuthorDiscard} {
+			for _, backup := range []bool{false, true} {
+				got := pruneUnwantedNodes(sub, queries, backup)
+				want := pruneUnwantedNodesUpstream(sub, queries, backup)
+				if g, w := renderNode(t, got), renderNode(t, want); g != w {
+					t.Fatalf("page %q (backup %v):\npatched:  %s\nupstream: %s", page, backup, g, w)
+				}
+				if got.Parent != nil {
+					t.Fatalf("page %q: the pruned copy has a parent", page)
+				}
+				// in place on a copy the caller owns, as the patched callers do
+				inPlace := cloneTree(sub)
+				pruneNodesInPlace(inPlace, queries)
+				if g, w := renderNode(t, inPlace), renderNode(t, pruneUnwantedNodesUpstream(sub, queries, false)); g != w {
+					t.Fatalf("page %q: in place:\n%s\nupstream:\n%s", page, g, w)
+				}
+			}
+		}
+	}
+	if renderNode(t, root) != before {
+		t.Fatalf("page %q: pruning changed its input", page)
+	}
+	stripped := cloneTree(root)
+	stripTagsIn(stripped, tagsToStrip)
+	keeps := keepsElementNamed(stripped, "p", tagsToClean)
+	stripElementsIn(stripped, tagsToClean)
+	if has := hasElementNamed(stripped, "p"); keeps != has {
+		t.Fatalf("page %q: keepsElementNamed %v, but a <p> is left after the removal: %v", page, keeps, has)
+	}
+}
+
+func TestPruningAsUpstream(t *testing.T) {
+	for _, page := range []string{
+		``,
+		`<p>plain</p>`,
+		`<div class="sidebar">side<p>in</p></div>tail<p>keep</p>`,
+		`<body><div id="comments"><p>c</p></div><p>only a little text</p></body>`,
+		// almost everything is discarded: the backup (the unpruned copy) is returned
+		`<body><div class="footer">` + strings.Repeat("long footer text ", 40) + `</div>x</body>`,
+		`<aside><p>gone</p></aside><form><p>gone too</p></form>`,
+		`<div class="author">By <a href="/a">A</a></div><p class="byline">B</p><figure><img src=i><figcaption>cap</figcaption></figure>`,
+		"<p>\xff\xfe broken</p><p>\xe2\x82</p><p>\xac</p>",
+	} {
+		checkPruningAsUpstream(t, page)
+	}
+}
+
+func FuzzPruningAsUpstream(f *testing.F) {
+	f.Add(`<div class="sidebar">side<p>in</p></div>tail<p>keep</p>`)
+	f.Add(`<aside><p>gone</p></aside><nav>n</nav><p>x</p>`)
+	f.Fuzz(func(t *testing.T, page string) {
+		checkPruningAsUpstream(t, page)
 	})
 }
