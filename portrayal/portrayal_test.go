@@ -52,7 +52,9 @@ func TestSample(t *testing.T) {
 		t.Fatalf("no portrayal summary: %T", doc.Summaries[portrayal.Name])
 	}
 	got := map[string]string{}
+	names := map[string]string{}
 	for _, e := range sum.Entities {
+		names[e.EntityID] = e.Name
 		got[e.Name] = e.Label
 		t.Logf("%-30s %-8s %.2f %v mentions=%d voices=%d techniques=%d evaluative=%d", e.Name, e.Label, e.Confidence, e.Probs, len(e.Mentions), len(e.Voices), len(e.Techniques), len(e.Evaluative))
 	}
@@ -64,8 +66,25 @@ func TestSample(t *testing.T) {
 			t.Errorf("portrayal %s confidence %v", a.ID, a.Confidence)
 		}
 	}
-	if len(doc.Of("portrayal")) != len(doc.Of("entity")) {
-		t.Errorf("%d portrayal annotations for %d entity mentions", len(doc.Of("portrayal")), len(doc.Of("entity")))
+	// one portrayal per entity mention, plus the nominal mentions of
+	// people ("the US president") linked to a person named before
+	var nominal []string
+	nEnt := 0
+	for _, a := range doc.Of("portrayal") {
+		if a.Attrs["nominal"] == true {
+			nominal = append(nominal, a.Text+" -> "+names[a.Attrs["entity_id"].(string)])
+		} else {
+			nEnt++
+		}
+	}
+	if nEnt != len(doc.Of("entity")) {
+		t.Errorf("%d portrayal annotations on named mentions for %d entity mentions", nEnt, len(doc.Of("entity")))
+	}
+	// the last one is wrong: the entities analyzer tags "Victory" (in
+	// "Victory to the Syrian president") as a person
+	wantNominal := []string{"foreign secretary -> Boris Johnson", "president -> Donald Trump", "president -> Victory"}
+	if strings.Join(nominal, "; ") != strings.Join(wantNominal, "; ") {
+		t.Errorf("nominal mentions %q, want %q", nominal, wantNominal)
 	}
 	for _, tc := range sampleWants {
 		if got[tc.name] != tc.want {
@@ -74,21 +93,21 @@ func TestSample(t *testing.T) {
 	}
 }
 
-// sampleWants: article stance and the model's measured label. Five of the
-// ten actors the issue names agree with the stance; "Russia" is merged into
-// the entity named "Russian" and "the US-led coalition" is the entity
-// "US-led".
+// sampleWants: article stance and the model's measured label (see
+// BENCHMARKS.md: 2 of the 10 actors the issue names agree with the
+// stance). "Russia" is merged into the entity named "Russian" and "the
+// US-led coalition" is the entity "US-led".
 var sampleWants = []struct{ name, stance, want string }{
-	{"Islamic State", "negative", "negative"}, // Daesh
+	{"Islamic State", "negative", "positive"}, // miss: its negative mentions are in quoted voices
 	{"al-Nusra Front", "negative", "negative"},
-	{"Syrian Arab Army", "positive", "positive"},
+	{"Syrian Arab Army", "positive", "negative"}, // miss
 	{"Russian", "positive", "positive"},
-	{"Hezbollah", "positive", "positive"},       // 0.42 positive + 0.1 offset against 0.51 negative
-	{"Saad al-Hariri", "negative", "positive"},  // miss: 0.50 positive against 0.46 negative, two mentions
-	{"Bashar al-Assad", "positive", "negative"}, // miss
+	{"Hezbollah", "positive", "negative"},       // miss
+	{"Saad al-Hariri", "negative", "positive"},  // miss: 0.41 positive (+0.1 offset) against 0.43 negative
+	{"Bashar al-Assad", "positive", "neutral"},  // miss
 	{"Free Syrian Army", "negative", "neutral"}, // miss
 	{"US-led", "negative", "positive"},          // miss
-	{"Boris Johnson", "negative", "positive"},   // miss: one mention, sarcasm
+	{"Boris Johnson", "negative", "positive"},   // miss: 0.33 negative against 0.33 positive (+0.1 offset)
 }
 
 // TestNewsMTSCDev keeps the embedded model's dev scores from regressing.
