@@ -303,7 +303,10 @@ func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestO
 		if len(docs) == 0 {
 			continue
 		}
-		if err := scan(`SELECT doc, kind, label, key, name FROM annotations WHERE doc `+in+` AND kind IN ('technique', 'quote', 'place')`, func(r *sql.Rows) error {
+		// No kind condition: with one, SQLite read every row of the
+		// kinds through their index instead of each document's rows
+		// (addDocRollups ignores the other kinds).
+		if err := scan(`SELECT doc, kind, label, key, name FROM annotations WHERE doc `+in, func(r *sql.Rows) error {
 			var q int64
 			var kind, label, key, name string
 			if err := r.Scan(&q, &kind, &label, &key, &name); err != nil {

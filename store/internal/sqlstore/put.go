@@ -522,10 +522,19 @@ type docRows struct {
 	ann, ents, docEnts, places, cites, events [][]any
 }
 
+// sqliteSkipped are indexed kinds that SQLite does not copy into its
+// annotations table (migration 0009): no filter or aggregation reads
+// them (citations have their own table), and the body has them.
+// PostgreSQL keeps them, with their attributes as JSONB, for SQL users.
+var sqliteSkipped = map[string]bool{"demonym": true, "amount": true, "citation": true}
+
 // derive computes a document's narrow-table rows. Annotation attributes
 // go into the annotations table as JSONB in PostgreSQL; SQLite leaves the
-// column empty (nothing queries it there, and the body has them).
-func derive(doc *document.Document, attrsJSON bool) docRows {
+// column empty (nothing queries it there, and the body has them), skips
+// the kinds in sqliteSkipped and numbers each document's rows (ord, the
+// second column of its annotations primary key, migration 0009).
+func derive(doc *document.Document, postgres bool) docRows {
+	attrsJSON := postgres
 	var rs docRows
 	mentions := map[string]int{}
 	var order []string
@@ -594,7 +603,7 @@ func derive(doc *document.Document, attrsJSON bool) docRows {
 			events[k]++
 			continue
 		}
-		if !indexedKinds[a.Kind] {
+		if !indexedKinds[a.Kind] || (!postgres && sqliteSkipped[a.Kind]) {
 			continue
 		}
 		var attrs any
@@ -603,7 +612,11 @@ func derive(doc *document.Document, attrsJSON bool) docRows {
 				attrs = string(b)
 			}
 		}
-		rs.ann = append(rs.ann, []any{nil, a.ID, a.Kind, a.Label, a.Start, a.End, key, name, num, lat, lon, a.Analyzer, a.Version, a.Confidence, attrs})
+		row := []any{nil, a.ID, a.Kind, a.Label, a.Start, a.End, key, name, num, lat, lon, a.Analyzer, a.Version, a.Confidence, attrs}
+		if !postgres {
+			row = append(row, len(rs.ann))
+		}
+		rs.ann = append(rs.ann, row)
 	}
 	// rnk: most mentioned first, ties in order of first appearance.
 	ranked := append([]string(nil), order...)
@@ -655,16 +668,16 @@ func (rs *rowSet) add(seq int64, outlet string, d *docRows) {
 }
 
 func (s *DB) flush(ctx context.Context, tx writeTx, rs *rowSet) error {
-	attrsPH := "?"
+	attrsPH, annOrd, annOrdPH := "?", ", ord", ", ?"
 	if s.d.Postgres {
-		attrsPH = "?::jsonb"
+		attrsPH, annOrd, annOrdPH = "?::jsonb", "", ""
 	}
 	steps := []struct {
 		head, ph, tail string
 		rows           [][]any
 	}{
-		{`INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name, num, lat, lon, analyzer, version, confidence, attrs) VALUES `,
-			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + attrsPH + ")", "", rs.ann},
+		{`INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name, num, lat, lon, analyzer, version, confidence, attrs` + annOrd + `) VALUES `,
+			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + attrsPH + annOrdPH + ")", "", rs.ann},
 		{`INSERT INTO entities (id, type, name) VALUES `, "(?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.ents)},
 		{`INSERT INTO doc_entities (doc, entity, mentions, rnk, portrayal) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.docEnts},
 		{`INSERT INTO places (id, name, country, lat, lon) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.places)},

@@ -572,8 +572,15 @@ type rollupKey struct {
 
 // addDocRollups adds sign times one latest document's contributions to
 // deltas, from its derived rows (as derive computes them, or as
-// readContribs reads them back).
+// readContribs reads them back). The keys are built once and counted for
+// each period (all time and the year).
 func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, published *time.Time, sign int64) {
+	type contrib struct {
+		agg, k1, k2 string
+		n           int64
+	}
+	keys := make([]contrib, 0, 16+len(doc.ann)+3*len(doc.docEnts)+3*len(doc.events))
+	add := func(agg, k1, k2 string, n int64) { keys = append(keys, contrib{agg, k1, k2, n}) }
 	periods := []int{0}
 	day, month := "", ""
 	if published != nil {
@@ -581,6 +588,8 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 		periods = append(periods, t.Year())
 		day = strconv.FormatInt(published.Unix()/86400, 10)
 		month = strconv.FormatInt(monthDay(t), 10)
+		add("volume", "", day, 1)
+		add("volume-outlet", outlet, day, 1)
 	}
 	var central []string
 	for _, r := range doc.docEnts {
@@ -588,61 +597,61 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 			central = append(central, r[1].(string))
 		}
 	}
-	for _, p := range periods {
-		if day != "" {
-			deltas[rollupKey{"volume", p, "", day}] += sign
-			deltas[rollupKey{"volume-outlet", p, outlet, day}] += sign
-		}
-		for _, r := range doc.ann {
-			kind, label, key, name := r[2].(string), r[3].(string), r[6].(string), r[7].(string)
-			switch kind {
-			case "technique":
-				deltas[rollupKey{string(store.AggOutletTechnique), p, outlet, label}] += sign
-			case "quote":
-				if name != "" {
-					deltas[rollupKey{string(store.AggSpeakers), p, outlet, name}] += sign
-				} else if key != "" {
-					deltas[rollupKey{string(store.AggSpeakers), p, outlet, key}] += sign
-				}
-				if key != "" {
-					deltas[rollupKey{string(store.AggQuotedEntities), p, outlet, key}] += sign
-				}
-			case "place":
-				if key != "" {
-					deltas[rollupKey{string(store.AggPlaces), p, "", key}] += sign
-				}
+	for _, r := range doc.ann {
+		kind, label, key, name := r[2].(string), r[3].(string), r[6].(string), r[7].(string)
+		switch kind {
+		case "technique":
+			add(string(store.AggOutletTechnique), outlet, label, 1)
+		case "quote":
+			if name != "" {
+				add(string(store.AggSpeakers), outlet, name, 1)
+			} else if key != "" {
+				add(string(store.AggSpeakers), outlet, key, 1)
+			}
+			if key != "" {
+				add(string(store.AggQuotedEntities), outlet, key, 1)
+			}
+		case "place":
+			if key != "" {
+				add(string(store.AggPlaces), "", key, 1)
 			}
 		}
-		for _, r := range doc.docEnts {
-			ent := r[1].(string)
-			deltas[rollupKey{string(store.AggEntities), p, "", ent}] += sign
-			if l := r[4].(string); l != "" {
-				deltas[rollupKey{string(store.AggPortrayal), p, "", ent + "\t" + l}] += sign
-				deltas[rollupKey{string(store.AggPortrayalByOutlet), p, outlet, ent + "\t" + l}] += sign
-				if month != "" {
-					deltas[rollupKey{string(store.AggPortrayalByTime), p, ent, l + "\t" + month}] += sign
-				}
-			}
-		}
-		for _, r := range doc.events {
-			typ, src, tgt, n := r[1].(string), r[2].(string), r[3].(string), sign*int64(r[4].(int))
-			deltas[rollupKey{string(store.AggEvents), p, "", typ}] += n
+	}
+	for _, r := range doc.docEnts {
+		ent := r[1].(string)
+		add(string(store.AggEntities), "", ent, 1)
+		if l := r[4].(string); l != "" {
+			el := ent + "\t" + l
+			add(string(store.AggPortrayal), "", el, 1)
+			add(string(store.AggPortrayalByOutlet), outlet, el, 1)
 			if month != "" {
-				deltas[rollupKey{string(store.AggEventsByTime), p, "", typ + "\t" + month}] += n
-			}
-			if src != "" {
-				deltas[rollupKey{string(store.AggEventActors), p, "source", typ + "\t" + src}] += n
-			}
-			if tgt != "" {
-				deltas[rollupKey{string(store.AggEventActors), p, "target", typ + "\t" + tgt}] += n
+				add(string(store.AggPortrayalByTime), ent, l+"\t"+month, 1)
 			}
 		}
-		for _, x := range central {
-			for _, y := range central {
-				if x < y {
-					deltas[rollupKey{string(store.AggCooccurrence), p, "", x + "\t" + y}] += sign
-				}
+	}
+	for _, r := range doc.events {
+		typ, src, tgt, n := r[1].(string), r[2].(string), r[3].(string), int64(r[4].(int))
+		add(string(store.AggEvents), "", typ, n)
+		if month != "" {
+			add(string(store.AggEventsByTime), "", typ+"\t"+month, n)
+		}
+		if src != "" {
+			add(string(store.AggEventActors), "source", typ+"\t"+src, n)
+		}
+		if tgt != "" {
+			add(string(store.AggEventActors), "target", typ+"\t"+tgt, n)
+		}
+	}
+	for _, x := range central {
+		for _, y := range central {
+			if x < y {
+				add(string(store.AggCooccurrence), "", x+"\t"+y, 1)
 			}
+		}
+	}
+	for _, p := range periods {
+		for _, k := range keys {
+			deltas[rollupKey{k.agg, p, k.k1, k.k2}] += sign * k.n
 		}
 	}
 }
