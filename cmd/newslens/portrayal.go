@@ -69,6 +69,7 @@ func runEvalPortrayal(ctx context.Context, e env) error {
 	format := fs.String("format", "newsmtsc", "newsmtsc (one instance per target) or persent (document label)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	modelPath := fs.String("model", "", "score this model file instead of the embedded one")
+	through := fs.Bool("analyzer", false, "score through the analyzer as in production: text segmented, entities, quotes and techniques run, the gold targets as entities among the ones found")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -96,12 +97,28 @@ func runEvalPortrayal(ctx context.Context, e env) error {
 		if err != nil {
 			return err
 		}
+		if *through {
+			g, p, c, err := portrayalThroughAnalyzer(ctx, m, ts)
+			if err != nil {
+				return err
+			}
+			res = eval.ScorePortrayal(g, p, c)
+			break
+		}
 		g, p, c := portrayalPredict(m, portrayalExamples(ts))
 		res = eval.ScorePortrayal(g, p, c)
 	case "persent":
 		docs, err := eval.ReadPerSenT(file)
 		if err != nil {
 			return err
+		}
+		if *through {
+			g, p, c, err := persentThroughAnalyzer(ctx, m, docs, e.stderr)
+			if err != nil {
+				return err
+			}
+			res = eval.ScorePortrayal(g, p, c)
+			break
 		}
 		var g, p []int
 		var c []float64

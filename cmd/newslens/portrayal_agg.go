@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,4 +261,203 @@ func runTrainPortrayalAggregate(ctx context.Context, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "chose %s (CV macro-F1 mt %.4f rw %.4f); wrote %s\n", configs[best].Name, trials[best].MT, trials[best].RW, *out)
 	return nil
+}
+
+// portrayalThroughAnalyzer classifies NewsMTSC targets the way the analyzer
+// sees them in production (see newsmtscFeatures), with the shipped
+// combiner. m must be the embedded model's.
+func portrayalThroughAnalyzer(ctx context.Context, m *portrayal.Model, ts []eval.PortrayalTarget) (gold, pred []int, conf []float64, err error) {
+	pa, err := portrayal.New()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if m != pa.Model() {
+		pa = portrayal.NewWithModel(m).WithAggregator(pa.Aggregator(), false)
+	}
+	x, _, err := newsmtscFeatures(ctx, pa, ts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for i, t := range ts {
+		var p [3]float64
+		if agg := pa.Aggregator(); agg != nil {
+			p = agg.Probs(x[i])
+		} else {
+			for c := range 3 {
+				p[c] = math.Exp(x[i][portrayal.FeatLogNeg+c])
+			}
+		}
+		c := portrayal.Argmax(p)
+		gold, pred, conf = append(gold, t.Label), append(pred, c), append(conf, p[c])
+	}
+	return gold, pred, conf, nil
+}
+
+// persentThroughAnalyzer labels each PerSenT document's target through the
+// analyzer: prerequisites run, the [TGT] mentions one entity, the entity's
+// summary label the prediction. It also prints to w how other
+// entity-level rules over the same mentions score (a study; the label is
+// the shipped rule's).
+func persentThroughAnalyzer(ctx context.Context, m *portrayal.Model, docs []eval.PortrayalDoc, w io.Writer) (gold, pred []int, conf []float64, err error) {
+	pa, err := portrayal.New()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if m != pa.Model() {
+		pa = portrayal.NewWithModel(m).WithAggregator(pa.Aggregator(), false)
+	}
+	p, err := prereqPipeline()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	type ment = portrayalMent
+	var all [][]ment
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err
+		}
+		var spans []document.Span
+		for _, mn := range d.Mentions {
+			spans = append(spans, document.Span{Start: mn.Start, End: mn.End})
+		}
+		lab, c := 1, 1.0
+		var ms []ment
+		if len(spans) > 0 {
+			doc, _, err := portrayalGoldDoc(ctx, p, pa, "persent "+d.ID, d.Text, [][]document.Span{spans})
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			sum, _ := doc.Summaries[portrayal.Name].(portrayal.Summary)
+			for _, ep := range sum.Entities {
+				if ep.EntityID == "gold:0" {
+					lab = portrayal.Argmax(ep.Probs)
+					for k, l := range portrayal.Labels {
+						if l == ep.Label {
+							lab = k
+						}
+					}
+					c = ep.Confidence
+				}
+			}
+			for _, an := range doc.Of("portrayal") {
+				if an.Attrs["entity_id"] != "gold:0" {
+					continue
+				}
+				var pr [3]float64
+				if ps, ok := an.Attrs["probs"].([]float64); ok && len(ps) == 3 {
+					pr = [3]float64{ps[0], ps[1], ps[2]}
+				}
+				ms = append(ms, ment{pr, an.Attrs["voice"] == portrayal.VoiceAuthor})
+			}
+		}
+		all = append(all, ms)
+		gold, pred, conf = append(gold, d.Label), append(pred, lab), append(conf, c)
+	}
+	// the study: entity-level rules over the same mention probabilities,
+	// each with the model's document offsets and without
+	rules := []struct {
+		name string
+		f    func([]ment) [3]float64
+	}{
+		{"mean, all voices", func(ms []ment) [3]float64 { return meanProbs(ms, func(ment) bool { return true }, false) }},
+		{"mean, author voice (all if none)", func(ms []ment) [3]float64 {
+			return meanProbs(ms, func(x ment) bool { return x.author }, false)
+		}},
+		{"geometric mean, author voice", func(ms []ment) [3]float64 {
+			return meanProbs(ms, func(x ment) bool { return x.author }, true)
+		}},
+		{"geometric mean, all voices", func(ms []ment) [3]float64 {
+			return meanProbs(ms, func(ment) bool { return true }, true)
+		}},
+	}
+	for _, wq := range []float64{0.25, 0.5} {
+		rules = append(rules, struct {
+			name string
+			f    func([]ment) [3]float64
+		}{fmt.Sprintf("mean, other voices weighted %g", wq), func(ms []ment) [3]float64 {
+			var s [3]float64
+			n := 0.0
+			for _, x := range ms {
+				wt := 1.0
+				if !x.author {
+					wt = wq
+				}
+				for c := range 3 {
+					s[c] += wt * x.probs[c]
+				}
+				n += wt
+			}
+			for c := range 3 {
+				s[c] /= max(n, 1e-9)
+			}
+			return s
+		}})
+	}
+	for _, r := range rules {
+		for _, off := range []bool{false, true} {
+			var pr []int
+			for i := range all {
+				avg := r.f(all[i])
+				if len(all[i]) == 0 {
+					avg = [3]float64{0, 1, 0}
+				}
+				if off {
+					l, _ := m.Aggregate([][3]float64{avg})
+					pr = append(pr, l)
+				} else {
+					pr = append(pr, portrayal.Argmax(avg))
+				}
+			}
+			res := eval.ScorePortrayal(gold, pr, nil)
+			fmt.Fprintf(w, "  persent rule %-36s offsets=%-5v macro-F1 %.4f accuracy %.4f\n", r.name, off, res.MacroF1, res.Accuracy)
+		}
+	}
+	return gold, pred, conf, nil
+}
+
+// portrayalMent is a target mention's probabilities and whether it is in
+// the author's voice.
+type portrayalMent struct {
+	probs  [3]float64
+	author bool
+}
+
+// meanProbs averages the probabilities of the mentions keep selects (all
+// when it selects none), arithmetically or geometrically.
+func meanProbs(ms []portrayalMent, keep func(portrayalMent) bool, geometric bool) [3]float64 {
+	var sel []portrayalMent
+	for _, x := range ms {
+		if keep(x) {
+			sel = append(sel, x)
+		}
+	}
+	if len(sel) == 0 {
+		sel = ms
+	}
+	var s [3]float64
+	if len(sel) == 0 {
+		return [3]float64{0, 1, 0}
+	}
+	for _, x := range sel {
+		for c := range 3 {
+			if geometric {
+				s[c] += math.Log(max(x.probs[c], 1e-6))
+			} else {
+				s[c] += x.probs[c]
+			}
+		}
+	}
+	z := 0.0
+	for c := range 3 {
+		if geometric {
+			s[c] = math.Exp(s[c] / float64(len(sel)))
+		} else {
+			s[c] /= float64(len(sel))
+		}
+		z += s[c]
+	}
+	for c := range 3 {
+		s[c] /= z
+	}
+	return s
 }
