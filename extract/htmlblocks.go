@@ -59,6 +59,11 @@ type inline struct {
 type anchor struct {
 	url        string
 	start, end int
+	// lazy marks an anchor of the page index whose url is the href as
+	// written: most of a page's links are in blocks the article does not
+	// keep, so they are resolved against the base only when used (see
+	// addBlock); the builders share the base, so the URL is the same.
+	lazy bool
 }
 
 func newHTMLBuilder(base *nurl.URL, captions map[string]string) *htmlBuilder {
@@ -68,7 +73,44 @@ func newHTMLBuilder(base *nurl.URL, captions map[string]string) *htmlBuilder {
 func (h *htmlBuilder) text() string { return h.b.String() }
 
 // writeText appends s with runs of white space collapsed to one space.
+// The collapsible characters are ASCII, so valid UTF-8 is cut into runs of
+// other bytes written whole; invalid UTF-8 goes rune by rune, so its bad
+// bytes still become U+FFFD as WriteRune makes them.
 func (in *inline) writeText(s string) {
+	if !utf8.ValidString(s) {
+		in.writeRunes(s)
+		return
+	}
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && isCollapsibleByte(s[i]) {
+			i++
+		}
+		if i > 0 {
+			in.space = true
+			s = s[i:]
+			continue
+		}
+		for i < len(s) && !isCollapsibleByte(s[i]) {
+			i++
+		}
+		if in.space {
+			if n := in.b.Len(); n > 0 && !endsWithBreak(in.b.String()) {
+				in.b.WriteByte(' ')
+			}
+			in.space = false
+		}
+		in.b.WriteString(s[:i])
+		s = s[i:]
+	}
+}
+
+func isCollapsibleByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// writeRunes is writeText rune by rune.
+func (in *inline) writeRunes(s string) {
 	for _, r := range s {
 		if isCollapsible(r) {
 			in.space = true
@@ -182,6 +224,9 @@ func (h *htmlBuilder) addBlock(kind string, level int, s string, anchors []ancho
 	h.blocks = append(h.blocks, document.Block{Kind: kind, Level: level, Span: document.Span{Start: start, End: h.b.Len()}})
 	for _, a := range anchors {
 		l := document.Link{URL: a.url}
+		if a.lazy {
+			l.URL = h.resolve(a.url)
+		}
 		if a.end > a.start && utf8.RuneStart(s[a.start]) && (a.end == len(s) || utf8.RuneStart(s[a.end])) {
 			l.Span = &document.Span{Start: start + a.start, End: start + a.end}
 		}
@@ -328,7 +373,11 @@ func (h *htmlBuilder) inlineNode(in *inline, n *html.Node, list bool) {
 		start := in.b.Len()
 		h.inlineChildren(in, n, list)
 		if href != "" && !strings.HasPrefix(href, "#") && !strings.HasPrefix(strings.ToLower(href), "javascript:") {
-			in.anchors = append(in.anchors, anchor{url: h.resolve(href), start: start, end: in.b.Len()})
+			if h.index != nil {
+				in.anchors = append(in.anchors, anchor{url: href, start: start, end: in.b.Len(), lazy: true})
+			} else {
+				in.anchors = append(in.anchors, anchor{url: h.resolve(href), start: start, end: in.b.Len()})
+			}
 		}
 	case atom.Br:
 		in.writeBreak()
@@ -443,6 +492,11 @@ func (h *htmlBuilder) caption(n *html.Node) {
 
 // embed records an image, video or frame.
 func (h *htmlBuilder) embed(n *html.Node, caption string) {
+	if h.index != nil && caption == "" && tagOf(n) == atom.Img && !inFigure(n) {
+		// The page index keeps no bare image (see below; its captions map
+		// is empty), so its URL is not resolved for nothing.
+		return
+	}
 	src := attr(n, "src")
 	if src == "" {
 		src = attr(n, "data-src")
