@@ -113,6 +113,10 @@ type tok struct {
 	scare uint8
 	// rate and rateN are the span-rate buckets of the word (rates.go)
 	rate, rateN uint8
+	// startRate and endRate bucket how often the word starts and ends a span
+	startRate, endRate uint8
+	// stemRate and stemN are rate and rateN of the word's stem
+	stemRate, stemN uint8
 }
 
 // sent is a sentence of tokens [first,end) with sentence-level facts.

@@ -46,7 +46,7 @@ func TestRates(t *testing.T) {
 	if rt.prior != dec.prior || len(rt.words) != len(dec.words) {
 		t.Errorf("decoded table differs: prior %g vs %g, %d vs %d words", dec.prior, rt.prior, len(dec.words), len(rt.words))
 	}
-	for _, bad := range []string{"x", "1 2\nword 3 2\n", "1 2\nword a 2\n"} {
+	for _, bad := range []string{"x", "1 2 1 1\nword 3 2 1 1\n", "1 2 1 1\nword a 2 1 1\n", "1 2 1 1\nword 1 2 2 1\n"} {
 		if _, err := decodeRates(bad); err == nil {
 			t.Errorf("decodeRates(%q) accepted", bad)
 		}

@@ -2,6 +2,7 @@ package technique
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,8 +48,19 @@ func sampleDoc(t testing.TB, a *Analyzer) *document.Document {
 	return doc
 }
 
+// sampleModel lets TestSample check a freshly trained model before it
+// replaces the embedded one: go test -run TestSample -model /tmp/m/techniques.gob.gz
+var sampleModel = flag.String("model", "", "TestSample: a model file to check instead of the embedded model")
+
 func TestSample(t *testing.T) {
 	a := newAnalyzer(t)
+	if *sampleModel != "" {
+		m, err := Load(os.DirFS(filepath.Dir(*sampleModel)), filepath.Base(*sampleModel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a = NewWithModel(m)
+	}
 	doc := sampleDoc(t, a)
 	spans := doc.Of(Kind)
 	for _, x := range spans {
