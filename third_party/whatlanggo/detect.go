@@ -104,8 +104,13 @@ type langDistance struct {
 func detectLangInProfiles(text string, options Options, profiles *packedProfiles) (Lang, float64) {
 	// newslens patch: packed trigrams (see trigrams.go), and the languages
 	// in a fixed order instead of the profile map's random one.
+	// The distances of all the languages come from one walk over the
+	// text's trigrams (packedProfiles.distances).
 	trigramWeights := countPacked(text)
 	langDistances := []langDistance{}
+	dists := make([]int, 2*len(profiles.langs))
+	dist, num := dists[:len(profiles.langs)], dists[len(profiles.langs):]
+	profiles.distances(&trigramWeights, dist, num)
 
 	for k, lang := range profiles.langs {
 		if len(options.Whitelist) != 0 {
@@ -119,8 +124,7 @@ func detectLangInProfiles(text string, options Options, profiles *packedProfiles
 				continue
 			}
 		}
-		dist, numberTrigrams := calculatePackedDistance(profiles.trigrams[k], &trigramWeights)
-		langDistances = append(langDistances, langDistance{lang, dist, numberTrigrams})
+		langDistances = append(langDistances, langDistance{lang, dist[k], num[k]})
 	}
 
 	switch len(langDistances) {

@@ -27,11 +27,16 @@ func checkPackedAsUpstream(t *testing.T, text string) {
 	}
 	for _, pl := range []langProfileList{latinLangs, cyrillicLangs, devanagariLangs, hebrewLangs, ethiopicLangs, arabicLangs} {
 		p := packProfiles(pl)
+		dist, num := make([]int, len(p.langs)), make([]int, len(p.langs))
+		p.distances(&got, dist, num)
 		for k, lang := range p.langs {
 			wd, wn := calculateDistance(pl[lang], want)
 			gd, gn := calculatePackedDistance(p.trigrams[k], &got)
 			if wd != gd || wn != gn {
 				t.Fatalf("%q, %v: distance %d/%d, upstream %d/%d", text, lang, gd, gn, wd, wn)
+			}
+			if wd != dist[k] || wn != num[k] {
+				t.Fatalf("%q, %v: distance from the postings %d/%d, upstream %d/%d", text, lang, dist[k], num[k], wd, wn)
 			}
 		}
 	}
@@ -138,5 +143,29 @@ func FuzzScriptAsUpstream(f *testing.F) {
 	f.Add("日本語 カタカナ abc")
 	f.Fuzz(func(t *testing.T, s string) {
 		checkScriptAsUpstream(t, s)
+	})
+}
+
+// BenchmarkDistances compares the profile distances from the postings with
+// a look-up of every profile trigram, on about 6 KB of English.
+func BenchmarkDistances(b *testing.B) {
+	text := strings.Repeat("Officials said on Tuesday that the talks between the two governments would resume next week, "+
+		"after a pause of several months in which both sides accused each other of bad faith. ", 35)
+	counts := countPacked(text)
+	p := packedLatin
+	dist, num := make([]int, len(p.langs)), make([]int, len(p.langs))
+	b.Run("postings", func(b *testing.B) {
+		for b.Loop() {
+			clear(dist)
+			clear(num)
+			p.distances(&counts, dist, num)
+		}
+	})
+	b.Run("lookups", func(b *testing.B) {
+		for b.Loop() {
+			for k := range p.langs {
+				dist[k], num[k] = calculatePackedDistance(p.trigrams[k], &counts)
+			}
+		}
 	})
 }

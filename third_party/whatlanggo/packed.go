@@ -27,6 +27,112 @@ const noTrigram = ^uint64(0)
 type packedProfiles struct {
 	langs    []Lang
 	trigrams [][]uint64
+	// post is the profiles inverted: for every profile trigram, where it
+	// stands in which language's profile (see distances).
+	post postings
+}
+
+// posting is one entry of a profile: language k (an index into langs) has
+// the trigram at rank.
+type posting struct {
+	k, rank int32
+}
+
+// postings is an open-addressing table from packed trigram to its
+// postings, list[start[i]:start[i+1]] for the trigram in slot i. Key 0
+// marks an empty slot; the trigram 0 (three NUL runes) is kept apart.
+type postings struct {
+	keys  []uint64
+	start []int32
+	list  []posting
+	zero  []posting
+}
+
+func (p *postings) slot(k uint64) int {
+	mask := uint64(len(p.keys) - 1)
+	i := (k * 0x9e3779b97f4a7c15 >> 20) & mask
+	for p.keys[i] != 0 && p.keys[i] != k {
+		i = (i + 1) & mask
+	}
+	return int(i)
+}
+
+func (p *postings) get(k uint64) []posting {
+	if k == 0 {
+		return p.zero
+	}
+	i := p.slot(k)
+	if p.keys[i] == 0 {
+		return nil
+	}
+	return p.list[p.start[i]:p.start[i+1]]
+}
+
+// invert builds the postings of the packed profiles, each trigram's in
+// increasing order of language and rank.
+func invert(trigrams [][]uint64) postings {
+	byTrigram := map[uint64][]posting{}
+	var order []uint64
+	for k, ts := range trigrams {
+		for rank, t := range ts {
+			if t == noTrigram {
+				continue
+			}
+			if _, ok := byTrigram[t]; !ok {
+				order = append(order, t)
+			}
+			byTrigram[t] = append(byTrigram[t], posting{k: int32(k), rank: int32(rank)})
+		}
+	}
+	size := 1024
+	for size < 2*len(order) {
+		size *= 2
+	}
+	p := postings{keys: make([]uint64, size), start: make([]int32, size+1)}
+	p.zero = byTrigram[0]
+	counts := make([]int32, size)
+	for _, t := range order {
+		if t == 0 {
+			continue
+		}
+		i := p.slot(t)
+		p.keys[i] = t
+		counts[i] = int32(len(byTrigram[t]))
+	}
+	for i := range counts {
+		p.start[i+1] = p.start[i] + counts[i]
+	}
+	p.list = make([]posting, p.start[size])
+	for i, t := range p.keys {
+		if t != 0 {
+			copy(p.list[p.start[i]:], byTrigram[t])
+		}
+	}
+	return p
+}
+
+// distances gives, for every language of p, what calculatePackedDistance
+// gives for its profile: the sum over the profile's trigrams found in the
+// text of (maxTrigramDistance − rank) × count, and how many were found. It
+// walks the text's distinct trigrams once and adds to each language whose
+// profile has the trigram, instead of looking up every trigram of every
+// profile in the text's table; the sums are of integers, so the order of
+// the additions does not matter.
+func (p *packedProfiles) distances(counts *trigramCounts, dist, num []int) {
+	add := func(ps []posting, w int) {
+		for _, e := range ps {
+			dist[e.k] += (maxTrigramDistance - int(e.rank)) * w
+			num[e.k]++
+		}
+	}
+	if counts.zeros > 0 {
+		add(p.post.zero, counts.zeros)
+	}
+	for i, t := range counts.keys {
+		if t != 0 {
+			add(p.post.get(t), counts.vals[i])
+		}
+	}
 }
 
 func packProfiles(l langProfileList) *packedProfiles {
@@ -47,6 +153,7 @@ func packProfiles(l langProfileList) *packedProfiles {
 		}
 		p.trigrams = append(p.trigrams, packed)
 	}
+	p.post = invert(p.trigrams)
 	return p
 }
 
