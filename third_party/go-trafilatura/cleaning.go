@@ -4,6 +4,7 @@
 package trafilatura
 
 import (
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-shiori/dom"
@@ -117,6 +118,58 @@ func textRuneCount(n *html.Node) int {
 	walk(n)
 	if !valid {
 		return utf8.RuneCountInString(dom.TextContent(n))
+	}
+	return count
+}
+
+// trimmedTextLen is utf8.RuneCountInString(trim(dom.TextContent(n))), the
+// length the link-density tests compare, counted without building the text
+// (newslens patch: those tests measured every candidate element's whole
+// text, and an article's nested containers each built theirs). With limit
+// > 0 it stops counting at limit and returns limit for any length of limit
+// or more, which the callers only compare with thresholds below limit.
+// Text that is not valid UTF-8 is measured as upstream does: two invalid
+// halves in two nodes could join into one rune.
+func trimmedTextLen(n *html.Node, limit int) int {
+	count := 0
+	inField, seen, valid := false, false, true
+	var walk func(*html.Node) bool // false stops the walk
+	walk = func(x *html.Node) bool {
+		if x.Type == html.TextNode {
+			if !utf8.ValidString(x.Data) {
+				valid = false
+				return false
+			}
+			for _, r := range x.Data {
+				if unicode.IsSpace(r) {
+					inField = false
+					continue
+				}
+				if !inField {
+					if seen {
+						count++ // the single space trim leaves between fields
+					}
+					inField, seen = true, true
+				}
+				count++
+			}
+			if limit > 0 && count >= limit {
+				return false
+			}
+		}
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(n)
+	if !valid {
+		count = utf8.RuneCountInString(trim(dom.TextContent(n)))
+	}
+	if limit > 0 && count >= limit {
+		return limit
 	}
 	return count
 }

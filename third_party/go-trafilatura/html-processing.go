@@ -259,24 +259,6 @@ func linkDensityTest(element *html.Node, opts Options) ([]*html.Node, bool) {
 		return nil, false
 	}
 
-	// Get element text
-	text := trim(dom.TextContent(element))
-	textLength := utf8.RuneCountInString(text)
-
-	// Shortcut
-	if nLinks == 1 {
-		var threshold float64 = 100
-		if opts.Focus == FavorPrecision {
-			threshold = 10
-		}
-
-		linkText := trim(dom.TextContent(links[0]))
-		linkTextLength := utf8.RuneCountInString(linkText)
-		if linkTextLength > int(threshold) && float64(linkTextLength) > float64(textLength)*0.9 {
-			return nil, true
-		}
-	}
-
 	// Prepare limit
 	var limitLength int
 	if dom.TagName(element) == "p" {
@@ -290,6 +272,35 @@ func linkDensityTest(element *html.Node, opts Options) ([]*html.Node, bool) {
 			limitLength = 300
 		} else {
 			limitLength = 100
+		}
+	}
+
+	// Get element text
+	// newslens patch: the text's length is counted without building it,
+	// and only as far as the tests below can tell lengths apart: the limit,
+	// and for one link, twice its text's length (a text at least that long
+	// fails the 0.9 ratio whatever its length). The limit is computed first
+	// for that; it does not depend on the text. With logging on, the exact
+	// length is counted, as it is logged.
+	var linkTextLength int
+	if nLinks == 1 {
+		linkTextLength = trimmedTextLen(links[0], 0)
+	}
+	textCap := max(limitLength, 2*linkTextLength+2)
+	if opts.EnableLog {
+		textCap = 0
+	}
+	textLength := trimmedTextLen(element, textCap)
+
+	// Shortcut
+	if nLinks == 1 {
+		var threshold float64 = 100
+		if opts.Focus == FavorPrecision {
+			threshold = 10
+		}
+
+		if linkTextLength > int(threshold) && float64(linkTextLength) > float64(textLength)*0.9 {
+			return nil, true
 		}
 	}
 
@@ -350,8 +361,8 @@ func linkDensityTestTables(table *html.Node, opts Options) bool {
 // collectLinkInfo collects heuristics on link text.
 func collectLinkInfo(links []*html.Node) (linkLength, nShortLinks int, nonEmptyLinks []*html.Node) {
 	for _, link := range links {
-		text := trim(dom.TextContent(link))
-		textLength := utf8.RuneCountInString(text)
+		// newslens patch: counted without building the text.
+		textLength := trimmedTextLen(link, 0)
 		if textLength == 0 {
 			continue
 		}
@@ -473,8 +484,8 @@ func deleteByLinkDensity(subTree *html.Node, opts Options, backtracking bool, ta
 		if isHighDensity {
 			nodesToDelete = append(nodesToDelete, elem)
 		} else if backtracking && len(nonEmptyLinks) > 0 {
-			text := trim(dom.TextContent(elem))
-			textLength := utf8.RuneCountInString(text)
+			// newslens patch: counted up to the threshold (trimmedTextLen).
+			textLength := trimmedTextLen(elem, threshold)
 			if textLength > 0 && textLength < threshold && len(dom.Children(elem)) >= nChildLimit {
 				nodesToDelete = append(nodesToDelete, elem)
 			}

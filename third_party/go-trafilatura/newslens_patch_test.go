@@ -256,3 +256,49 @@ func FuzzPruningAsUpstream(f *testing.F) {
 		checkPruningAsUpstream(t, page)
 	})
 }
+
+// checkTrimmedTextLen compares trimmedTextLen with upstream's
+// utf8.RuneCountInString(trim(dom.TextContent(n))) on every node of a page,
+// capped at the limit as documented.
+func checkTrimmedTextLen(t *testing.T, page string) {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Skip(err)
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		want := utf8.RuneCountInString(trim(dom.TextContent(n)))
+		for _, limit := range []int{0, 1, 3, 10, 30, 100} {
+			w := want
+			if limit > 0 && w >= limit {
+				w = limit
+			}
+			if got := trimmedTextLen(n, limit); got != w {
+				t.Fatalf("page %q, node %q: trimmedTextLen(limit %d) = %d, want %d", page, n.Data, limit, got, w)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+}
+
+func TestTrimmedTextLen(t *testing.T) {
+	for _, page := range []string{
+		``, `<p> </p>`, `<p>a</p>`, `<div> a  b <a href=x> c\td </a>e<span>f</span> </div>`,
+		"<p>\u00a0x\u3000y\u2003</p>z", "<p>\xe2\x82</p><p>\xac</p>", "<p>\xff a</p>",
+		`<ul><li>one<li>two<li>three</ul>` + strings.Repeat(`<p>word word </p>`, 30),
+	} {
+		checkTrimmedTextLen(t, page)
+	}
+}
+
+func FuzzTrimmedTextLen(f *testing.F) {
+	f.Add(`<div> a  b <a href=x> c d </a>e</div>`)
+	f.Add("<p>\u00a0x\u3000y</p>z\xff")
+	f.Fuzz(func(t *testing.T, page string) {
+		checkTrimmedTextLen(t, page)
+	})
+}
