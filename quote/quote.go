@@ -13,7 +13,9 @@
 // with no cue ("scare quotes") are never attributions on their own. Last,
 // a span reranker (see rerank.go; model/rerank.bin.gz, rebuilt by
 // "newslens train quotes-rerank") re-draws the edges of every source and
-// cue to PolNeAR's conventions, learnt from the tagger's out-of-fold errors.
+// cue to PolNeAR's conventions, learnt from the tagger's out-of-fold errors,
+// and, first, drops attributions its keep/drop filter (keep.go) scores as
+// not attributions at all.
 //
 // # Speakers and citations
 //
@@ -98,7 +100,8 @@ func (a *Analyzer) Name() string { return "quotes" }
 // Version implements pipeline.Analyzer. 2: tagger retrained (15 epochs),
 // cue-less reported clauses dropped. 3: span reranker for sources and cues,
 // a continued quotation in the paragraph joined to the speaker's quote.
-func (a *Analyzer) Version() string { return "3" }
+// 4: tagger with a wider window and sentence features, keep/drop filter.
+func (a *Analyzer) Version() string { return "4" }
 
 // Requires implements pipeline.Analyzer: speakers are linked to the
 // entities analyzer's entities. Without them (a document analysed by this
@@ -174,7 +177,9 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	shareSubjects(toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)
 	if a.rr != nil {
-		a.rr.rerank(&rrDoc{s: s, toks: toks, sentOf: sentOf, ments: ments, marg: marg}, attrs, &rrScratch{})
+		d, sc := &rrDoc{s: s, toks: toks, sentOf: sentOf, ments: ments, marg: marg}, &rrScratch{}
+		attrs = a.rr.keep(d, attrs, sc)
+		a.rr.rerank(d, attrs, sc)
 	}
 	attrs = dropAttrs(attrs, func(q *attribution) bool {
 		return q.label != "direct" && (q.conf < minConfidence || passiveCue(s, toks, q))

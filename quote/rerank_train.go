@@ -65,6 +65,25 @@ func (a *Analyzer) AddExamples(ctx context.Context, set *RerankSet, group int, d
 	shareSubjects(toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)
 	d := &rrDoc{s: s, toks: toks, sentOf: sentOf, ments: ments, marg: marg}
+	// the filter's examples: keep is right when the cue overlaps a gold
+	// cue or the content a gold content (an attribution the tagger found
+	// with the wrong cue still carries a real quotation)
+	d.eachKeep(attrs, func(i int, cu rrSpan) {
+		q := &attrs[i]
+		ex := rrExample{group: group, role: rrKeep, gold: 1}
+		for _, g := range gold {
+			if g.Cue.Len() > 0 && q.cue.Overlaps(g.Cue) || g.Content.Len() > 0 && q.overlapsContent(g.Content.Start, g.Content.End) {
+				ex.gold = 0
+				break
+			}
+		}
+		for _, c := range []rrSpan{rrKeepSpan, rrDropSpan} {
+			ex.offs = append(ex.offs, len(ex.feats))
+			ex.feats = d.keepFeatures(q, cu, c, ex.feats)
+		}
+		ex.offs = append(ex.offs, len(ex.feats))
+		set.ex = append(set.ex, ex)
+	})
 	var cands []rrSpan
 	d.each(attrs, func(q *attribution, role int, base rrSpan) {
 		st := d.site(q, role, base)
@@ -258,6 +277,9 @@ func (s *RerankSet) Score(r *Reranker, group int) (source, cue RerankScore) {
 		ex := &s.ex[i]
 		if group >= 0 && ex.group != group {
 			continue
+		}
+		if ex.role == rrKeep {
+			continue // see KeepScore
 		}
 		sc := &source
 		if ex.role == rrCue {

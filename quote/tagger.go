@@ -185,7 +185,8 @@ func lowerHashes(w string) (uint64, uint64) {
 // paragraphs of a document.
 type prepScratch struct {
 	wh, sh, rate, suf, leftS, rightS, qbL, qbR []uint64
-	left, right, sent                          []int
+	sentQ, sentEnd, sentFirst                  []uint64
+	left, right, sent, lcS, rcS                []int
 	cue                                        []bool
 	punct                                      []byte
 	flat                                       []uint32
@@ -325,16 +326,60 @@ func prepareBuf(s string, toks []document.Token, inQuote []bool, lex *wordTable,
 		}
 		return 0
 	}
+	// per sentence: whether it holds quoted tokens, its end and its first
+	// word; per token: the nearest cue word before and after it in its
+	// sentence (-1: none)
+	ns := 1
+	if n > 0 {
+		ns = sent[n-1] + 1
+	}
+	buf.sentQ = grow(buf.sentQ, ns)
+	buf.sentEnd = grow(buf.sentEnd, ns)
+	buf.sentFirst = grow(buf.sentFirst, ns)
+	sentQ, sentEnd, sentFirst := buf.sentQ, buf.sentEnd, buf.sentFirst
+	for i := n - 1; i >= 0; i-- {
+		k := sent[i]
+		if inQuote != nil && inQuote[i] {
+			sentQ[k] = 1
+		}
+		if sentEnd[k] == 0 {
+			sentEnd[k] = uint64(i + 1)
+		}
+		sentFirst[k] = W(i)
+	}
+	buf.lcS = grow(buf.lcS, n)
+	buf.rcS = grow(buf.rcS, n)
+	lcS, rcS := buf.lcS, buf.rcS
+	lc := -1
+	for i := 0; i < n; i++ {
+		if lc >= 0 && sent[lc] != sent[i] {
+			lc = -1
+		}
+		lcS[i] = lc
+		if cue[i] {
+			lc = i
+		}
+	}
+	rc := -1
+	for i := n - 1; i >= 0; i-- {
+		if rc >= 0 && sent[rc] != sent[i] {
+			rc = -1
+		}
+		rcS[i] = rc
+		if cue[i] {
+			rc = i
+		}
+	}
 	sentPos := 0
 	// one backing array for every token's features
 	var flat []uint32
 	if reuse {
-		if cap(buf.flat) < n*30 {
-			buf.flat = make([]uint32, 0, n*30)
+		if cap(buf.flat) < n*42 {
+			buf.flat = make([]uint32, 0, n*42)
 		}
 		flat = buf.flat[:0]
 	} else {
-		flat = make([]uint32, 0, n*30)
+		flat = make([]uint32, 0, n*42)
 	}
 	for i := 0; i < n; i++ {
 		w := W(i)
@@ -381,6 +426,28 @@ func prepareBuf(s string, toks []document.Token, inQuote []bool, lex *wordTable,
 		}
 		if right[i] <= 12 && i+right[i] < n {
 			f(29, W(i+right[i]), rc)
+		}
+		// a wider window: the third word on either side and the word
+		// pairs beside the token
+		f(40, W(i-3))
+		f(41, W(i+3))
+		f(42, W(i-2), W(i-1))
+		f(43, W(i+1), W(i+2))
+		// the sentence: whether it holds a quotation, how far its end is,
+		// its first word ("But", "According", a pronoun)
+		f(48, sentQ[sent[i]], q, uint64(bucketCode(int(sentEnd[sent[i]])-i)))
+		f(49, sentFirst[sent[i]], uint64(bucketCode(sentPos)))
+		f(50, sentQ[sent[i]], leftS[i], rightS[i])
+		// the nearest cue word in the sentence on either side, however far,
+		// with whether punctuation lies between and with this word: a
+		// source or a content clause is told by which verb it hangs on
+		if lcS[i] >= 0 {
+			f(51, W(lcS[i]), leftS[i]/16)
+			f(52, W(lcS[i]), w)
+		}
+		if rcS[i] >= 0 {
+			f(53, W(rcS[i]), rightS[i]/16)
+			f(54, W(rcS[i]), w)
 		}
 		sq.feats[i] = flat[from:len(flat):len(flat)]
 		if reuse {
@@ -636,9 +703,12 @@ func (m *model) decodeBuf(sq *seq, buf *decodeScratch) []int {
 	return tags
 }
 
-// Model file format (gzip): magic "NLQT1", uint32 hashBits, float32 scale,
-// (numTags+1)*numTags float32 transitions, then numBuckets*numTags int8.
-const modelMagic = "NLQT2"
+// Model file format (gzip): magic, uint32 hashBits, float32 scale,
+// (numTags+1)*numTags float32 transitions, numBuckets*numTags int8, then
+// the cue lexicon. The magic names the feature set: NLQT3 added the wider
+// window and the sentence features (templates 40-54), so an NLQT2 model's
+// weights would be read against features it never saw.
+const modelMagic = "NLQT3"
 
 func (m *model) write(w io.Writer) error {
 	var maxAbs float32

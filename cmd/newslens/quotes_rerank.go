@@ -37,6 +37,7 @@ type quotesRerankFold struct {
 	Without  quotesShort       `json:"without_reranker"`
 	With     quotesShort       `json:"with_reranker"`
 	Articles int               `json:"articles"`
+	Keep     quote.KeepScore   `json:"keep"`
 }
 
 type quotesShort struct {
@@ -158,6 +159,8 @@ func runTrainQuotesRerank(ctx context.Context, e env) error {
 		}
 		f := quotesRerankFold{Fold: k}
 		f.Source, f.Cue = set.Score(r, k)
+		f.Keep = set.KeepScore(r, k)
+		logf("fold %d keep: %+v", k, f.Keep)
 		var held []eval.QuoteArticle
 		for i, a := range arts {
 			if i%*folds == k {
