@@ -130,6 +130,11 @@ type Model struct {
 	localW []float32
 	gaz    map[string]string // lower-case word sequence → type
 	gazMax int               // longest gazetteer entry in words
+	// gazIdx is gaz with every shorter word prefix of an entry added with
+	// type gazPrefixOnly, so markGazetteer stops extending a sequence that no entry
+	// starts with; built once, on first use (gazPrefixes).
+	gazIdx  map[string]string
+	gazOnce sync.Once
 
 	// calA and calB map a span's raw confidence p to
 	// sigmoid(calA·logit(p)+calB), fitted on dev spans by Build (Platt
@@ -149,11 +154,38 @@ func (m *Model) clusterOf(w, lower string) [3]uint16 {
 	return m.clusters[lower]
 }
 
+// gazPrefixOnly marks a gazIdx key that is only the start of entries (no
+// type is a NUL byte).
+const gazPrefixOnly = "\x00"
+
+// gazPrefixes returns gazIdx, building it on first use (the gazetteer is
+// read-only once the model is loaded or trained).
+func (m *Model) gazPrefixes() map[string]string {
+	m.gazOnce.Do(func() {
+		idx := make(map[string]string, 2*len(m.gaz))
+		for name := range m.gaz {
+			for i := 0; i < len(name); i++ {
+				if name[i] == ' ' {
+					if _, ok := idx[name[:i]]; !ok {
+						idx[name[:i]] = gazPrefixOnly
+					}
+				}
+			}
+		}
+		for name, typ := range m.gaz {
+			idx[name] = typ // an entry that is also a prefix keeps its type
+		}
+		m.gazIdx = idx
+	})
+	return m.gazIdx
+}
+
 // markGazetteer marks the longest gazetteer matches in a sentence.
 func (m *Model) markGazetteer(toks []token) {
 	if len(m.gaz) == 0 {
 		return
 	}
+	gaz := m.gazPrefixes()
 	var buf [256]byte // names are short; longer ones spill to the heap
 	b := buf[:0]
 	for i := 0; i < len(toks); {
@@ -168,7 +200,11 @@ func (m *Model) markGazetteer(toks []token) {
 				b = append(b, ' ')
 			}
 			b = append(b, toks[i+n-1].lower...)
-			if t, ok := m.gaz[string(b)]; ok { // no allocation for the lookup
+			t, ok := gaz[string(b)] // no allocation for the lookup
+			if !ok {
+				break // no entry starts with these words
+			}
+			if t != gazPrefixOnly {
 				best, typ = n, t
 			}
 		}
