@@ -553,6 +553,10 @@ func testRollups(t *testing.T, s store.Store) {
 		"years":        {From: day("2016-01-01"), To: day("2018-01-01").Add(-time.Second)},
 		"edges":        {From: day("2016-03-01"), To: day("2018-06-30")},
 		"outlet+years": {Outlets: []string{"O0"}, From: day("2015-06-01"), To: day("2019-01-01")},
+		// Partial months at both ends, with documents in them (monthly
+		// rollups count whole months and add the edges).
+		"mid-months": {From: day("2015-02-03"), To: day("2019-11-20")},
+		"one-month":  {From: day("2017-05-01"), To: day("2017-06-01").Add(-time.Second)},
 	}
 	for name, f := range filters {
 		for _, agg := range store.Aggregations {

@@ -38,6 +38,9 @@ type rollupSpec struct {
 	outletKey bool
 	// goOnly: no SQL form; counted only by addDocRollups (migration 0008).
 	goOnly bool
+	// monthly: k2 ends in a month's day number and only period 0 is
+	// counted (planMonths).
+	monthly bool
 }
 
 var rollupSpecs = []rollupSpec{
@@ -60,6 +63,8 @@ var rollupSpecs = []rollupSpec{
 	{agg: string(store.AggPortrayal), k1: `''`, k2: `x.entity || '	' || x.portrayal`, from: `documents d {J} doc_entities x ON x.doc = d.seq`,
 		where: `x.portrayal <> ''`, count: `COUNT(*)`},
 	// Migration 0008: counted in Go only (addDocRollups), never by the
+	// SQL above. The two monthly ones are counted for all time only (a
+	// month key names its year): date filters select whole months.
 	// SQL above: events by type and month (k2 "type\tday", the day number
 	// of the month's first day), event actors (k1 the role, k2
 	// "type\tentity"), portrayal by outlet (k1 the outlet, k2
@@ -67,10 +72,10 @@ var rollupSpecs = []rollupSpec{
 	// With the counting moved out of Put (Fold) their many keys no longer
 	// slow writes; before 0008 they made writes 35% slower and were
 	// grouped from the base tables per query (2.8-12.4 s on 100k docs).
-	{agg: string(store.AggEventsByTime), goOnly: true},
+	{agg: string(store.AggEventsByTime), goOnly: true, monthly: true},
 	{agg: string(store.AggEventActors), goOnly: true},
 	{agg: string(store.AggPortrayalByOutlet), goOnly: true, outletKey: true},
-	{agg: string(store.AggPortrayalByTime), goOnly: true},
+	{agg: string(store.AggPortrayalByTime), goOnly: true, monthly: true},
 }
 
 // eventSpecs are the rollups added by migration 0005.
@@ -139,6 +144,12 @@ type rollupPlan struct {
 	periods []int
 	outlets []string
 	edges   []store.Filter
+	// For monthly specs under a date filter: the day numbers of the
+	// first and last whole months inside it (keys outside are skipped).
+	months  bool
+	monthLo int64
+	monthHi int64
+	filter  store.Filter
 }
 
 // planRollup decides whether aq over f can be read from rollups.
@@ -176,6 +187,10 @@ func (s *DB) planRollup(ctx context.Context, aq store.AggQuery, f store.Filter) 
 	// Documents queued since the last fold are counted in first.
 	if !s.ensureFolded(ctx) {
 		return p, false, nil
+	}
+	p.filter = f
+	if p.spec.monthly && !(f.From.IsZero() && f.To.IsZero()) {
+		return s.planMonths(ctx, p, f)
 	}
 	if f.From.IsZero() && f.To.IsZero() {
 		p.periods = []int{0}
@@ -297,6 +312,13 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 			var n int64
 			if err := rows.Scan(&k.k1, &k.k2, &n); err != nil {
 				return fmt.Errorf("aggregate %s: %w", agg, err)
+			}
+			if plan.months {
+				// Only whole months inside the filter; the edges are
+				// added from the base tables.
+				if _, day, _ := strings.Cut(k.k2, "\t"); !plan.inMonths(day) {
+					continue
+				}
 			}
 			counts[k] += n
 			nread++
@@ -581,6 +603,8 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 	}
 	keys := make([]contrib, 0, 16+len(doc.ann)+3*len(doc.docEnts)+3*len(doc.events))
 	add := func(agg, k1, k2 string, n int64) { keys = append(keys, contrib{agg, k1, k2, n}) }
+	var monthly []contrib // all time only
+	addMonthly := func(agg, k1, k2 string, n int64) { monthly = append(monthly, contrib{agg, k1, k2, n}) }
 	periods := []int{0}
 	day, month := "", ""
 	if published != nil {
@@ -625,7 +649,7 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 			add(string(store.AggPortrayal), "", el, 1)
 			add(string(store.AggPortrayalByOutlet), outlet, el, 1)
 			if month != "" {
-				add(string(store.AggPortrayalByTime), ent, l+"\t"+month, 1)
+				addMonthly(string(store.AggPortrayalByTime), ent, l+"\t"+month, 1)
 			}
 		}
 	}
@@ -633,7 +657,7 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 		typ, src, tgt, n := r[1].(string), r[2].(string), r[3].(string), int64(r[4].(int))
 		add(string(store.AggEvents), "", typ, n)
 		if month != "" {
-			add(string(store.AggEventsByTime), "", typ+"\t"+month, n)
+			addMonthly(string(store.AggEventsByTime), "", typ+"\t"+month, n)
 		}
 		if src != "" {
 			add(string(store.AggEventActors), "source", typ+"\t"+src, n)
@@ -653,6 +677,9 @@ func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, publ
 		for _, k := range keys {
 			deltas[rollupKey{k.agg, p, k.k1, k.k2}] += sign * k.n
 		}
+	}
+	for _, k := range monthly {
+		deltas[rollupKey{k.agg, 0, k.k1, k.k2}] += sign * k.n
 	}
 }
 
@@ -806,13 +833,19 @@ func monthOfDay(day string) string {
 // portrayalByTimeRollup answers portrayal-by-time from the rollups: the
 // top entities from the portrayal rollup, then their monthly counts.
 func (s *DB) portrayalByTimeRollup(ctx context.Context, aq store.AggQuery, plan rollupPlan) ([]store.Row, error) {
-	p := plan
-	for _, sp := range rollupSpecs {
-		if sp.agg == string(store.AggPortrayal) {
-			p.spec = sp
-		}
+	// The top entities over the same filter, from the portrayal rollup
+	// (its own periods and edges).
+	tq := store.AggQuery{Agg: store.AggPortrayal, Limit: aq.Limit}
+	p, ok, err := s.planRollup(ctx, tq, plan.filter)
+	if err != nil {
+		return nil, err
 	}
-	topRows, err := s.aggregateRollup(ctx, store.AggQuery{Agg: store.AggPortrayal, Limit: aq.Limit}, p)
+	var topRows []store.Row
+	if ok {
+		topRows, err = s.aggregateRollup(ctx, tq, p)
+	} else {
+		topRows, err = s.aggregateJoin(ctx, tq, plan.filter)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -845,7 +878,9 @@ func (s *DB) portrayalByTimeRollup(ctx context.Context, aq store.AggQuery, plan 
 			rows.Close()
 			return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
 		}
-		counts[k] += n
+		if _, day, _ := strings.Cut(k[1], "\t"); plan.inMonths(day) {
+			counts[k] += n
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -872,4 +907,65 @@ func (s *DB) portrayalByTimeRollup(ctx context.Context, aq store.AggQuery, plan 
 	out = bucketRows(out, 3, aq.Interval)
 	sortPortrayal(out, false, top)
 	return out, nil
+}
+
+// inMonths reports whether a monthly key's day number lies in the plan's
+// whole months (always without a date filter).
+func (p rollupPlan) inMonths(day string) bool {
+	if !p.months {
+		return true
+	}
+	d, err := strconv.ParseInt(day, 10, 64)
+	return err == nil && d >= p.monthLo && d <= p.monthHi
+}
+
+// planMonths plans a monthly rollup under a date filter: the whole
+// months inside [From, To] from the all-time keys, the partial months at
+// the edges from the base tables (as planRollup does with years).
+func (s *DB) planMonths(ctx context.Context, p rollupPlan, f store.Filter) (rollupPlan, bool, error) {
+	from, to := f.From, f.To
+	if from.IsZero() {
+		from = time.Unix(0, 0).UTC()
+	}
+	if to.IsZero() {
+		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	from, to = from.UTC(), to.UTC()
+	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !from.Equal(first) {
+		first = first.AddDate(0, 1, 0)
+	}
+	// The first month not wholly inside: To's own month, unless To is
+	// its last second.
+	end := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if next := end.AddDate(0, 1, 0); to.Equal(next.Add(-time.Second)) {
+		end = next
+	}
+	if !end.After(first) {
+		return p, false, nil
+	}
+	p.periods = []int{0}
+	p.months, p.monthLo, p.monthHi = true, first.Unix()/86400, end.AddDate(0, -1, 0).Unix()/86400
+	edge := func(a, b time.Time) {
+		if b.Before(a) {
+			return
+		}
+		e := f
+		e.From, e.To = a, b
+		p.edges = append(p.edges, e)
+	}
+	edge(from, first.Add(-time.Second))
+	edge(end, to)
+	kept := p.edges[:0]
+	for _, e := range p.edges {
+		n, err := s.Count(ctx, e)
+		if err != nil {
+			return p, false, err
+		}
+		if n > 0 {
+			kept = append(kept, e)
+		}
+	}
+	p.edges = kept
+	return p, true, nil
 }
