@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/newslens/newslens/document"
@@ -303,6 +304,10 @@ var roleCompounds = map[string]bool{
 	"interior": true, "finance": true, "deputy": true, "supreme": true, "first": true,
 }
 
+// nominalRoom is the spare capacity the mention slice starts with, for the
+// nominal mentions added to it without a copy.
+const nominalRoom = 16
+
 // nominalSentences is how far back (in sentences) a nominal mention looks
 // for the person it refers to.
 const nominalSentences = 2
@@ -313,9 +318,12 @@ const nominalSentences = 2
 // (the deterministic recency rule of rule-based coreference). ms is in text
 // order and stays so.
 func (a *Analyzer) nominals(doc *document.Document, ms []mention) []mention {
+	// antecedents are people named in full somewhere (a canonical name of
+	// two words or more): a one-word "person" is more often a tagging
+	// error (the sample's "Victory to the Syrian president" tags Victory)
 	per := map[string]bool{}
 	for _, e := range doc.Entities {
-		if e.Type == "PER" {
+		if e.Type == "PER" && strings.ContainsAny(strings.TrimSpace(e.Name), " ") {
 			per[e.ID] = true
 		}
 	}
@@ -338,7 +346,10 @@ func (a *Analyzer) nominals(doc *document.Document, ms []mention) []mention {
 				}
 				j++
 			}
-			if tk.Kind != document.TokWord || tk.End-tk.Start < 3 || tk.End-tk.Start > 12 {
+			// role nouns are lower case where they are nominals (a
+			// capitalised "President" is a title or starts a sentence),
+			// so the raw text is looked up, without lower-casing
+			if n := tk.End - tk.Start; tk.Kind != document.TokWord || n < 3 || n > 12 || !roleNouns[doc.Text[tk.Start:tk.End]] {
 				continue
 			}
 			if j < len(ms) && ms[j].span.Start < tk.End || j > 0 && ms[j-1].span.End > tk.Start {
@@ -353,22 +364,24 @@ func (a *Analyzer) nominals(doc *document.Document, ms []mention) []mention {
 				first = i - 1
 			}
 			add = append(add, mention{span: document.Span{Start: doc.Tokens[first].Start, End: tk.End},
-				entity: ms[last].entity, sent: si, nominal: true})
+				entity: ms[last].entity, sent: si, etype: "PER", nominal: true})
 		}
 	}
 	if len(add) == 0 {
 		return ms
 	}
-	out := make([]mention, 0, len(ms)+len(add))
-	x, y := 0, 0
-	for x < len(ms) || y < len(add) {
-		if y == len(add) || x < len(ms) && ms[x].span.Start < add[y].span.Start {
-			out = append(out, ms[x])
-			x++
+	// merge in place from the back (ms usually has room: see nominalRoom)
+	n := len(ms)
+	ms = slices.Grow(ms, len(add))[:n+len(add)]
+	x, y := n-1, len(add)-1
+	for k := len(ms) - 1; y >= 0; k-- {
+		if x >= 0 && ms[x].span.Start > add[y].span.Start {
+			ms[k] = ms[x]
+			x--
 		} else {
-			out = append(out, add[y])
-			y++
+			ms[k] = add[y]
+			y--
 		}
 	}
-	return out
+	return ms
 }

@@ -58,6 +58,8 @@ func TestNominalsVoiceAttached(t *testing.T) {
 		{name: "title before a name is not a nominal", text: "Mary Jones met President Obama.",
 			ents: [][3]string{{"Mary Jones", "jones", "PER"}, {"Obama", "obama", "PER"}}, nominals: map[string]string{}},
 		{name: "no person before", text: "The president spoke.", nominals: map[string]string{}},
+		{name: "one-word person is no antecedent", text: "Victory to Smith. The president spoke.",
+			ents: [][3]string{{"Smith", "smith", "PER"}}, nominals: map[string]string{}},
 		{name: "judged object is the judge's view", text: "Donald Trump denounced Hezbollah as a menace.",
 			ents:   [][3]string{{"Donald Trump", "trump", "PER"}, {"Hezbollah", "hzb", "ORG"}},
 			voices: map[string]string{"hzb": "trump", "trump": VoiceAuthor}},

@@ -193,6 +193,7 @@ type mention struct {
 	att     []Evidence
 	techIDs []string
 	tsc     [3]float64 // the target-sentiment model's probabilities (probs: combined)
+	etype   string     // the entity type (PER, ORG, ...), "" if unknown
 	nominal bool       // a role noun linked to a person named before ("the US president")
 }
 
@@ -222,7 +223,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			nEnt++
 		}
 	}
-	ms := make([]mention, 0, nEnt)
+	ms := make([]mention, 0, nEnt+nominalRoom)
 	var qs []quoteSpan
 	var techs []techRef
 	for k := range doc.Annotations {
@@ -237,7 +238,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			if si < 0 {
 				continue
 			}
-			ms = append(ms, mention{span: an.Span, annID: an.ID, entity: id, sent: si})
+			ms = append(ms, mention{span: an.Span, annID: an.ID, entity: id, sent: si, etype: types[id]})
 		case "quote":
 			c, ok := an.Parts["content"]
 			if !ok {
@@ -371,7 +372,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			// target's kind (people). Masking every place and organisation
 			// around a person cost 0.055 macro-F1 on dev-mt through the
 			// analyzer (BENCHMARKS.md).
-			if ot := types[o.entity]; o.sent == m.sent && o.span.Start != m.span.Start && o.entity != m.entity && (ot == "PER" || ot == types[m.entity]) {
+			if o.sent == m.sent && o.span.Start != m.span.Start && o.entity != m.entity && (o.etype == "PER" || o.etype == m.etype) {
 				t.Others = append(t.Others, document.Span{Start: o.span.Start - off, End: min(o.span.End, s.End) - off})
 			}
 		}
@@ -423,12 +424,14 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			feats = append(feats, f)
 		}
 		c := Argmax(m.probs)
-		attrs := map[string]any{"entity_id": m.entity, "voice": m.voice,
-			"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)}
+		// one literal per case, so the map is sized once
+		var attrs map[string]any
 		if m.nominal {
-			attrs["nominal"] = true
+			attrs = map[string]any{"entity_id": m.entity, "voice": m.voice, "nominal": true,
+				"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)}
 		} else {
-			attrs["mention"] = m.annID
+			attrs = map[string]any{"entity_id": m.entity, "voice": m.voice, "mention": m.annID,
+				"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)}
 		}
 		id, err := doc.Add(document.Annotation{
 			Kind: "portrayal", Span: m.span, Label: Labels[c], Confidence: round3(m.probs[c]),

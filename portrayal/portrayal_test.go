@@ -80,9 +80,7 @@ func TestSample(t *testing.T) {
 	if nEnt != len(doc.Of("entity")) {
 		t.Errorf("%d portrayal annotations on named mentions for %d entity mentions", nEnt, len(doc.Of("entity")))
 	}
-	// the last one is wrong: the entities analyzer tags "Victory" (in
-	// "Victory to the Syrian president") as a person
-	wantNominal := []string{"foreign secretary -> Boris Johnson", "president -> Donald Trump", "president -> Victory"}
+	wantNominal := []string{"foreign secretary -> Boris Johnson", "president -> Donald Trump", "president -> Bashar al-Assad"}
 	if strings.Join(nominal, "; ") != strings.Join(wantNominal, "; ") {
 		t.Errorf("nominal mentions %q, want %q", nominal, wantNominal)
 	}
@@ -104,7 +102,7 @@ var sampleWants = []struct{ name, stance, want string }{
 	{"Russian", "positive", "positive"},
 	{"Hezbollah", "positive", "negative"},       // miss: 0.53 negative
 	{"Saad al-Hariri", "negative", "positive"},  // miss: 0.41 positive (+0.1 offset) against 0.43 negative
-	{"Bashar al-Assad", "positive", "neutral"},  // miss
+	{"Bashar al-Assad", "positive", "negative"}, // miss
 	{"Free Syrian Army", "negative", "neutral"}, // miss
 	{"US-led", "negative", "positive"},          // miss
 	{"Boris Johnson", "negative", "positive"},   // miss: 0.33 negative against 0.33 positive (+0.1 offset)
@@ -284,7 +282,7 @@ func runAnalyzeBench(b *testing.B, a *portrayal.Analyzer, ps []prepared) time.Du
 			for k := range docs {
 				x := ps[(i+k)%len(ps)]
 				docs[k] = *x.doc
-				docs[k].Annotations = append(make([]document.Annotation, 0, len(x.base)+len(x.doc.Of("entity"))), x.base...)
+				docs[k].Annotations = append(make([]document.Annotation, 0, len(x.base)+len(x.doc.Of("portrayal"))), x.base...)
 				docs[k].Summaries = nil
 			}
 			setup += cpuTime() - c0

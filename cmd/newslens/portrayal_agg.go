@@ -143,6 +143,7 @@ func runTrainPortrayalAggregate(ctx context.Context, e env) error {
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "../shared/data/portrayal/newsmtsc", "NewsMTSC directory (dev_mt.jsonl, dev_rw.jsonl)")
 	out := fs.String("out", filepath.Join("portrayal", portrayal.AggregatePath), "combiner file to write")
+	oofPath := fs.String("oof", "", "fit on NewsMTSC train, with the model's out-of-fold probabilities from this file (portrayal's TestWriteOOF), instead of on dev; dev is then measured once")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -151,22 +152,74 @@ func runTrainPortrayalAggregate(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
+	// devSets reads dev-mt and dev-rw with their analyzer features
+	devSets := func() (x [][portrayal.NumFeatures]float64, y, fold, set []int, err error) {
+		for si, name := range []string{"dev_mt.jsonl", "dev_rw.jsonl"} {
+			ts, err := eval.ReadNewsMTSC(filepath.Join(*data, name))
+			if err != nil {
+				return nil, nil, nil, nil, err
+			}
+			fx, ff, err := newsmtscFeatures(ctx, pa, ts)
+			if err != nil {
+				return nil, nil, nil, nil, err
+			}
+			for i, t := range ts {
+				x, y, fold, set = append(x, fx[i]), append(y, t.Label), append(fold, ff[i]), append(set, si)
+			}
+		}
+		return x, y, fold, set, nil
+	}
 	var x [][portrayal.NumFeatures]float64
 	var y, fold, set []int
-	for si, name := range []string{"dev_mt.jsonl", "dev_rw.jsonl"} {
-		ts, err := eval.ReadNewsMTSC(filepath.Join(*data, name))
+	source := "NewsMTSC dev_mt + dev_rw"
+	if *oofPath == "" {
+		if x, y, fold, set, err = devSets(); err != nil {
+			return err
+		}
+	} else {
+		// train: the analyzer's evidence, with the model's out-of-fold
+		// log probabilities (its own scores on train are overconfident);
+		// "mt" below is then the multi-target sentences, "rw" the
+		// single-target ones, as in the model's own criterion
+		source = "NewsMTSC train (out-of-fold model probabilities)"
+		ts, err := eval.ReadNewsMTSC(filepath.Join(*data, "train.jsonl.gz"))
 		if err != nil {
 			return err
+		}
+		b, err := os.ReadFile(*oofPath)
+		if err != nil {
+			return fmt.Errorf("train portrayal-aggregate: %w", err)
+		}
+		var oof [][3]float64
+		if err := json.Unmarshal(b, &oof); err != nil || len(oof) != len(ts) {
+			return fmt.Errorf("train portrayal-aggregate: %s: %d probabilities for %d targets (%v)", *oofPath, len(oof), len(ts), err)
 		}
 		fx, ff, err := newsmtscFeatures(ctx, pa, ts)
 		if err != nil {
 			return err
 		}
 		for i, t := range ts {
-			x, y, fold, set = append(x, fx[i]), append(y, t.Label), append(fold, ff[i]), append(set, si)
+			for c := range 3 {
+				fx[i][portrayal.FeatLogNeg+c] = math.Log(max(oof[i][c], 1e-6))
+			}
+			st := 1
+			if len(t.Others) > 0 {
+				st = 0
+			}
+			x, y, fold, set = append(x, fx[i]), append(y, t.Label), append(fold, ff[i]), append(set, st)
 		}
 	}
-	fmt.Fprintf(e.stderr, "newsmtsc dev: %d targets (%.1f s)\n", len(x), time.Since(start).Seconds())
+	fmt.Fprintf(e.stderr, "%s: %d targets (%.1f s)\n", source, len(x), time.Since(start).Seconds())
+	// how often the lexical evidence fires, and the gold labels where it does
+	for _, k := range []int{portrayal.FeatTechNeg, portrayal.FeatTechPos, portrayal.FeatAttNeg, portrayal.FeatAttPos} {
+		var n [3]int
+		for i := range x {
+			if x[i][k] > 0 {
+				n[y[i]]++
+			}
+		}
+		fmt.Fprintf(e.stderr, "  %-15s fires on %d targets: negative %d, neutral %d, positive %d\n", portrayal.FeatureNames[k], n[0]+n[1]+n[2], n[0], n[1], n[2])
+	}
 	logp := []int{portrayal.FeatLogNeg, portrayal.FeatLogNeu, portrayal.FeatLogPos}
 	with := func(ks ...int) []int { return append(append([]int{}, logp...), ks...) }
 	configs := []aggregateConfig{{"model alone", portrayal.AggregateOptions{Use: []int{}, Iterations: -1}}}
@@ -246,11 +299,41 @@ func runTrainPortrayalAggregate(ctx context.Context, e env) error {
 		lines = append(lines, fmt.Sprintf("%s: %.4f/%.4f", t.Config, t.MT, t.RW))
 	}
 	a.Meta = map[string]string{
-		"trained_on": "NewsMTSC dev_mt + dev_rw (785 targets); the target-sentiment model was trained on train only",
+		"trained_on": fmt.Sprintf("%s, %d targets; the target-sentiment model was trained on train only", source, len(x)),
 		"chosen":     configs[best].Name,
 		"cv":         fmt.Sprintf("5-fold grouped by sentence: macro-F1 mt %.4f rw %.4f, ECE mt %.3f rw %.3f", trials[best].MT, trials[best].RW, trials[best].ECEMT, trials[best].ECERW),
 		"trials":     strings.Join(lines, "; "),
 		"rebuild":    "go run ./cmd/newslens train portrayal-aggregate",
+	}
+	if *oofPath != "" {
+		// dev, measured once: the chosen combiner and the model alone
+		dx, dy, _, dset, err := devSets()
+		if err != nil {
+			return err
+		}
+		alone := portrayal.FitAggregator(nil, nil, portrayal.AggregateOptions{Use: []int{}, Iterations: -1})
+		for _, c := range []struct {
+			name string
+			a    *portrayal.Aggregator
+		}{{"model alone", alone}, {configs[best].Name, a}} {
+			var parts []string
+			for s, name := range []string{"dev-mt", "dev-rw"} {
+				var g, p []int
+				var cf []float64
+				for i := range dx {
+					if dset[i] == s {
+						pr := c.a.Probs(dx[i])
+						k := portrayal.Argmax(pr)
+						g, p, cf = append(g, dy[i]), append(p, k), append(cf, pr[k])
+					}
+				}
+				r := eval.ScorePortrayal(g, p, cf)
+				parts = append(parts, fmt.Sprintf("%s macro-F1 %.4f ECE %.3f", name, r.MacroF1, r.ECE))
+			}
+			line := strings.Join(parts, ", ")
+			fmt.Fprintf(e.stderr, "  dev, %s: %s\n", c.name, line)
+			a.Meta["dev "+c.name] = line
+		}
 	}
 	b, err := json.MarshalIndent(a, "", " ")
 	if err != nil {
