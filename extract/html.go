@@ -53,21 +53,31 @@ func (e *Extractor) HTML(ctx context.Context, rec input.Record) (*document.Docum
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	pageURL := rec.URL
-	res, method, err := e.trafilatura(root, pageURL, cut)
+	// The builder reads the page as parsed (its figure captions and its
+	// index of links and media), so it is prepared before trafilatura's
+	// last pass, which may then work on root itself instead of a copy (see
+	// precisionPass); its base URL needs the page's metadata.
+	var hb *htmlBuilder
+	prepare := func(md *trafilatura.Metadata) {
+		if hb != nil {
+			return
+		}
+		pageURL := rec.URL
+		if pageURL == "" {
+			pageURL = md.URL
+		}
+		base, _ := nurl.Parse(pageURL)
+		if base != nil && !base.IsAbs() {
+			base = nil
+		}
+		hb = newHTMLBuilder(base, figureCaptions(root, base))
+		hb.page = indexPage(root, base)
+	}
+	res, method, err := e.trafilatura(root, rec.URL, cut, prepare)
 	if err != nil {
 		return nil, err
 	}
-	if pageURL == "" {
-		pageURL = res.Metadata.URL
-	}
-	base, _ := nurl.Parse(pageURL)
-	if base != nil && !base.IsAbs() {
-		base = nil
-	}
-	// trafilatura works on a copy, so root is still the page as parsed.
-	hb := newHTMLBuilder(base, figureCaptions(root, base))
-	hb.page = indexPage(root, base)
+	prepare(&res.Metadata)
 	hb.walk(res.ContentNode)
 	hb.flush()
 	doc := &document.Document{
@@ -104,7 +114,10 @@ func (e *Extractor) HTML(ctx context.Context, rec input.Record) (*document.Docum
 
 // trafilatura runs go-trafilatura with the extractor's options.
 // A page cut to the size limits (cut) gets one pass only, to bound time.
-func (e *Extractor) trafilatura(root *html.Node, pageURL string, cut bool) (*trafilatura.ExtractResult, string, error) {
+// Before a precision pass it calls prepare with the metadata the result
+// will carry, and that pass then works on root itself: nothing reads the
+// page after it but prepare's builder, made beforehand.
+func (e *Extractor) trafilatura(root *html.Node, pageURL string, cut bool, prepare func(*trafilatura.Metadata)) (*trafilatura.ExtractResult, string, error) {
 	opts := e.trafOptions(pageURL)
 	if e.opts.Single || e.opts.Focus != "" || cut {
 		res, err := trafilatura.ExtractDocument(root, opts)
@@ -123,6 +136,7 @@ func (e *Extractor) trafilatura(root *html.Node, pageURL string, cut bool) (*tra
 	if rp.rescued {
 		return rp.res, rp.method, nil
 	}
+	prepare(&rp.res.Metadata)
 	if pres, ok := precisionPass(root, opts, rp); ok {
 		return pres, rp.method + "+precision", nil
 	}
@@ -218,6 +232,10 @@ func precisionPass(root *html.Node, opts trafilatura.Options, rp recall) (*trafi
 	popts.HtmlDateMode = trafilatura.Disabled
 	popts.Metadata = &rp.res.Metadata
 	popts.SkipLanguageDetection = true
+	// The last pass over the page: the caller reads root no more (see
+	// Extractor.trafilatura), so trafilatura need not copy it (a patched
+	// option; it still copies when its fallback is on).
+	popts.OwnsDocument = true
 	pres, err := trafilatura.ExtractDocument(root, popts)
 	if err != nil || pres.ContentNode == nil {
 		return nil, false

@@ -164,6 +164,15 @@ type Options struct {
 	// of its whole pipeline's CPU). Categories and tags found in the meta
 	// tags or JSON-LD are still kept.
 	SkipDomCategoriesTagsLicense bool
+
+	// OwnsDocument lets ExtractDocument work on the document it is given
+	// instead of a copy, changing it (newslens patch: a caller's last pass
+	// over a page it no longer needs saves copying the whole page). It
+	// takes effect only with Focus FavorPrecision and EnableFallback off,
+	// where nothing reads the untouched page afterwards (the fallback and
+	// the baseline rescue start from it); otherwise the page is copied as
+	// usual.
+	OwnsDocument bool
 }
 
 // Config is advanced setting to fine tune the extraction result.

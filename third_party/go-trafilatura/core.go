@@ -141,8 +141,12 @@ func ExtractDocument(doc *html.Node, opts Options) (*ExtractResult, error) {
 	// it only when used (newslens patch: most pages use neither, and each
 	// clone copies the whole tree). cloneTree is dom.Clone in two
 	// allocations (see clone.go).
+	// (newslens patch: not when the caller hands the document over and
+	// nothing below reads the untouched page; see Options.OwnsDocument.)
 	source := doc
-	doc = cloneTree(doc)
+	if !(opts.OwnsDocument && opts.Focus == FavorPrecision && !opts.EnableFallback) {
+		doc = cloneTree(doc)
+	}
 
 	// Clean and convert HTML tags
 	docCleaning(doc, opts)

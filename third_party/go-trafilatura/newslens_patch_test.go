@@ -302,3 +302,35 @@ func FuzzTrimmedTextLen(f *testing.F) {
 		checkTrimmedTextLen(t, page)
 	})
 }
+
+// TestOwnsDocument checks that the precision pass gives the same result on
+// the page itself (OwnsDocument) as on a copy, including pages with
+// foreign (SVG, MathML) content, whose namespace a copy leaves empty.
+func TestOwnsDocument(t *testing.T) {
+	para := strings.Repeat("The committee said on Tuesday that the report would be published next month. ", 4)
+	for _, page := range []string{
+		`<html><head><title>T</title></head><body><article><h1>Head</h1><p>` + para + `</p><p>` + para +
+			`</p><aside>side <a href="/x">link</a></aside><p>` + para + `</p></article><footer>foot</footer></body></html>`,
+		`<html><body><div class="content"><p>` + para + `<svg><circle r="1"/><text>svg text</text></svg></p>` +
+			`<p>` + para + `<math><mi>x</mi></math></p><div class="comments"><p>comment</p></div><p>` + para + `</p></div></body></html>`,
+	} {
+		results := make([]string, 2)
+		for i, owns := range []bool{false, true} {
+			root, err := html.Parse(strings.NewReader(page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ExtractDocument(root, Options{Focus: FavorPrecision, ExcludeComments: true, OwnsDocument: owns})
+			if err != nil {
+				t.Fatal(err)
+			}
+			results[i] = renderNode(t, res.ContentNode) + "\n" + res.ContentText
+		}
+		if results[0] != results[1] {
+			t.Fatalf("on a copy:\n%s\non the page:\n%s", results[0], results[1])
+		}
+		if !strings.Contains(results[0], "committee") {
+			t.Fatalf("no text extracted: %s", results[0])
+		}
+	}
+}
