@@ -116,6 +116,37 @@ func isVowel(c byte) bool {
 // pairs are consonant romanisation pairs rewritten before vowel grouping.
 var pairs = strings.NewReplacer("ph", "f", "dj", "j", "ck", "k", "q", "k")
 
+// appendPairs appends w to b with the pairs rewritten, as pairs.Replace
+// does: left to right, without overlaps; no two pairs start with the same
+// byte, so at most one matches at a position. It saves the Replacer's
+// allocations.
+func appendPairs(b []byte, w string) []byte {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if i+1 < len(w) {
+			switch {
+			case c == 'p' && w[i+1] == 'h':
+				b = append(b, 'f')
+				i++
+				continue
+			case c == 'd' && w[i+1] == 'j':
+				b = append(b, 'j')
+				i++
+				continue
+			case c == 'c' && w[i+1] == 'k':
+				b = append(b, 'k')
+				i++
+				continue
+			}
+		}
+		if c == 'q' {
+			c = 'k'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
 // wordKey rewrites one folded word.
 func wordKey(w string) string { return string(appendWordKey(nil, w)) }
 
@@ -123,7 +154,8 @@ func wordKey(w string) string { return string(appendWordKey(nil, w)) }
 func appendWordKey(b []byte, w string) []byte {
 	// consonant pairs first, so vowel grouping sees the final consonants
 	if strings.ContainsAny(w, "phdjckq") {
-		w = pairs.Replace(w)
+		var buf [64]byte // words are short; a longer one spills to the heap
+		w = string(appendPairs(buf[:0], w))
 	}
 	start := len(b)
 	for i := 0; i < len(w); {

@@ -120,3 +120,15 @@ func TestKeyShortForms(t *testing.T) {
 		}
 	}
 }
+
+// appendPairs must rewrite as the Replacer does.
+func FuzzAppendPairs(f *testing.F) {
+	for _, s := range []string{"", "q", "ph", "phph", "dj", "ckq", "pph", "cck", "djj", "Mohammed", "qaddafi", "x\xffph"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		if got, want := string(appendPairs(nil, w)), pairs.Replace(w); got != want {
+			t.Fatalf("appendPairs(%q) = %q, Replacer %q", w, got, want)
+		}
+	})
+}
