@@ -356,10 +356,11 @@ func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestO
 }
 
 // requeueRollups empties the rollups and queues every latest document
-// (migration 0008: the next fold counts them with the keys 0008 adds).
+// (migrations 0008 and 0010: the next fold counts them with the keys
+// they add or change).
 func (s *DB) requeueRollups(ctx context.Context, tx *sql.Tx) error {
 	if err := s.exec(ctx, tx, `DELETE FROM rollups`); err != nil {
 		return err
 	}
-	return s.exec(ctx, tx, `INSERT INTO rollup_pending (seq) SELECT seq FROM documents WHERE latest = 1`)
+	return s.exec(ctx, tx, `INSERT INTO rollup_pending (seq) SELECT seq FROM documents WHERE latest = 1 ON CONFLICT (seq) DO NOTHING`)
 }

@@ -160,7 +160,7 @@ func (s *DB) migrate(ctx context.Context) error {
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
 		}
-		if v == 8 {
+		if v == 8 || v == 10 {
 			// 0008 defers the rollups and adds keys: recount everything
 			// at the next fold.
 			if err := s.requeueRollups(ctx, tx); err != nil {
