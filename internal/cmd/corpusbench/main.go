@@ -50,6 +50,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	cache := flag.String("cache", "", "JSONL file caching the analysed articles between runs (written if missing)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the write phase")
+	verbose := flag.Bool("v", false, "print every aggregation run's filter and latency")
 	fold := flag.Bool("fold", true, "end the write phase with a timed fold of the queued rollups (with --reuse --queries 0: only fold)")
 	foldAfter := flag.Int("fold-after", 0, "queued documents that make Put fold the rollups (0: the store's default, -1: never; the write phase ends with a timed fold either way)")
 	flag.Parse()
@@ -123,7 +124,7 @@ func main() {
 		fmt.Printf("FOLD of the queued rollups: %s wall, %s CPU\n", time.Since(t).Round(time.Millisecond), (cpuTime() - c0).Round(time.Millisecond))
 		return
 	}
-	measure(ctx, s, arts, *queries, rng)
+	measure(ctx, s, arts, *queries, *verbose, rng)
 }
 
 func loadCache(path string) []*document.Document {
@@ -336,7 +337,7 @@ func pct(d []time.Duration, p float64) time.Duration {
 // measure runs searches with words drawn from the corpus's own articles
 // (so frequent and rare terms both occur, as in real use) and every
 // aggregation, and prints p50/p95.
-func measure(ctx context.Context, s store.Store, arts []article, nq int, rng *rand.Rand) {
+func measure(ctx context.Context, s store.Store, arts []article, nq int, verbose bool, rng *rand.Rand) {
 	total, _ := s.Count(ctx, store.Filter{})
 	fmt.Printf("corpus: %d documents\n", total)
 	var qs []string
@@ -405,6 +406,9 @@ func measure(ctx context.Context, s store.Store, arts []article, nq int, rng *ra
 				log.Fatalf("aggregate %s: %v", agg, err)
 			}
 			lat = append(lat, time.Since(t))
+			if verbose {
+				fmt.Printf("    %s outlets=%v from=%s: %s\n", agg, f.Outlets, f.From.Format("2006"), lat[len(lat)-1].Round(10*time.Microsecond))
+			}
 		}
 		all = append(all, lat...)
 		fmt.Printf("  AGG %-17s p50 %s, p95 %s\n", agg, pct(lat, 50), pct(lat, 95))

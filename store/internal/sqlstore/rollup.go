@@ -271,6 +271,7 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 		agg == store.AggPortrayalByOutlet || agg == store.AggEventsByTime
 	readAll := unlimited
 	args := []any{plan.spec.agg}
+	var byOutlet []string // read per outlet (portrayal-by-outlet over all outlets)
 	w := `agg = ? AND period IN (` + placeholders(len(plan.periods)) + `)`
 	for _, y := range plan.periods {
 		args = append(args, y)
@@ -305,7 +306,16 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 		if len(k2s) == 0 {
 			return nil, nil
 		}
-		w += ` AND k2 IN (` + placeholders(len(k2s)) + `)`
+		// One statement per outlet, each seeking (agg, period, k1, k2)
+		// in the primary key: with k2 alone the read scanned every
+		// outlet x entity row of the period (0.3 s on 100k documents),
+		// and with k1 IN (...) too SQLite still read each outlet's rows.
+		if byOutlet, err = s.outletNames(ctx); err != nil {
+			return nil, err
+		}
+		byOutlet = append(byOutlet, "") // documents without an outlet
+		w += ` AND k1 = ? AND k2 IN (` + placeholders(len(k2s)) + `)`
+		args = append(args, nil) // the outlet, set per statement
 		args = append(args, anys(k2s)...)
 	}
 	type key struct{ k1, k2 string }
@@ -376,6 +386,14 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 					plan.spec.agg, plan.periods[0], k1, aq.Limit-nread); err != nil {
 					return nil, err
 				}
+			}
+		}
+	} else if byOutlet != nil {
+		at := 1 + len(plan.periods) // the outlet's argument
+		for _, o := range byOutlet {
+			args[at] = o
+			if err := read(`SELECT k1, k2, SUM(n) AS c FROM rollups WHERE `+w+` GROUP BY k1, k2 HAVING SUM(n) > 0`, args...); err != nil {
+				return nil, err
 			}
 		}
 	} else if err := read(`SELECT k1, k2, SUM(n) AS c FROM rollups WHERE `+w+` GROUP BY k1, k2 HAVING SUM(n) > 0`, args...); err != nil {
