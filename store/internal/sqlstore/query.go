@@ -378,6 +378,11 @@ func (s *DB) aggregateTables(ctx context.Context, aq store.AggQuery, f store.Fil
 			WHERE d.day IS NOT NULL AND ` + w + ` GROUP BY v.type, d.day`
 		keys, bucketCol, limited = 2, 1, false
 	case store.AggEventActors:
+		if rollupTop {
+			// The same rows, grouped in Go from one read of the
+			// documents' event rows (eventActorsTables).
+			return s.eventActorsTables(ctx, aq, docsFirst, w, args)
+		}
 		// Sources and targets of the events, the top Limit of each per
 		// type and role (perGroup below).
 		half := func(role string) string {
@@ -612,4 +617,66 @@ func (s *DB) then(docsFirst bool) string {
 		return `CROSS JOIN`
 	}
 	return `JOIN`
+}
+
+// eventActorsTables computes event-actors from the base tables: one read
+// of the selected documents' doc_events rows, summed per type, role and
+// entity in Go, the top Limit of each type and role kept, then named.
+// The SQL form (a UNION ALL of the two roles, each joined to entities
+// row by row) read the rows twice and named every row: 0.4-0.5 s for one
+// outlet of a 100k-document store. AggregateBase keeps the SQL form, so
+// the conformance suite compares the two.
+func (s *DB) eventActorsTables(ctx context.Context, aq store.AggQuery, docsFirst bool, w string, args []any) ([]store.Row, error) {
+	q := `SELECT v.type, v.source, v.target, v.n FROM ` + s.joinDocs(docsFirst, `doc_events v`, `d.seq = v.doc`) +
+		` WHERE (v.source <> '' OR v.target <> '') AND ` + w
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+	}
+	type key struct{ typ, role, ent string }
+	counts := map[key]int64{}
+	for rows.Next() {
+		var typ, src, tgt string
+		var n int64
+		if err := rows.Scan(&typ, &src, &tgt, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+		}
+		if src != "" {
+			counts[key{typ, "source", src}] += n
+		}
+		if tgt != "" {
+			counts[key{typ, "target", tgt}] += n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("aggregate %s: %w", aq.Agg, err)
+	}
+	out := make([]store.Row, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, store.Row{Keys: []string{k.typ, k.role, k.ent}, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		a, b := out[i].Keys, out[j].Keys
+		for k := range a {
+			if a[k] != b[k] {
+				return a[k] < b[k]
+			}
+		}
+		return false
+	})
+	per := map[[2]string]int{}
+	kept := out[:0]
+	for _, r := range out {
+		g := [2]string{r.Keys[0], r.Keys[1]}
+		if per[g] < aq.Limit {
+			per[g]++
+			kept = append(kept, r)
+		}
+	}
+	return s.nameRows(ctx, aq.Agg, kept)
 }
