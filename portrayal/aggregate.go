@@ -36,8 +36,11 @@ var FeatureNames = [NumFeatures]string{"log_neg", "log_neu", "log_pos",
 // multinomial logistic regression over Features. With weight 1 on each
 // class's own log probability and nothing else it returns the
 // target-sentiment model's probabilities unchanged. Its weights are fitted
-// by "newslens train portrayal-aggregate" on NewsMTSC dev, the feature set
-// and penalty chosen by cross-validation grouped by sentence.
+// by "newslens train portrayal-aggregate --oof FILE" on NewsMTSC train with
+// the model's out-of-fold probabilities (or, without --oof, on dev), the
+// feature set and penalty chosen by cross-validation grouped by sentence;
+// the shipped one is the identity, since no combiner beat the model alone
+// (BENCHMARKS.md).
 type Aggregator struct {
 	Features []string                `json:"features"` // names of the features used (FeatureNames order)
 	W        [3][NumFeatures]float64 `json:"w"`

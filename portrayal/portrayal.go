@@ -4,10 +4,12 @@
 // regression over target-relative features (window words with distance
 // buckets, target-masked n-grams, lexicon polarity with negation scope,
 // quote membership), trained in pure Go on NewsMTSC ("newslens train
-// portrayal"). Mentions are then aggregated per entity into a document
-// summary with its evidence: the mentions, the evaluative words near them,
-// the propaganda techniques aimed at them, and whose voice each judgement is
-// in (the author's, or a quoted speaker's).
+// portrayal"). Nominal mentions of people ("the US president") are linked
+// to the person named just before. Mentions are then aggregated per entity
+// into a document summary with its evidence: the mentions, the evaluative
+// words near and attached to them, the propaganda techniques aimed at
+// them, and whose voice each judgement is in (the author's, a quoted
+// speaker's, or the subject's of a judging verb: "X denounced Y as ...").
 //
 // Kinds and attributes are documented in docs/format.md under "Portrayal".
 package portrayal
@@ -51,8 +53,8 @@ const evalWindow = 6
 // towards the entity's label against one in the author's. Chosen on
 // PerSenT dev through the analyzer (macro-F1 with the document offsets):
 // author voice only 0.388, 0.25: 0.408, 0.5: 0.411, all voices equal
-// 0.409; the last three are a tie within noise, and 0.5 keeps the
-// author's voice first.
+// 0.409 (after the quote model's update: 0.400, 0.415, 0.414, 0.407); the
+// weighted ones tie within noise, and 0.5 keeps the author's voice first.
 const otherVoiceWeight = 0.5
 
 // maxEvidence caps the evaluative words kept per mention.

@@ -105,7 +105,7 @@ var sampleWants = []struct{ name, stance, want string }{
 	{"Bashar al-Assad", "positive", "negative"}, // miss
 	{"Free Syrian Army", "negative", "neutral"}, // miss
 	{"US-led", "negative", "positive"},          // miss
-	{"Boris Johnson", "negative", "positive"},   // miss: 0.33 negative against 0.33 positive (+0.1 offset)
+	{"Boris Johnson", "negative", "positive"},   // miss: 0.41 positive against 0.27 negative
 }
 
 // TestNewsMTSCDev keeps the embedded model's dev scores from regressing.
@@ -213,15 +213,22 @@ func FuzzAnalyze(f *testing.F) {
 	}
 	f.Add("Obama praised Merkel, but \"Putin is not a liar\", Trump said.", 0, 5)
 	f.Add("no no no not never Smith", 19, 24)
+	f.Add("Take John. Britain's oafish foreign secretary, a liar, denounced Smith as a menace.", 0, 4)
 	f.Fuzz(func(t *testing.T, s string, i, j int) {
 		doc := &document.Document{Text: strings.ToValidUTF8(s, "")}
 		text.Segment(doc)
-		// mark every capitalised word as an entity mention
+		// mark every capitalised word as a mention of a person (named in
+		// full, so nominal mentions link to it too)
+		seen := map[string]bool{}
 		for _, tk := range doc.Tokens {
 			w := doc.Text[tk.Start:tk.End]
 			if w != "" && w[0] >= 'A' && w[0] <= 'Z' {
 				if _, err := doc.Add(document.Annotation{Kind: "entity", Span: tk.Span, Label: "PER", Attrs: map[string]any{"entity_id": "e" + w}}); err != nil {
 					t.Fatal(err)
+				}
+				if !seen[w] {
+					seen[w] = true
+					doc.Entities = append(doc.Entities, document.Entity{ID: "e" + w, Type: "PER", Name: w + " Full"})
 				}
 			}
 		}
@@ -229,6 +236,9 @@ func FuzzAnalyze(f *testing.F) {
 			doc.Add(document.Annotation{Kind: "quote", Span: document.Span{Start: i, End: j}, Parts: map[string]document.Span{"content": {Start: i, End: j}}})
 		}
 		if err := a.Analyze(context.Background(), doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := doc.Validate(); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -315,7 +315,7 @@ func runTrainPortrayalAggregate(ctx context.Context, e env) error {
 		for _, c := range []struct {
 			name string
 			a    *portrayal.Aggregator
-		}{{"model alone", alone}, {configs[best].Name, a}} {
+		}{{"model alone", alone}, {configs[best].Name, a}}[:min(best+1, 2)] {
 			var parts []string
 			for s, name := range []string{"dev-mt", "dev-rw"} {
 				var g, p []int
