@@ -118,6 +118,14 @@ var determiners = map[string]bool{
 	"its": true, "their": true, "our": true, "'s": true, "s": true,
 }
 
+// phraseStops end a noun phrase to the left: prepositions, conjunctions
+// and verbs' auxiliaries.
+var phraseStops = map[string]bool{
+	"with": true, "by": true, "of": true, "for": true, "to": true, "in": true, "on": true, "at": true,
+	"from": true, "against": true, "and": true, "or": true, "but": true, "as": true, "than": true,
+	"is": true, "are": true, "was": true, "were": true, "has": true, "have": true, "had": true,
+}
+
 // copulas introduce a predicate about the subject before them.
 var copulas = map[string]bool{
 	"is": true, "are": true, "was": true, "were": true, "be": true, "been": true, "being": true,
@@ -165,10 +173,12 @@ func (a *Analyzer) attached(doc *document.Document, s document.Sentence, ti, te 
 		tk := doc.Tokens[i]
 		out = append(out, Evidence{Span: tk.Span, Text: doc.Text[tk.Start:tk.End], Polarity: round3(float64(v))})
 	}
-	// modifiers before: stop at a determiner, punctuation or a break
+	// modifiers before: stop at a determiner, a preposition or
+	// conjunction ("action with Hezbollah", "played by Hezbollah" are not
+	// modifiers), punctuation or a break
 	for i, n := ti-1, 0; i >= s.FirstToken && n < 3; i, n = i-1, n+1 {
 		w := words(i)
-		if doc.Tokens[i].Kind != document.TokWord || determiners[w] || infos[i-s.FirstToken].brk {
+		if doc.Tokens[i].Kind != document.TokWord || determiners[w] || phraseStops[w] || infos[i-s.FirstToken].brk {
 			break
 		}
 		add(i)

@@ -51,6 +51,8 @@ func TestNominalsVoiceAttached(t *testing.T) {
 		voices map[string]string
 		// entity id -> attached words
 		attached map[string][]string
+		// entities with no attached words
+		noAttached []string
 	}{
 		{name: "role after possessive", text: "Take John Smith. Britain's oafish foreign secretary was demanding more.",
 			ents: [][3]string{{"John Smith", "smith", "PER"}}, nominals: map[string]string{"foreign secretary": "smith"},
@@ -66,6 +68,9 @@ func TestNominalsVoiceAttached(t *testing.T) {
 		{name: "appositive", text: "They met Saad Hariri, a corrupt liar, in Beirut.",
 			ents:     [][3]string{{"Saad Hariri", "hariri", "PER"}},
 			attached: map[string][]string{"hariri": {"corrupt", "liar"}}},
+		{name: "a preposition ends the modifiers", text: "They took terrible action with Hezbollah.",
+			ents:     [][3]string{{"Hezbollah", "hzb", "ORG"}},
+			attached: map[string][]string{}, noAttached: []string{"hzb"}},
 		{name: "predicate and parenthesis", text: "The Free Army (FA) terrorists attacked.",
 			ents:     [][3]string{{"Free Army", "fa", "ORG"}},
 			attached: map[string][]string{"fa": {"terrorists"}}},
@@ -103,6 +108,13 @@ func TestNominalsVoiceAttached(t *testing.T) {
 				}
 			}
 			sum := doc.Summaries[Name].(Summary)
+			for _, id := range tc.noAttached {
+				for _, e := range sum.Entities {
+					if e.EntityID == id && len(e.Attached) > 0 {
+						t.Errorf("%s attached %v, want none", id, e.Attached)
+					}
+				}
+			}
 			for id, want := range tc.attached {
 				var words []string
 				for _, e := range sum.Entities {
