@@ -381,14 +381,15 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		m.voice = VoiceAuthor
 		for _, q := range qs {
 			if q.content.Contains(m.span) {
-				t.InQuote = true
 				m.voice = q.voice
 				break
 			}
 		}
-		if !t.InQuote {
-			t.InQuote = inQuoteMarks(t.Sentence, t.Span.Start)
-		}
+		// the model's quote feature is quotation marks, as in training
+		// (SentenceTarget): an indirect quote's content is not marked, so
+		// it is not a quote to the model (dev through the analyzer: same
+		// macro-F1, dev-mt ECE 0.049 -> 0.042)
+		t.InQuote = inQuoteMarks(t.Sentence, t.Span.Start)
 		mt := max(tokenAt(doc.Tokens, m.span.Start), s.FirstToken)
 		me := mt
 		for me < s.EndToken && doc.Tokens[me].Start < m.span.End {
