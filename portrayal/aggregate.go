@@ -73,6 +73,29 @@ func (a *Aggregator) Probs(f [NumFeatures]float64) [3]float64 {
 	return softmax(s, 1)
 }
 
+// Identity reports whether the combiner returns the model's probabilities
+// unchanged (weight 1 on each class's own log probability, nothing else).
+func (a *Aggregator) Identity() bool {
+	for c := range 3 {
+		if a.B[c] != 0 {
+			return false
+		}
+		for k, w := range a.W[c] {
+			if want := b2f(k == FeatLogNeg+c); w != want {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // MentionFeatures builds the combiner's inputs from the model's
 // probabilities, the polarity of each technique aimed at the mention, and
 // its attached evaluative words.
@@ -351,6 +374,20 @@ func (a *Analyzer) nominals(doc *document.Document, ms []mention) []mention {
 	j := 0 // ms[:j] start before the current token
 	last := -1
 	for si, s := range doc.Sentences {
+		// a sentence needs a person named in it or in the two before;
+		// skipping the others saves most of the scan on a long article
+		if last < 0 || ms[last].sent < si-nominalSentences {
+			k := j
+			for k < len(ms) && ms[k].span.Start < s.End && !per[ms[k].entity] {
+				k++
+			}
+			if k == len(ms) || ms[k].span.Start >= s.End {
+				for j < len(ms) && ms[j].span.Start < s.End {
+					j++ // none of them is a person
+				}
+				continue
+			}
+		}
 		for i := s.FirstToken; i < s.EndToken; i++ {
 			tk := doc.Tokens[i]
 			for j < len(ms) && ms[j].span.Start < tk.Start {

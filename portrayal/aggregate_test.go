@@ -161,8 +161,38 @@ func TestFitAggregator(t *testing.T) {
 		}
 	}
 	id := FitAggregator(x, y, AggregateOptions{Use: []int{}, Iterations: -1})
+	if !id.Identity() || a.Identity() {
+		t.Errorf("Identity: %v for the prior, %v for the fitted combiner", id.Identity(), a.Identity())
+	}
 	p := id.Probs(x[0])
 	if p[0] < 0.59 || p[0] > 0.61 {
 		t.Errorf("identity combiner changed the probabilities: %v", p)
 	}
 }
+
+// TestQuoteMarks: the per-sentence quote-mark offsets give the same answer
+// as scanning the sentence, and the shipped combiner is the identity (so
+// Analyze may skip it).
+func TestQuoteMarks(t *testing.T) {
+	for _, s := range []string{`He said "Smith is «bad»" and “Jones” too`, `no marks`, `"unclosed Smith`, `“a” “b” c`} {
+		var q quoteMarks
+		q.build(s)
+		for i := range len(s) + 1 {
+			if i < len(s) && !utf8RuneStart(s[i]) {
+				continue
+			}
+			if got, want := q.inQuote(i), inQuoteMarks(s, i); got != want {
+				t.Errorf("%q at %d: %v, want %v", s, i, got, want)
+			}
+		}
+	}
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.agg.Identity() {
+		t.Log("the shipped combiner is not the identity")
+	}
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
