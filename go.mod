@@ -64,3 +64,6 @@ replace github.com/markusmobius/go-trafilatura => ./third_party/go-trafilatura
 
 // The patched language detector go-trafilatura uses (see third_party/whatlanggo/PATCHES.md).
 replace github.com/RadhiFadlillah/whatlanggo => ./third_party/whatlanggo
+
+// The patched publication-date finder go-trafilatura uses (see third_party/go-htmldate/PATCHES.md).
+replace github.com/markusmobius/go-htmldate => ./third_party/go-htmldate

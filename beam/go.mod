@@ -113,3 +113,6 @@ replace github.com/markusmobius/go-trafilatura => ../third_party/go-trafilatura
 
 // The main module's patched whatlanggo.
 replace github.com/RadhiFadlillah/whatlanggo => ../third_party/whatlanggo
+
+// The main module's patched go-htmldate.
+replace github.com/markusmobius/go-htmldate => ../third_party/go-htmldate
