@@ -155,14 +155,14 @@ func BenchmarkDistances(b *testing.B) {
 	p := packedLatin
 	dist, num := make([]int, len(p.langs)), make([]int, len(p.langs))
 	b.Run("postings", func(b *testing.B) {
-		for b.Loop() {
+		for range b.N {
 			clear(dist)
 			clear(num)
 			p.distances(&counts, dist, num)
 		}
 	})
 	b.Run("lookups", func(b *testing.B) {
-		for b.Loop() {
+		for range b.N {
 			for k := range p.langs {
 				dist[k], num[k] = calculatePackedDistance(p.trigrams[k], &counts)
 			}
