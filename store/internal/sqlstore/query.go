@@ -657,18 +657,7 @@ func (s *DB) eventActorsTables(ctx context.Context, aq store.AggQuery, docsFirst
 	for k, n := range counts {
 		out = append(out, store.Row{Keys: []string{k.typ, k.role, k.ent}, Count: n})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		a, b := out[i].Keys, out[j].Keys
-		for k := range a {
-			if a[k] != b[k] {
-				return a[k] < b[k]
-			}
-		}
-		return false
-	})
+	sortRows(out)
 	per := map[[2]string]int{}
 	kept := out[:0]
 	for _, r := range out {

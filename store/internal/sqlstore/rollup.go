@@ -242,18 +242,8 @@ func (s *DB) planRollup(ctx context.Context, aq store.AggQuery, f store.Filter) 
 	edge(end, to)
 	// Edges without documents (the usual case: To at midnight) cost
 	// nothing and keep the limit in SQL.
-	kept := p.edges[:0]
-	for _, e := range p.edges {
-		n, err := s.Count(ctx, e)
-		if err != nil {
-			return p, false, err
-		}
-		if n > 0 {
-			kept = append(kept, e)
-		}
-	}
-	p.edges = kept
-	return p, true, nil
+	err := s.dropEmptyEdges(ctx, &p)
+	return p, err == nil, err
 }
 
 // aggregateRollup answers aq from rollups following plan.
@@ -476,18 +466,7 @@ func (s *DB) aggregateRollup(ctx context.Context, aq store.AggQuery, plan rollup
 			out = append(out, store.Row{Keys: []string{k.k1, k.k2}, Count: n})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		a, b := out[i].Keys, out[j].Keys
-		for k := range a {
-			if a[k] != b[k] {
-				return a[k] < b[k]
-			}
-		}
-		return false
-	})
+	sortRows(out)
 	switch {
 	case unlimited:
 	case perOutlet, agg == store.AggEventActors:
@@ -996,18 +975,8 @@ func (s *DB) planMonths(ctx context.Context, p rollupPlan, f store.Filter) (roll
 	}
 	edge(from, first.Add(-time.Second))
 	edge(end, to)
-	kept := p.edges[:0]
-	for _, e := range p.edges {
-		n, err := s.Count(ctx, e)
-		if err != nil {
-			return p, false, err
-		}
-		if n > 0 {
-			kept = append(kept, e)
-		}
-	}
-	p.edges = kept
-	return p, true, nil
+	err := s.dropEmptyEdges(ctx, &p)
+	return p, err == nil, err
 }
 
 // rollupKeys lists the k2 keys of an aggregation's rollup in a period
@@ -1088,4 +1057,39 @@ func (s *DB) portrayalTopRollup(ctx context.Context, aq store.AggQuery, period i
 		return nil, err
 	}
 	return s.portrayalRollupRows(ctx, counts, aq.Limit, false)
+}
+
+// sortRows orders aggregation rows by count, largest first, then by keys,
+// so that equal counts come out in the same order in both dialects.
+func sortRows(out []store.Row) {
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		a, b := out[i].Keys, out[j].Keys
+		for k := range a {
+			if a[k] != b[k] {
+				return a[k] < b[k]
+			}
+		}
+		return false
+	})
+}
+
+// dropEmptyEdges drops the partial-period edges of a plan that hold no
+// documents (the usual case: a filter ending at midnight), so the common
+// plan stays one rollup read with its limit in SQL.
+func (s *DB) dropEmptyEdges(ctx context.Context, p *rollupPlan) error {
+	kept := p.edges[:0]
+	for _, e := range p.edges {
+		n, err := s.Count(ctx, e)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			kept = append(kept, e)
+		}
+	}
+	p.edges = kept
+	return nil
 }
