@@ -197,14 +197,42 @@ func sideBuckets(pre string) [2][5]uint64 {
 
 // info computes the wordInfo of a feature word (as tokenWord gives it).
 func (fs *featureSet) info(w string) wordInfo {
-	h := hashString(w)
+	return fs.infoHash(hashString(w), w)
+}
+
+// tokenInfo is info(tokenWord(src, tk)) without building the lower-cased
+// string when the token is plain ASCII (most news words): the hash is taken
+// over the bytes lower-cased on the fly, which is the same hash.
+func (fs *featureSet) tokenInfo(src string, tk document.Token) wordInfo {
+	s := src[tk.Start:tk.End]
+	if tk.Kind == document.TokNumber || isDigitWord(s) {
+		return fs.info("<NUM>")
+	}
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			// non-ASCII (case folding, curly apostrophes): the string path
+			return fs.info(lowerWord(s))
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return fs.infoHash(h, s)
+}
+
+// infoHash is info for a word whose hash is h; w (the word, or the same
+// word in other ASCII case) is read only for the "n't" negator suffix.
+func (fs *featureSet) infoHash(h uint64, w string) wordInfo {
 	for i := h & fs.mask; ; i = (i + 1) & fs.mask {
 		e := &fs.special[i]
 		if e.h == h {
 			return *e
 		}
 		if e.h == 0 {
-			return wordInfo{h: h, neg: strings.HasSuffix(w, "n't")}
+			return wordInfo{h: h, neg: hasSuffixFold(w, "n't")}
 		}
 	}
 }
@@ -263,6 +291,25 @@ func (s *sentShare) build(fs *featureSet, infos []wordInfo, wq []int16, mask uin
 			s.esN[i+1]++
 		}
 	}
+}
+
+// hasSuffixFold is strings.HasSuffix(lowerWord(w), suf) for an ASCII w and
+// a lower-case ASCII suf.
+func hasSuffixFold(w, suf string) bool {
+	if len(w) < len(suf) {
+		return false
+	}
+	w = w[len(w)-len(suf):]
+	for i := 0; i < len(suf); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != suf[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func lowerWord(w string) string {
@@ -445,22 +492,24 @@ func extract(f *fvec, t *Target, fs *featureSet) {
 		hi = tj + maxSentTokens/2
 	}
 	// words of the window; the target is "<T>", other actors "<O>"
-	w := f.win[:0]
+	// (one bulk copy, then the masked tokens overwritten)
+	w := append(f.win[:0], infos[lo:hi]...)
 	oi := 0
 	for i := lo; i < hi; i++ {
 		tk := toks[i]
 		if i >= ti && i < tj {
-			w = append(w, wordInfo{h: hT, mark: markT})
+			w[i-lo] = wordInfo{h: hT, mark: markT}
+			continue
+		}
+		if len(t.Others) == 0 {
 			continue
 		}
 		for oi < len(t.Others) && t.Others[oi].End <= tk.Start {
 			oi++
 		}
 		if oi < len(t.Others) && t.Others[oi].Start < tk.End {
-			w = append(w, wordInfo{h: hO, mark: markO})
-			continue
+			w[i-lo] = wordInfo{h: hO, mark: markO}
 		}
-		w = append(w, infos[i])
 	}
 	f.win = w
 	f.add1(hB, hEmpty, 1)

@@ -199,14 +199,28 @@ type mention struct {
 	nominal bool       // a role noun linked to a person named before ("the US president")
 }
 
+// voiceAuthorBox is VoiceAuthor as an interface value, shared by every
+// mention's attributes (read-only).
+var voiceAuthorBox any = VoiceAuthor
+
 // Analyze implements pipeline.Analyzer.
 func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	deadline := time.Now().Add(a.Budget)
-	names := map[string]string{}
-	types := map[string]string{}
-	for _, e := range doc.Entities {
-		names[e.ID] = e.Name
-		types[e.ID] = e.Type
+	// one map from entity id to its doc.Entities row (name and type);
+	// a later duplicate id wins, as it did in the per-field maps
+	ents := make(map[string]int, len(doc.Entities))
+	for k, e := range doc.Entities {
+		ents[e.ID] = k
+	}
+	entityField := func(id string, name bool) string {
+		k, ok := ents[id]
+		if !ok {
+			return ""
+		}
+		if name {
+			return doc.Entities[k].Name
+		}
+		return doc.Entities[k].Type
 	}
 	// one pass over the annotations, keeping only what is needed of the
 	// entity mentions, quotes and techniques (not copies of them)
@@ -240,7 +254,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			if si < 0 {
 				continue
 			}
-			ms = append(ms, mention{span: an.Span, annID: an.ID, entity: id, sent: si, etype: types[id]})
+			ms = append(ms, mention{span: an.Span, annID: an.ID, entity: id, sent: si, etype: entityField(id, false)})
 		case "quote":
 			c, ok := an.Parts["content"]
 			if !ok {
@@ -288,15 +302,28 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	wantFeatures := a.features
 	var feats [][NumFeatures]float64
 	techPol := map[string]float64{}
+	// lower-cased token forms, made on first use and kept for the
+	// document: the attached-word and judging-verb checks of every mention
+	// in a sentence read the same tokens
+	var lw []string
 	words := func(i int) string {
+		if lw == nil {
+			lw = make([]string, len(doc.Tokens))
+		}
+		if w := lw[i]; w != "" {
+			return w
+		}
 		tk := doc.Tokens[i]
-		return lowerWord(doc.Text[tk.Start:tk.End])
+		w := lowerWord(doc.Text[tk.Start:tk.End])
+		lw[i] = w
+		return w
 	}
+	boxes := make(map[string]any, len(ents))
 	var share sentShare  // the current sentence's shared scores
 	var marks quoteMarks // the current sentence's quotation marks
 	curSent := -1
-	sentEnd := 0 // ms[i:sentEnd] are the current sentence's mentions
-	ti := 0      // techniques before this one end before the current sentence
+	sentBeg, sentEnd := 0, 0 // ms[sentBeg:sentEnd] are the current sentence's mentions
+	ti := 0                  // techniques before this one end before the current sentence
 	for i := range ms {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -326,13 +353,19 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				raw := sent[tk.Start:tk.End]
 				wi, ok := wcache[raw]
 				if !ok {
-					wi = a.m.fs.info(tokenWord(sent, tk))
+					wi = a.m.fs.tokenInfo(sent, tk)
 					wcache[raw] = wi
 				}
 				infos = append(infos, wi)
 			}
+			j := i
+			for j < len(ms) && ms[j].sent == m.sent {
+				j++
+			}
+			sentBeg, sentEnd = i, j
 			if a.m.wq != nil {
-				share.build(&a.m.fs, infos, a.m.wq, uint32(1)<<a.m.bits-1)
+				mask := uint32(1)<<a.m.bits - 1
+				share.build(&a.m.fs, infos, a.m.wq, mask)
 			}
 			marks.build(sent)
 			// a technique in the sentence is aimed at the mention it
@@ -340,11 +373,6 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			// terrorist": Y). Techniques are in text order: skip those
 			// ending before the sentence once, so a long article is not
 			// quadratic.
-			j := i
-			for j < len(ms) && ms[j].sent == m.sent {
-				j++
-			}
-			sentEnd = j
 			for ti < len(techs) && techs[ti].End <= s.Start {
 				ti++
 			}
@@ -369,7 +397,8 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		// ms is in text order, so the sentence's other mentions are
 		// neighbours; looking at most maxOthers either side bounds a
 		// sentence of thousands of names.
-		for _, o := range ms[max(0, i-maxOthers):min(sentEnd, i+maxOthers+1)] {
+		// (mentions before sentBeg are in earlier sentences: not scanned)
+		for _, o := range ms[max(sentBeg, i-maxOthers):min(sentEnd, i+maxOthers+1)] {
 			// Other actors masked as <O> are people and entities of the
 			// target's own type: the model learnt <O> from NewsMTSC, where
 			// it marks the sentence's other targets, which are of the
@@ -434,12 +463,23 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		}
 		c := Argmax(m.probs)
 		// one literal per case, so the map is sized once
+		// the entity id and the author voice boxed once per document, not
+		// once per mention
+		ent, ok := boxes[m.entity]
+		if !ok {
+			ent = m.entity
+			boxes[m.entity] = ent
+		}
+		var voice any = voiceAuthorBox
+		if m.voice != VoiceAuthor {
+			voice = m.voice
+		}
 		var attrs map[string]any
 		if m.nominal {
-			attrs = map[string]any{"entity_id": m.entity, "voice": m.voice, "nominal": true,
+			attrs = map[string]any{"entity_id": ent, "voice": voice, "nominal": true,
 				"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)}
 		} else {
-			attrs = map[string]any{"entity_id": m.entity, "voice": m.voice, "mention": m.annID,
+			attrs = map[string]any{"entity_id": ent, "voice": voice, "mention": m.annID,
 				"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)}
 		}
 		id, err := doc.Add(document.Annotation{
@@ -461,34 +501,90 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		}
 	}
 	// aggregate per entity, in order of first mention
-	byEnt := map[string][]int{}
+	// the mentions' indexes grouped by entity (a counting sort: one map
+	// lookup a mention, one backing array), each group in text order
+	entOf := make([]int, len(ms))
 	var order []string
-	for i, m := range ms {
-		if _, ok := byEnt[m.entity]; !ok {
-			order = append(order, m.entity)
-		}
-		byEnt[m.entity] = append(byEnt[m.entity], i)
-	}
-	for _, eid := range order {
-		idx := byEnt[eid]
-		ep := EntityPortrayal{EntityID: eid, Name: names[eid]}
-		ps := make([][3]float64, 0, len(idx))
-		byVoice := map[string][][3]float64{}
-		var voices []string
-		seenTech := map[string]bool{}
-		for _, i := range idx {
-			m := ms[i]
-			ps = append(ps, m.probs)
-			ep.Mentions = append(ep.Mentions, m.id)
-			if _, ok := byVoice[m.voice]; !ok {
-				voices = append(voices, m.voice)
+	var counts []int
+	{
+		seen := make(map[string]int, len(ents)+1)
+		for i := range ms {
+			k, ok := seen[ms[i].entity]
+			if !ok {
+				k = len(order)
+				seen[ms[i].entity] = k
+				order = append(order, ms[i].entity)
+				counts = append(counts, 0)
 			}
-			byVoice[m.voice] = append(byVoice[m.voice], m.probs)
+			entOf[i] = k
+			counts[k]++
+		}
+	}
+	starts := make([]int, len(order)+1)
+	for k, c := range counts {
+		starts[k+1] = starts[k] + c
+	}
+	grouped := make([]int, len(ms))
+	fill := slices.Clone(starts[:len(order)])
+	for i, k := range entOf {
+		grouped[fill[k]] = i
+		fill[k]++
+	}
+	if len(order) > 0 {
+		sum.Entities = make([]EntityPortrayal, 0, len(order))
+	}
+	type voiceGroup struct {
+		voice string
+		probs [][3]float64
+	}
+	var byVoice []voiceGroup
+	for k, eid := range order {
+		idx := grouped[starts[k]:starts[k+1]]
+		ep := EntityPortrayal{EntityID: eid, Name: entityField(eid, true)}
+		ep.Mentions = make([]string, 0, len(idx))
+		nEvid, nAtt := 0, 0
+		for _, i := range idx {
+			nEvid += len(ms[i].evid)
+			if ms[i].voice == VoiceAuthor {
+				nAtt += len(ms[i].att)
+			}
+		}
+		// nil when empty, as appends to nil left them
+		if nEvid > 0 {
+			ep.Evaluative = make([]Evidence, 0, nEvid)
+		}
+		if nAtt > 0 {
+			ep.Attached = make([]Evidence, 0, nAtt)
+		}
+		// the groups' probability slices are reused from entity to entity
+		for g := range byVoice {
+			byVoice[g].probs = byVoice[g].probs[:0]
+		}
+		byVoice = byVoice[:0]
+		var seenTech map[string]bool // made at the first technique
+		for _, i := range idx {
+			m := &ms[i]
+			ep.Mentions = append(ep.Mentions, m.id)
+			// an entity has few voices: a linear scan, not a map
+			vi := slices.IndexFunc(byVoice, func(g voiceGroup) bool { return g.voice == m.voice })
+			if vi < 0 {
+				vi = len(byVoice)
+				if vi < cap(byVoice) {
+					byVoice = byVoice[:vi+1]
+					byVoice[vi].voice = m.voice
+				} else {
+					byVoice = append(byVoice, voiceGroup{voice: m.voice})
+				}
+			}
+			byVoice[vi].probs = append(byVoice[vi].probs, m.probs)
 			ep.Evaluative = append(ep.Evaluative, m.evid...)
 			if m.voice == VoiceAuthor {
 				ep.Attached = append(ep.Attached, m.att...)
 			}
 			for _, tid := range m.techIDs {
+				if seenTech == nil {
+					seenTech = map[string]bool{}
+				}
 				if !seenTech[tid] {
 					seenTech[tid] = true
 					ep.Techniques = append(ep.Techniques, tid)
@@ -515,9 +611,10 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		}
 		c, avg := a.m.Aggregate([][3]float64{wavg})
 		ep.Label, ep.Probs, ep.Confidence = Labels[c], round3s(avg), round3(avg[c])
-		for _, v := range voices {
-			vc, vavg := a.m.Aggregate(byVoice[v])
-			ep.Voices = append(ep.Voices, VoiceSummary{Voice: v, Label: Labels[vc], Probs: round3s(vavg), Mentions: len(byVoice[v])})
+		ep.Voices = make([]VoiceSummary, 0, len(byVoice))
+		for _, g := range byVoice {
+			vc, vavg := a.m.Aggregate(g.probs)
+			ep.Voices = append(ep.Voices, VoiceSummary{Voice: g.voice, Label: Labels[vc], Probs: round3s(vavg), Mentions: len(g.probs)})
 		}
 		sort.SliceStable(ep.Evaluative, func(i, j int) bool { return ep.Evaluative[i].Start < ep.Evaluative[j].Start })
 		sum.Entities = append(sum.Entities, ep)

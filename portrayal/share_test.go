@@ -71,3 +71,20 @@ func TestSentenceShare(t *testing.T) {
 func sortSpans(s []document.Span) {
 	sort.Slice(s, func(i, j int) bool { return s[i].Start < s[j].Start })
 }
+
+// TestTokenInfo checks that the allocation-free word info of a token is the
+// info of its feature form, across case, numbers, curly apostrophes and
+// non-ASCII words.
+func TestTokenInfo(t *testing.T) {
+	m, err := Load(modelFS, ModelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := "The TERRORISTS didn't DON'T don’t Can't 1,200 3rd Ölkrise über ÉTAT naïve \"stooges\" a B (x)"
+	for _, tk := range text.Tokenize(src) {
+		want := m.fs.info(tokenWord(src, tk))
+		if got := m.fs.tokenInfo(src, tk); got != want {
+			t.Errorf("%q: tokenInfo %+v, info %+v", src[tk.Start:tk.End], got, want)
+		}
+	}
+}
