@@ -301,7 +301,7 @@ func (a *Analyzer) techPolarity(doc *document.Document, span document.Span, wcac
 		raw := doc.Text[tk.Start:tk.End]
 		wi, ok := wcache[raw]
 		if !ok {
-			wi = a.m.fs.info(tokenWord(doc.Text, tk))
+			wi = a.m.fs.tokenInfo(doc.Text, tk)
 			wcache[raw] = wi
 		}
 		sum += float64(wi.lex)
