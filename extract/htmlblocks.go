@@ -649,18 +649,7 @@ func collapse(s string) string {
 // captions are looked up here by the image's address.
 func figureCaptions(root *html.Node, base *nurl.URL) map[string]string {
 	m := map[string]string{}
-	defer func() {
-		if base == nil {
-			return
-		}
-		for k, v := range m {
-			if u, err := base.Parse(k); err == nil {
-				if _, ok := m[u.String()]; !ok {
-					m[u.String()] = v
-				}
-			}
-		}
-	}()
+	var order []string // the page's media addresses in page order
 	var walk func(*html.Node)
 	walk = func(x *html.Node) {
 		for c := x.FirstChild; c != nil; c = c.NextSibling {
@@ -668,17 +657,31 @@ func figureCaptions(root *html.Node, base *nurl.URL) map[string]string {
 				continue
 			}
 			if tagOf(c) == atom.Figure {
-				figureCaption(c, m)
+				order = figureCaption(c, m, order)
 				continue
 			}
 			walk(c)
 		}
 	}
 	walk(root)
+	if base != nil {
+		// Resolved addresses are added in page order, not map order: two
+		// relative addresses of one image with different captions must
+		// give the same caption on every run.
+		for _, k := range order {
+			if u, err := base.Parse(k); err == nil {
+				if _, ok := m[u.String()]; !ok {
+					m[u.String()] = m[k]
+				}
+			}
+		}
+	}
 	return m
 }
 
-func figureCaption(fig *html.Node, m map[string]string) {
+// figureCaption adds fig's media addresses with its caption to m (the
+// first caption of an address wins) and appends the new ones to order.
+func figureCaption(fig *html.Node, m map[string]string, order []string) []string {
 	caption := ""
 	var srcs []string
 	var walk func(*html.Node)
@@ -705,13 +708,15 @@ func figureCaption(fig *html.Node, m map[string]string) {
 	}
 	walk(fig)
 	if caption == "" {
-		return
+		return order
 	}
 	for _, s := range srcs {
 		if _, ok := m[s]; !ok {
 			m[s] = caption
+			order = append(order, s)
 		}
 	}
+	return order
 }
 
 // tagOf returns n's tag as an atom. trafilatura builds some elements without
