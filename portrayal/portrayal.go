@@ -76,9 +76,36 @@ type Analyzer struct {
 	// Budget bounds the time of one Analyze call; mentions left when it runs
 	// out are skipped and the summary says so.
 	Budget time.Duration
-	// caches recycles the per-document word-info maps (a new map per
-	// document cost about as much as scoring a short article's mentions)
+	// caches recycles the per-document scratch (*scratch): the word-info
+	// map (a new map per document cost about as much as scoring a short
+	// article's mentions) and the mention, token and word buffers
 	caches sync.Pool
+}
+
+// scratch is one Analyze call's working memory, recycled between
+// documents through Analyzer.caches. None of it outlives the call.
+type scratch struct {
+	wcache map[string]wordInfo // word info per distinct token text
+	ms     []mention
+	toks   []document.Token
+	infos  []wordInfo
+	others []document.Span
+	lw     []string // lower-cased token forms, "" until needed
+	share  sentShare
+	marks  quoteMarks
+}
+
+// release clears what points into the document and returns sc to the
+// pool, unless a hostile document made it too big to keep.
+func (a *Analyzer) release(sc *scratch, ms []mention, lw []string) {
+	if len(sc.wcache) > 4096 || cap(ms) > 4096 || cap(lw) > 1<<16 {
+		return
+	}
+	clear(sc.wcache)
+	clear(ms[:cap(ms)])
+	clear(lw)
+	sc.ms, sc.lw = ms[:0], lw[:0]
+	a.caches.Put(sc)
 }
 
 // New loads the embedded model.
@@ -239,7 +266,16 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			nEnt++
 		}
 	}
-	ms := make([]mention, 0, nEnt+nominalRoom)
+	sc, _ := a.caches.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{wcache: make(map[string]wordInfo, 512), toks: make([]document.Token, 0, 64)}
+	}
+	ms := slices.Grow(sc.ms[:0], nEnt+nominalRoom)
+	var lw []string // lower-cased token forms (see words below)
+	// ms and lw as they end up (nominals and the budget may replace or
+	// cut ms)
+	msAll := &ms
+	defer func() { a.release(sc, *msAll, lw) }()
 	var qs []quoteSpan
 	var techs []techRef
 	for k := range doc.Annotations {
@@ -284,31 +320,29 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	doc.Annotations = slices.Grow(doc.Annotations, len(ms))
 	probsBuf := make([]float64, 3*len(ms))
 	var t Target
-	toks := make([]document.Token, 0, 64)
+	t.Others = sc.others[:0]
+	toks := sc.toks[:0]
 	// word info per distinct token text: news repeats its words, so each
 	// is lower-cased, hashed and looked up once per document
-	wcache, _ := a.caches.Get().(map[string]wordInfo)
-	if wcache == nil {
-		wcache = make(map[string]wordInfo, 512)
-	}
+	wcache := sc.wcache
+	infos := sc.infos[:0]
 	defer func() {
-		// a hostile document's huge map is not kept
-		if len(wcache) <= 4096 {
-			clear(wcache)
-			a.caches.Put(wcache)
-		}
+		// the grown buffers are kept for the next document
+		sc.toks, sc.infos, sc.others = toks[:0], infos[:0], t.Others[:0]
 	}()
-	var infos []wordInfo
 	wantFeatures := a.features
 	var feats [][NumFeatures]float64
 	techPol := map[string]float64{}
 	// lower-cased token forms, made on first use and kept for the
 	// document: the attached-word and judging-verb checks of every mention
 	// in a sentence read the same tokens
-	var lw []string
 	words := func(i int) string {
 		if lw == nil {
-			lw = make([]string, len(doc.Tokens))
+			if cap(sc.lw) >= len(doc.Tokens) {
+				lw = sc.lw[:len(doc.Tokens)] // cleared by release
+			} else {
+				lw = make([]string, len(doc.Tokens))
+			}
 		}
 		if w := lw[i]; w != "" {
 			return w
@@ -319,8 +353,8 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		return w
 	}
 	boxes := make(map[string]any, len(ents))
-	var share sentShare  // the current sentence's shared scores
-	var marks quoteMarks // the current sentence's quotation marks
+	share := &sc.share // the current sentence's shared scores
+	marks := &sc.marks // the current sentence's quotation marks
 	curSent := -1
 	sentBeg, sentEnd := 0, 0 // ms[sentBeg:sentEnd] are the current sentence's mentions
 	ti := 0                  // techniques before this one end before the current sentence
@@ -392,7 +426,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				}
 			}
 		}
-		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, infos: infos, share: &share, Others: t.Others[:0],
+		t = Target{Sentence: doc.Text[s.Start:s.End], Tokens: toks, infos: infos, share: share, Others: t.Others[:0],
 			Span: document.Span{Start: m.span.Start - off, End: min(m.span.End, s.End) - off}}
 		// ms is in text order, so the sentence's other mentions are
 		// neighbours; looking at most maxOthers either side bounds a
