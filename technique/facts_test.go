@@ -46,3 +46,44 @@ func TestWordFactsMatch(t *testing.T) {
 		})
 	}
 }
+
+// TestFoldedRatesMatch checks that the span rates read with the word facts
+// (foldRates) equal those setRates computes from the rate table.
+func TestFoldedRatesMatch(t *testing.T) {
+	m := newAnalyzer(t).Model()
+	if m.rates == nil {
+		t.Skip("the model has no span rates")
+	}
+	if m.lex.rated != m.rates {
+		t.Fatal("the decoded model's rates are not folded into its word facts")
+	}
+	plain := *m.lex
+	plain.rated = nil
+	plain.buildFacts()
+	doc := &document.Document{Text: "Oafish thugs and cut-throats, war-mongers and Stooges! The terrorists' stooges " +
+		"met zxqvwords and terrorismo-lovers, café owners and naïve ‘liberators’ in Aleppo; 12,000 men.\n\nNever again!"}
+	text.Segment(doc)
+	fast := m.prepare(doc)
+	want := prepare(doc, &plain)
+	if m.sent != nil {
+		want.setSentProbs(m.sent)
+	}
+	want.setRates(m.rates)
+	if !reflect.DeepEqual(fast, want) {
+		for i := range want.toks {
+			if fast.toks[i] != want.toks[i] {
+				t.Errorf("token %q: folded %+v, computed %+v", want.toks[i].lower, fast.toks[i], want.toks[i])
+			}
+		}
+		t.Error("folded rates give another prepared document")
+	}
+	rated := 0
+	for _, k := range fast.toks {
+		if k.rate != 0 {
+			rated++
+		}
+	}
+	if rated < len(fast.toks)/2 {
+		t.Errorf("only %d of %d tokens have a span rate", rated, len(fast.toks))
+	}
+}

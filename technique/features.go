@@ -177,6 +177,7 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 		k.hyphen = t.Kind == document.TokWord && strings.IndexByte(s, '-') > 0
 		k.pol, k.subj, k.known = f.pol, f.subj, f.known
 		k.cl = f.cl
+		k.rate, k.rateN, k.startRate, k.endRate, k.stemRate, k.stemN = f.rate, f.rateN, f.startRate, f.endRate, f.stemRate, f.stemN
 		if t.Kind == document.TokWord {
 			k.wn = f.wn
 			if k.caps != 0 {

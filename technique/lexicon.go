@@ -31,6 +31,9 @@ type lexicon struct {
 	// fact holds the facts of every word of the tables above (facts.go);
 	// empty until buildFacts.
 	fact factTable
+	// rated is the rate table folded into fact (foldRates); nil when the
+	// facts carry no span rates.
+	rated *rateTable
 }
 
 // noCluster marks a word outside the cluster table.

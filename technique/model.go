@@ -317,10 +317,10 @@ func Decode(r io.Reader) (*Model, error) {
 	if err := m.lex.decodeWordNet(f.WordNet); err != nil {
 		return nil, fmt.Errorf("technique model: %w", err)
 	}
-	m.lex.buildFacts()
 	if m.rates, err = decodeRates(f.Rates); err != nil {
 		return nil, fmt.Errorf("technique model: %w", err)
 	}
+	m.lex.foldRates(m.rates)
 	return m, nil
 }
 

@@ -153,6 +153,11 @@ func (p *prepared) setRates(t *rateTable) {
 		k.startRate, k.endRate = t.edges(r)
 		k.stemRate, k.stemN = t.bucket(t.stems[hashString(stemOf(k.lower))])
 	}
+	p.setSentRates()
+}
+
+// setSentRates buckets each sentence's count of high-rate words.
+func (p *prepared) setSentRates() {
 	for si := range p.sents {
 		s := &p.sents[si]
 		n := 0

@@ -268,7 +268,13 @@ func (m *Model) prepare(doc *document.Document) *prepared {
 	if m.sent != nil {
 		p.setSentProbs(m.sent)
 	}
-	if m.rates != nil {
+	switch {
+	case m.rates == nil:
+	case m.lex != nil && m.lex.rated == m.rates:
+		// prepare has read the rates with the word facts
+		p.rates = true
+		p.setSentRates()
+	default:
 		p.setRates(m.rates)
 	}
 	return p
