@@ -47,40 +47,54 @@ func (l *lexicon) factsOf(w string) wordFacts {
 // word's 64-bit hash, the same hash the features already identify a word
 // by (two words that collide are one word to the model anyway). It beats a
 // map[string] here because the key is computed for the features anyway,
-// and a probe touches one slot and one entry rather than a group, a key
-// header and the key's bytes: with some 90,000 words, the lookups are
-// cache misses.
+// and a probe touches one slot rather than a group, a key header and the
+// key's bytes: with some 130,000 words, the lookups are cache misses. The
+// facts sit in the slots themselves (a word hash of 0 marks an empty
+// slot), so a rare word costs one miss, not one for an index slot and one
+// for its entry.
 type factTable struct {
-	slots []uint32 // 1 + index in facts; 0 is empty
-	facts []wordFacts
+	slots []wordFacts
+	// zero holds the facts of a word whose hash is 0, which cannot sit in
+	// a slot
+	zero *wordFacts
+	n    int // words held
 }
 
 func (t *factTable) get(h uint64) (*wordFacts, bool) {
 	if len(t.slots) == 0 {
 		return nil, false
 	}
+	if h == 0 {
+		return t.zero, t.zero != nil
+	}
 	mask := uint64(len(t.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		k := t.slots[i]
-		if k == 0 {
-			return nil, false
-		}
-		if f := &t.facts[k-1]; f.word == h {
+		f := &t.slots[i]
+		if f.word == h {
 			return f, true
+		}
+		if f.word == 0 {
+			return nil, false
 		}
 	}
 }
 
 func (t *factTable) add(f wordFacts) {
+	if f.word == 0 {
+		if t.zero == nil {
+			t.zero = &f
+			t.n++
+		}
+		return
+	}
 	mask := uint64(len(t.slots) - 1)
 	for i := f.word & mask; ; i = (i + 1) & mask {
-		k := t.slots[i]
-		if k == 0 {
-			t.facts = append(t.facts, f)
-			t.slots[i] = uint32(len(t.facts))
+		switch t.slots[i].word {
+		case 0:
+			t.slots[i] = f
+			t.n++
 			return
-		}
-		if t.facts[k-1].word == f.word {
+		case f.word:
 			return
 		}
 	}
@@ -122,7 +136,7 @@ func (l *lexicon) buildFacts() {
 	for n < 2*len(ws) {
 		n <<= 1
 	}
-	l.fact = factTable{slots: make([]uint32, n), facts: make([]wordFacts, 0, len(ws))}
+	l.fact = factTable{slots: make([]wordFacts, n)}
 	for i, w := range ws {
 		if i > 0 && w == ws[i-1] {
 			continue

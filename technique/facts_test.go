@@ -14,7 +14,7 @@ import (
 // prepared tokens as computing every word's facts from the tables.
 func TestWordFactsMatch(t *testing.T) {
 	m := newAnalyzer(t).Model()
-	if len(m.lex.fact.facts) == 0 {
+	if m.lex.fact.n == 0 {
 		t.Fatal("the decoded model has no word facts table")
 	}
 	slow := *m.lex
@@ -85,5 +85,34 @@ func TestFoldedRatesMatch(t *testing.T) {
 	}
 	if rated < len(fast.toks)/2 {
 		t.Errorf("only %d of %d tokens have a span rate", rated, len(fast.toks))
+	}
+}
+
+// TestHashCounts checks the document counter against a map, with keys
+// that share their low bits (long probe runs) and a full table.
+func TestHashCounts(t *testing.T) {
+	const n = 300
+	c := newHashCounts(n)
+	want := map[uint64]int{}
+	for i := 0; i < 3*n; i++ {
+		h := uint64(i%n) << 40 // same low bits: every key probes from one slot
+		if i%n%7 == 0 {
+			h = mix(uint64(i%n), 1)
+		}
+		c.add(h)
+		want[h]++
+	}
+	if len(want) > n {
+		t.Fatalf("test keys: %d distinct, more than %d", len(want), n)
+	}
+	for h, k := range want {
+		if got := c.get(h); got != k {
+			t.Errorf("count of %x = %d, want %d", h, got, k)
+		}
+	}
+	for _, h := range []uint64{0, 1, 1 << 63} {
+		if got := c.get(h); got != want[h] {
+			t.Errorf("count of absent %x = %d, want %d", h, got, want[h])
+		}
 	}
 }

@@ -159,7 +159,7 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 		toks = toks[:maxDocTokens]
 	}
 	p := &prepared{toks: make([]tok, len(toks)), clusters: lex != nil && len(lex.cl) > 0, wordnet: lex != nil && len(lex.wn) > 0}
-	counts := make(map[uint64]int, len(toks)/2)
+	counts := newHashCounts(len(toks))
 	for i, t := range toks {
 		s := doc.Text[t.Start:t.End]
 		lw := strings.ToLower(s)
@@ -187,21 +187,21 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 			}
 		}
 		if t.Kind == document.TokWord && len(lw) > 3 {
-			counts[k.word]++
+			counts.add(k.word)
 		}
 	}
 	// A bigram can occur twice only if its first word does, so only
 	// bigrams starting with a word seen twice are counted and looked up.
-	bigrams := make(map[uint64]int, len(toks)/8)
+	bigrams := newHashCounts(len(toks))
 	for i := range p.toks {
-		p.toks[i].docCount = counts[p.toks[i].word]
+		p.toks[i].docCount = counts.get(p.toks[i].word)
 		if i+1 < len(p.toks) && p.toks[i].docCount > 1 {
-			bigrams[mix(p.toks[i].word, p.toks[i+1].word)]++
+			bigrams.add(mix(p.toks[i].word, p.toks[i+1].word))
 		}
 	}
 	for i := 0; i+1 < len(p.toks); i++ {
 		if p.toks[i].docCount > 1 {
-			p.toks[i].bigramRep = bigrams[mix(p.toks[i].word, p.toks[i+1].word)] > 1
+			p.toks[i].bigramRep = bigrams.get(mix(p.toks[i].word, p.toks[i+1].word)) > 1
 		}
 	}
 	for si, s := range doc.Sentences {
@@ -240,6 +240,41 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 	}
 	return p
 }
+
+// hashCounts counts 64-bit hashes: open addressing with linear probing,
+// sized for at most n distinct keys. prepare counts a document's words and
+// bigrams with it; a map spent a tenth of prepare's time hashing keys that
+// are hashes already.
+type hashCounts struct {
+	keys []uint64
+	n    []int32 // 0: empty slot
+	mask uint64
+}
+
+func newHashCounts(n int) *hashCounts {
+	size := 8
+	for size < 2*n {
+		size <<= 1
+	}
+	return &hashCounts{keys: make([]uint64, size), n: make([]int32, size), mask: uint64(size - 1)}
+}
+
+// slot returns the slot of h: its own, or the empty one it would take.
+func (c *hashCounts) slot(h uint64) uint64 {
+	i := (h ^ h>>29) & c.mask
+	for c.n[i] != 0 && c.keys[i] != h {
+		i = (i + 1) & c.mask
+	}
+	return i
+}
+
+func (c *hashCounts) add(h uint64) {
+	i := c.slot(h)
+	c.keys[i] = h
+	c.n[i]++
+}
+
+func (c *hashCounts) get(h uint64) int { return int(c.n[c.slot(h)]) }
 
 // lineAlone says whether text[start:end] is all of its line but spaces.
 func lineAlone(text string, start, end int) bool {
