@@ -387,67 +387,70 @@ func prepareBuf(s string, toks []document.Token, inQuote []bool, lex *wordTable,
 		qq := q<<2 | inq(i-1)<<1 | inq(i+1)
 		lc, rc := uint64(bucketCode(left[i])), uint64(bucketCode(right[i]))
 		from := len(flat)
-		f := func(tmpl uint64, vals ...uint64) {
-			h := tmpl * 0x9E3779B97F4A7C15
-			for _, v := range vals {
-				h = mix64(h ^ v)
-			}
-			flat = append(flat, uint32(h)&(numBuckets-1))
-		}
-		f(1)
-		f(2, w)
-		f(3, W(i-1))
-		f(4, W(i+1))
-		f(5, W(i-2))
-		f(6, W(i+2))
-		f(7, W(i-1), w)
-		f(8, w, W(i+1))
-		f(9, sh[i+3])
-		f(10, sh[i+2], sh[i+3])
-		f(11, sh[i+3], sh[i+4])
-		f(12, suf[i])
-		f(13, qq)
-		f(14, q, w)
-		f(15, lc)
-		f(16, rc)
-		f(17, lc, rc, q)
-		f(18, uint64(bucketCode(sentPos)))
-		f(19, leftS[i])
-		f(20, rightS[i])
-		f(21, leftS[i], rightS[i], q)
-		f(22, leftS[i], w)
-		f(23, rightS[i], w)
-		f(24, rate[i+3])
-		f(25, rate[i+2], rate[i+3])
-		f(26, rate[i+3], rate[i+4])
-		f(27, qbL[i], qbR[i])
+		// each feature is hashFeat(template, values...): the template
+		// times the golden ratio, then mix64 folding in each value. The
+		// first fold of a small code comes from the firstMix table, and
+		// the features are appended by straight-line code rather than a
+		// variadic closure; the hashes are the same.
+		sl, sr := leftS[i], rightS[i]
+		bc := uint64(bucketCode(sentPos))
+		flat = append(flat,
+			bkt(seed[1]),
+			bkt(mix64(seed[2]^w)),
+			bkt(mix64(seed[3]^W(i-1))),
+			bkt(mix64(seed[4]^W(i+1))),
+			bkt(mix64(seed[5]^W(i-2))),
+			bkt(mix64(seed[6]^W(i+2))),
+			bkt(mix64(mix64(seed[7]^W(i-1))^w)),
+			bkt(mix64(mix64(seed[8]^w)^W(i+1))),
+			bkt(mix64(seed[9]^sh[i+3])),
+			bkt(mix64(mix64(seed[10]^sh[i+2])^sh[i+3])),
+			bkt(mix64(mix64(seed[11]^sh[i+3])^sh[i+4])),
+			bkt(mix64(seed[12]^suf[i])),
+			bkt(first(13, qq)),
+			bkt(mix64(first(14, q)^w)),
+			bkt(first(15, lc)),
+			bkt(first(16, rc)),
+			bkt(mix64(mix64(first(17, lc)^rc)^q)),
+			bkt(first(18, bc)),
+			bkt(first(19, sl)),
+			bkt(first(20, sr)),
+			bkt(mix64(mix64(first(21, sl)^sr)^q)),
+			bkt(mix64(first(22, sl)^w)),
+			bkt(mix64(first(23, sr)^w)),
+			bkt(first(24, rate[i+3])),
+			bkt(mix64(first(25, rate[i+2])^rate[i+3])),
+			bkt(mix64(first(26, rate[i+3])^rate[i+4])),
+			bkt(mix64(first(27, qbL[i])^qbR[i])),
+		)
 		if left[i] <= 12 && i-left[i] >= 0 {
-			f(28, W(i-left[i]), lc)
+			flat = append(flat, bkt(mix64(mix64(seed[28]^W(i-left[i]))^lc)))
 		}
 		if right[i] <= 12 && i+right[i] < n {
-			f(29, W(i+right[i]), rc)
+			flat = append(flat, bkt(mix64(mix64(seed[29]^W(i+right[i]))^rc)))
 		}
-		// a wider window: the third word on either side and the word
-		// pairs beside the token
-		f(40, W(i-3))
-		f(41, W(i+3))
-		f(42, W(i-2), W(i-1))
-		f(43, W(i+1), W(i+2))
-		// the sentence: whether it holds a quotation, how far its end is,
-		// its first word ("But", "According", a pronoun)
-		f(48, sentQ[sent[i]], q, uint64(bucketCode(int(sentEnd[sent[i]])-i)))
-		f(49, sentFirst[sent[i]], uint64(bucketCode(sentPos)))
-		f(50, sentQ[sent[i]], leftS[i], rightS[i])
+		sq_ := sentQ[sent[i]]
+		flat = append(flat,
+			// a wider window: the third word on either side and the word
+			// pairs beside the token
+			bkt(mix64(seed[40]^W(i-3))),
+			bkt(mix64(seed[41]^W(i+3))),
+			bkt(mix64(mix64(seed[42]^W(i-2))^W(i-1))),
+			bkt(mix64(mix64(seed[43]^W(i+1))^W(i+2))),
+			// the sentence: whether it holds a quotation, how far its end
+			// is, its first word ("But", "According", a pronoun)
+			bkt(mix64(mix64(first(48, sq_)^q)^uint64(bucketCode(int(sentEnd[sent[i]])-i)))),
+			bkt(mix64(mix64(seed[49]^sentFirst[sent[i]])^bc)),
+			bkt(mix64(mix64(first(50, sq_)^sl)^sr)),
+		)
 		// the nearest cue word in the sentence on either side, however far,
 		// with whether punctuation lies between and with this word: a
 		// source or a content clause is told by which verb it hangs on
 		if lcS[i] >= 0 {
-			f(51, W(lcS[i]), leftS[i]/16)
-			f(52, W(lcS[i]), w)
+			flat = append(flat, bkt(mix64(mix64(seed[51]^W(lcS[i]))^(sl/16))), bkt(mix64(mix64(seed[52]^W(lcS[i]))^w)))
 		}
 		if rcS[i] >= 0 {
-			f(53, W(rcS[i]), rightS[i]/16)
-			f(54, W(rcS[i]), w)
+			flat = append(flat, bkt(mix64(mix64(seed[53]^W(rcS[i]))^(sr/16))), bkt(mix64(mix64(seed[54]^W(rcS[i]))^w)))
 		}
 		sq.feats[i] = flat[from:len(flat):len(flat)]
 		if reuse {
@@ -461,6 +464,41 @@ func prepareBuf(s string, toks []document.Token, inQuote []bool, lex *wordTable,
 	}
 	return sq
 }
+
+// goldenRatio64 multiplies a feature template id into its seed.
+const goldenRatio64 = 0x9E3779B97F4A7C15
+
+// firstMix[t][v] is mix64(t*goldenRatio64 ^ v): the first fold of a
+// feature whose first value is a small code (distances, rates, flags),
+// read rather than computed per token.
+var firstMix = func() (t [55][128]uint64) {
+	for tmpl := range t {
+		for v := range t[tmpl] {
+			t[tmpl][v] = mix64(seed[tmpl] ^ uint64(v))
+		}
+	}
+	return t
+}()
+
+// seed[t] is t*goldenRatio64, wrapped to 64 bits: the hash of template t
+// before any value is folded in.
+var seed = func() (s [55]uint64) {
+	for t := range s {
+		s[t] = uint64(t) * goldenRatio64
+	}
+	return s
+}()
+
+// first is mix64(tmpl*goldenRatio64 ^ v), from firstMix when v is small.
+func first(tmpl int, v uint64) uint64 {
+	if v < 128 {
+		return firstMix[tmpl][v]
+	}
+	return mix64(seed[tmpl] ^ v)
+}
+
+// bkt is a feature hash's weight bucket.
+func bkt(h uint64) uint32 { return uint32(h) & (numBuckets - 1) }
 
 // mix64 is the SplitMix64 finaliser.
 func mix64(x uint64) uint64 {
