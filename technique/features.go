@@ -392,6 +392,55 @@ func bucket(n int, bounds ...int) uint64 {
 	return uint64(len(bounds))
 }
 
+// smallTab[t][v] is mix(t, v) for the templates t < 34 and codes v <
+// 256, and smallTab3, smallTab5, smallTab7 the same for the templates
+// from 300, 500 and 700: most features fold a small code (a bucket, a
+// flag, a punctuation byte) into their template, and a table read is
+// cheaper than the mix; the hashes are the same.
+var smallTab, smallTab3, smallTab5, smallTab7 = smallTable(0, 34), smallTable(300, 4), smallTable(500, 6), smallTable(700, 9)
+
+func smallTable(from, n uint64) [][256]uint64 {
+	t := make([][256]uint64, n)
+	for i := range t {
+		for v := range t[i] {
+			t[i][v] = mix(from+uint64(i), uint64(v))
+		}
+	}
+	return t
+}
+
+// smallMix is mix(t, v) for a template t < 34.
+func smallMix(t, v uint64) uint64 {
+	if v < 256 {
+		return smallTab[t][v]
+	}
+	return mix(t, v)
+}
+
+// smallMix3 is mix(t, v) for a template t in [300, 304).
+func smallMix3(t, v uint64) uint64 {
+	if v < 256 {
+		return smallTab3[t-300][v]
+	}
+	return mix(t, v)
+}
+
+// smallMix5 is mix(t, v) for a template t in [500, 506).
+func smallMix5(t, v uint64) uint64 {
+	if v < 256 {
+		return smallTab5[t-500][v]
+	}
+	return mix(t, v)
+}
+
+// smallMix7 is mix(t, v) for a template t in [700, 709).
+func smallMix7(t, v uint64) uint64 {
+	if v < 256 {
+		return smallTab7[t-700][v]
+	}
+	return mix(t, v)
+}
+
 var startWord = hashString("<s>")
 var endWord = hashString("</s>")
 
@@ -445,7 +494,7 @@ func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
 		q = 1
 	}
 	buf = append(buf,
-		mix(fBias, 0),
+		smallMix(fBias, 0),
 		mix(fW0, w0),
 		mix(fWm1, wm1),
 		mix(fWp1, wp1),
@@ -457,45 +506,45 @@ func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
 		mix(fPre3, t.pre),
 		mix(fShape, t.shape),
 		mix(fShapeM1P1, mix(shape(i-1), mix(t.shape, shape(i+1)))),
-		mix(fPol, pol(i)),
-		mix(fPolM1, pol(i-1)),
-		mix(fPolP1, pol(i+1)),
-		mix(fSubj, uint64(t.subj)),
-		mix(fQuote, q),
-		mix(fCaps, uint64(t.caps)|uint64(min(pos, 1))<<2),
-		mix(fPosInSent, rel),
-		mix(fClausePos, bucket(clause, 0, 1, 2, 4, 8)),
-		mix(fSentLen, bucket(n, 5, 10, 20, 35, 60)),
-		mix(fSentPol, bucket(s.pol+20, 12, 16, 18, 19, 20, 21, 22, 24, 28)),
+		smallMix(fPol, pol(i)),
+		smallMix(fPolM1, pol(i-1)),
+		smallMix(fPolP1, pol(i+1)),
+		smallMix(fSubj, uint64(t.subj)),
+		smallMix(fQuote, q),
+		smallMix(fCaps, uint64(t.caps)|uint64(min(pos, 1))<<2),
+		smallMix(fPosInSent, rel),
+		smallMix(fClausePos, bucket(clause, 0, 1, 2, 4, 8)),
+		smallMix(fSentLen, bucket(n, 5, 10, 20, 35, 60)),
+		smallMix(fSentPol, bucket(s.pol+20, 12, 16, 18, 19, 20, 21, 22, 24, 28)),
 		mix(fW0Pos, mix(w0, rel)),
-		mix(fSentQuoteChars, bucket(s.quotes, 0, 1, 2, 4)),
+		smallMix(fSentQuoteChars, bucket(s.quotes, 0, 1, 2, 4)),
 	)
 	if t.docCount > 0 {
-		buf = append(buf, mix(fDocRep, bucket(t.docCount, 1, 2, 4, 8)))
+		buf = append(buf, smallMix(fDocRep, bucket(t.docCount, 1, 2, 4, 8)))
 	}
 	if t.bigramRep {
-		buf = append(buf, mix(fBigramRep, 1))
+		buf = append(buf, smallMix(fBigramRep, 1))
 	}
 	if s.bang {
-		buf = append(buf, mix(fSentBang, rel))
+		buf = append(buf, smallMix(fSentBang, rel))
 	}
 	if s.question {
-		buf = append(buf, mix(fSentQuestion, rel))
+		buf = append(buf, smallMix(fSentQuestion, rel))
 	}
 	if s.index == 0 {
-		buf = append(buf, mix(fFirstSent, 1))
+		buf = append(buf, smallMix(fFirstSent, 1))
 	}
 	if t.punct != 0 {
-		buf = append(buf, mix(fPunct, uint64(t.punct)))
+		buf = append(buf, smallMix(fPunct, uint64(t.punct)))
 	}
 	if t.inQuote {
 		buf = append(buf, mix(fW0Quote, w0))
 	}
 	if t.hyphen {
-		buf = append(buf, mix(fHyphen, 1))
+		buf = append(buf, smallMix(fHyphen, 1))
 	}
 	if t.scare != 0 {
-		buf = append(buf, mix(fScare, uint64(t.scare)))
+		buf = append(buf, smallMix5(fScare, uint64(t.scare)))
 	}
 	if p.wordnet {
 		wn := func(j int) uint64 {
@@ -505,7 +554,7 @@ func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
 			return uint64(p.toks[j].wn)
 		}
 		c := wn(i)
-		buf = append(buf, mix(fWN, c), mix(fWNPol, mix(c, pol(i))), mix(fWNPrev, mix(wn(i-1), c)))
+		buf = append(buf, smallMix5(fWN, c), mix(fWNPol, mix(c, pol(i))), mix(fWNPrev, mix(wn(i-1), c)))
 		if p.clusters && c != 0 {
 			oov := uint64(0)
 			if t.cl[1] == noCluster {
@@ -537,9 +586,9 @@ func (p *prepared) siFeatures(buf []uint64, s *sent, i int) []uint64 {
 	if p.sentProb != nil {
 		sb := uint64(p.sentProb[s.index] * 10)
 		buf = append(buf,
-			mix(fSentProb, sb),
+			smallMix3(fSentProb, sb),
 			mix(fSentProbPos, mix(sb, rel)),
-			mix(fDocProb, uint64(p.docProb*20)),
+			smallMix3(fDocProb, uint64(p.docProb*20)),
 			mix(fSentProbW0Pol, mix(sb, pol(i))),
 		)
 	}

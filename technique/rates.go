@@ -249,7 +249,7 @@ func (p *prepared) rateFeatures(buf []uint64, s *sent, i int, pol uint64) []uint
 		mix(fRateM1, mix(rt(i-1), r)),
 		mix(fRateP1, mix(r, rt(i+1))),
 		mix(fRatePol, mix(r, pol)),
-		mix(fSentRate, uint64(s.highRate)),
+		smallMix7(fSentRate, uint64(s.highRate)),
 		mix(fStartRate, mix(uint64(t.startRate), uint64(t.rateN))),
 		mix(fEndRate, mix(uint64(t.endRate), uint64(t.rateN))),
 		mix(fEndStart, mix(endRate(i-1), uint64(t.startRate))),
