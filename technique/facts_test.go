@@ -1,9 +1,13 @@
 package technique
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/newslens/newslens/document"
@@ -115,4 +119,58 @@ func TestHashCounts(t *testing.T) {
 			t.Errorf("count of absent %x = %d, want %d", h, got, want[h])
 		}
 	}
+}
+
+// TestConcurrentReuse runs one analyzer over texts of different lengths
+// from four goroutines at once (Predict's buffers are pooled) and checks
+// every result against a first, sequential run.
+func TestConcurrentReuse(t *testing.T) {
+	a := newAnalyzer(t)
+	short, err := os.ReadFile(filepath.Join("testdata", "short.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		string(short),
+		"The corrupt elites betrayed our great nation, and the cowardly traitors lied again! Nobody believes these shameless puppets.",
+		strings.Repeat("They want to destroy everything we love, the vile thugs. ", 40),
+		"",
+		string(short) + "\n\n" + string(short),
+	}
+	spans := func(s string) []string {
+		doc := &document.Document{Text: s}
+		text.Segment(doc)
+		if err := a.Analyze(context.Background(), doc); err != nil {
+			t.Error(err)
+			return nil
+		}
+		var out []string
+		for _, x := range doc.Annotations {
+			out = append(out, fmt.Sprintf("%d-%d %s %.4f", x.Span.Start, x.Span.End, x.Label, x.Confidence))
+		}
+		return out
+	}
+	want := make([][]string, len(texts))
+	for i, s := range texts {
+		want[i] = spans(s)
+	}
+	if len(want[0]) == 0 {
+		t.Fatal("no spans in the short text")
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; r < 5; r++ {
+				for i := range texts {
+					k := (i + g + r) % len(texts)
+					if got := spans(texts[k]); !reflect.DeepEqual(got, want[k]) {
+						t.Errorf("goroutine %d, text %d: %v, want %v", g, k, got, want[k])
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -154,12 +154,41 @@ type prepared struct {
 const maxDocTokens = 200000
 
 func prepare(doc *document.Document, lex *lexicon) *prepared {
+	return prepareWith(doc, lex, nil)
+}
+
+// docScratch holds the per-document buffers of Predict, reused through
+// the Model's pool: the tokens, the word and bigram counts and the
+// emission scores. Nothing Predict returns points into them.
+type docScratch struct {
+	toks            []tok
+	counts, bigrams hashCounts
+	scores          [][nTags]float32
+	ems             [][][nTags]float32
+}
+
+// prepareWith is prepare with the buffers of sc (nil: fresh ones); the
+// prepared document's tokens live in sc until its next use.
+func prepareWith(doc *document.Document, lex *lexicon, sc *docScratch) *prepared {
 	toks := doc.Tokens
 	if len(toks) > maxDocTokens {
 		toks = toks[:maxDocTokens]
 	}
-	p := &prepared{toks: make([]tok, len(toks)), clusters: lex != nil && len(lex.cl) > 0, wordnet: lex != nil && len(lex.wn) > 0}
-	counts := newHashCounts(len(toks))
+	p := &prepared{clusters: lex != nil && len(lex.cl) > 0, wordnet: lex != nil && len(lex.wn) > 0}
+	var counts, bigrams *hashCounts
+	if sc != nil {
+		if cap(sc.toks) < len(toks) {
+			sc.toks = make([]tok, len(toks))
+		}
+		p.toks = sc.toks[:len(toks)]
+		clear(p.toks)
+		counts, bigrams = &sc.counts, &sc.bigrams
+		counts.reset(len(toks))
+		bigrams.reset(len(toks))
+	} else {
+		p.toks = make([]tok, len(toks))
+		counts, bigrams = newHashCounts(len(toks)), newHashCounts(len(toks))
+	}
 	for i, t := range toks {
 		s := doc.Text[t.Start:t.End]
 		lw := strings.ToLower(s)
@@ -192,7 +221,6 @@ func prepare(doc *document.Document, lex *lexicon) *prepared {
 	}
 	// A bigram can occur twice only if its first word does, so only
 	// bigrams starting with a word seen twice are counted and looked up.
-	bigrams := newHashCounts(len(toks))
 	for i := range p.toks {
 		p.toks[i].docCount = counts.get(p.toks[i].word)
 		if i+1 < len(p.toks) && p.toks[i].docCount > 1 {
@@ -252,11 +280,26 @@ type hashCounts struct {
 }
 
 func newHashCounts(n int) *hashCounts {
+	c := &hashCounts{}
+	c.reset(n)
+	return c
+}
+
+// reset empties c and sizes it for n keys, reusing its arrays when they
+// are large enough.
+func (c *hashCounts) reset(n int) {
 	size := 8
 	for size < 2*n {
 		size <<= 1
 	}
-	return &hashCounts{keys: make([]uint64, size), n: make([]int32, size), mask: uint64(size - 1)}
+	if cap(c.n) < size {
+		c.keys, c.n = make([]uint64, size), make([]int32, size)
+	} else {
+		// keys need no clearing: a slot is empty when its count is 0
+		c.keys, c.n = c.keys[:size], c.n[:size]
+		clear(c.n)
+	}
+	c.mask = uint64(size - 1)
 }
 
 // slot returns the slot of h: its own, or the empty one it would take.

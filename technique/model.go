@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Model is the trained pair of models (SI tagger, TC classifier) with the
@@ -27,6 +28,10 @@ type Model struct {
 	// rs is the span rescorer (rescore.go); nil keeps the tagger's single
 	// decoding.
 	rs *rsModel
+	// scratch pools Predict's per-document buffers (*docScratch), so
+	// that concurrent calls each get their own; nil (fresh buffers) in a
+	// model being trained. A pointer, so a copied Model shares it.
+	scratch *sync.Pool
 }
 
 // Calibration maps raw scores to probabilities with Platt's sigmoid
@@ -283,7 +288,7 @@ func Decode(r io.Reader) (*Model, error) {
 			return nil, fmt.Errorf("technique model: %w", err)
 		}
 	}
-	m := &Model{cal: f.Cal}
+	m := &Model{cal: f.Cal, scratch: &sync.Pool{}}
 	m.si = &siModel{Bits: f.SIBits, Trans: f.Trans, OBias: f.OBias, BBias: f.BBias}
 	if m.si.W, err = densify((1<<f.SIBits)*nTags, nTags, f.SIRows, f.SIW, f.SIScale); err != nil {
 		return nil, err
@@ -367,13 +372,31 @@ type biases struct{ O, B float32 }
 
 // emissions scores every token of every sentence.
 func (m *Model) emissions(p *prepared, stop func() bool) [][][nTags]float32 {
-	out := make([][][nTags]float32, 0, len(p.sents))
+	return m.emissionsWith(p, stop, nil)
+}
+
+// emissionsWith is emissions with the buffers of sc (nil: fresh ones);
+// the scores live in sc until its next use.
+func (m *Model) emissionsWith(p *prepared, stop func() bool, sc *docScratch) [][][nTags]float32 {
 	// one backing array for every sentence's scores
 	n := 0
 	for i := range p.sents {
 		n += p.sents[i].end - p.sents[i].first
 	}
-	all := make([][nTags]float32, n)
+	var out [][][nTags]float32
+	var all [][nTags]float32
+	if sc != nil {
+		if cap(sc.scores) < n {
+			sc.scores = make([][nTags]float32, n)
+		}
+		all = sc.scores[:n]
+		clear(all)
+		out = sc.ems[:0]
+		defer func() { sc.ems = out[:0] }()
+	} else {
+		out = make([][][nTags]float32, 0, len(p.sents))
+		all = make([][nTags]float32, n)
+	}
 	var buf []uint64
 	for si := range p.sents {
 		if si%64 == 0 && stop != nil && stop() {

@@ -132,9 +132,17 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // Predict finds the technique spans of a segmented document, in text order.
 // It stops early, returning what it has, when ctx is done.
 func (m *Model) Predict(ctx context.Context, doc *document.Document) []Prediction {
-	p := m.prepare(doc)
+	var sc *docScratch
+	if m.scratch != nil {
+		sc, _ = m.scratch.Get().(*docScratch)
+		if sc == nil {
+			sc = &docScratch{}
+		}
+		defer m.scratch.Put(sc)
+	}
+	p := m.prepareWith(doc, sc)
 	stop := func() bool { return ctx.Err() != nil }
-	ems := m.emissions(p, stop)
+	ems := m.emissionsWith(p, stop, sc)
 	var spans []spanPred
 	if m.rs != nil {
 		spans = m.rescoredSpans(p, ems, stop)

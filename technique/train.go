@@ -264,7 +264,12 @@ func Train(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*M
 
 // prepare readies doc for the model's features.
 func (m *Model) prepare(doc *document.Document) *prepared {
-	p := prepare(doc, m.lex)
+	return m.prepareWith(doc, nil)
+}
+
+// prepareWith is prepare with the buffers of sc (see prepareWith).
+func (m *Model) prepareWith(doc *document.Document, sc *docScratch) *prepared {
+	p := prepareWith(doc, m.lex, sc)
 	if m.sent != nil {
 		p.setSentProbs(m.sent)
 	}
