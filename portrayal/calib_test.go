@@ -31,34 +31,7 @@ func TestCalibrationExperiment(t *testing.T) {
 	if path == "" {
 		t.Skip("set PORTRAYAL_CALIB to a model file with word vectors")
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Decode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e := m.fs.emb; e != nil && e.Vec == nil {
-		// a shipped model keeps projections only: take the vectors from
-		// $PORTRAYAL_EMB (an Embeddings gob, as TestExperiment caches it)
-		// when they are the model's vocabulary
-		b, err := os.ReadFile(os.Getenv("PORTRAYAL_EMB"))
-		if err != nil {
-			t.Fatalf("the model carries no word vectors and $PORTRAYAL_EMB: %v", err)
-		}
-		var v Embeddings
-		if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v); err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(v.Words, e.Words) || v.Dim != e.Dim {
-			t.Fatal("$PORTRAYAL_EMB is not the model's vocabulary")
-		}
-		m.fs.emb = &v
-	}
-	if m.fs.emb == nil {
-		t.Fatal("the model has no word vectors")
-	}
+	m := loadExperimentModel(t, path)
 	data := "../../shared/data"
 	tr, err := eval.ReadNewsMTSC(filepath.Join(data, "portrayal/newsmtsc/train.jsonl.gz"))
 	if err != nil {
@@ -209,4 +182,38 @@ func calibECE(ps [][3]float64, labels []int) float64 {
 		conf[i] = p[pred[i]]
 	}
 	return eval.ScorePortrayal(labels, pred, conf).ECE
+}
+
+// loadExperimentModel decodes the model file at path for an experiment.
+// A shipped model keeps projections only, so its word vectors come from
+// $PORTRAYAL_EMB (an Embeddings gob, as TestExperiment caches it), which
+// must be the model's vocabulary.
+func loadExperimentModel(t *testing.T, path string) *Model {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := m.fs.emb; e != nil && e.Vec == nil {
+		b, err := os.ReadFile(os.Getenv("PORTRAYAL_EMB"))
+		if err != nil {
+			t.Fatalf("the model carries no word vectors and $PORTRAYAL_EMB: %v", err)
+		}
+		var v Embeddings
+		if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(v.Words, e.Words) || v.Dim != e.Dim {
+			t.Fatal("$PORTRAYAL_EMB is not the model's vocabulary")
+		}
+		m.fs.emb = &v
+	}
+	if m.fs.emb == nil {
+		t.Fatal("the model has no word vectors")
+	}
+	return m
 }

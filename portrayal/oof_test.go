@@ -1,9 +1,7 @@
 package portrayal
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -27,25 +25,7 @@ func TestWriteOOF(t *testing.T) {
 	if out == "" || path == "" {
 		t.Skip("set PORTRAYAL_OOF_OUT and PORTRAYAL_CALIB")
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Decode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e := m.fs.emb; e != nil && e.Vec == nil {
-		b, err := os.ReadFile(os.Getenv("PORTRAYAL_EMB"))
-		if err != nil {
-			t.Fatalf("the model carries no word vectors and $PORTRAYAL_EMB: %v", err)
-		}
-		var v Embeddings
-		if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v); err != nil {
-			t.Fatal(err)
-		}
-		m.fs.emb = &v
-	}
+	m := loadExperimentModel(t, path)
 	tr, err := eval.ReadNewsMTSC(filepath.Join(testenv.Shared(t), "data", "portrayal/newsmtsc/train.jsonl.gz"))
 	if err != nil {
 		t.Fatal(err)
