@@ -483,20 +483,7 @@ func (s *DB) aggregateTables(ctx context.Context, aq store.AggQuery, f store.Fil
 func (s *DB) topPortrayed(ctx context.Context, docsFirst bool, w string, args []any, limit int) ([]string, error) {
 	q := `SELECT x.entity FROM ` + s.joinDocs(docsFirst, `doc_entities x`, `d.seq = x.doc`) + ` WHERE x.portrayal <> '' AND ` + w +
 		` GROUP BY x.entity ORDER BY COUNT(*) DESC, x.entity LIMIT ?`
-	rows, err := s.db.QueryContext(ctx, s.rebind(q), append(append([]any(nil), args...), limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return s.queryStrings(ctx, s.rebind(q), append(append([]any(nil), args...), limit)...)
 }
 
 // portrayalOrder orders the labels from negative to positive.

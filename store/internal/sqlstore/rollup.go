@@ -579,20 +579,11 @@ func withoutOutlets(f store.Filter) store.Filter {
 
 // outletNames lists the known outlets.
 func (s *DB) outletNames(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT name FROM outlets ORDER BY name`)
+	out, err := s.queryStrings(ctx, `SELECT name FROM outlets ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("outlets: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AggregateBase computes an aggregation from the base tables only, never
@@ -982,20 +973,11 @@ func (s *DB) planMonths(ctx context.Context, p rollupPlan, f store.Filter) (roll
 // rollupKeys lists the k2 keys of an aggregation's rollup in a period
 // that count more than zero.
 func (s *DB) rollupKeys(ctx context.Context, agg string, period int) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT k2 FROM rollups WHERE agg = ? AND period = ? AND k1 = '' AND n > 0 ORDER BY k2`), agg, period)
+	out, err := s.queryStrings(ctx, s.rebind(`SELECT k2 FROM rollups WHERE agg = ? AND period = ? AND k1 = '' AND n > 0 ORDER BY k2`), agg, period)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate: %s keys: %w", agg, err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // portrayalTopRollup answers portrayal for one period without edges: the

@@ -434,20 +434,11 @@ func (s *DB) Stale(ctx context.Context, want map[string]string, after string, li
 		args = append(args, analyzerKey(n, want[n]))
 	}
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT d.id FROM documents d WHERE d.id > ? AND (`+strings.Join(conds, " OR ")+`) ORDER BY d.id LIMIT ?`), args...)
+	ids, err := s.queryStrings(ctx, s.rebind(`SELECT d.id FROM documents d WHERE d.id > ? AND (`+strings.Join(conds, " OR ")+`) ORDER BY d.id LIMIT ?`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("stale: %w", err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // Replace implements store.Store.
@@ -700,4 +691,23 @@ func (s *DB) backfillAnalyzers(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return s.exec(ctx, tx, `DROP TABLE doc_analyzers`)
+}
+
+// queryStrings runs a query whose rows are one text column and returns them
+// in order.
+func (s *DB) queryStrings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
