@@ -249,6 +249,21 @@ type docContext struct {
 	ents     []document.Annotation
 	surnames map[string]bool // last words of multi-word PER entities
 	out      outlet          // the outlet's home town and country
+	// Per-document memos of pure functions of a mention's surface and a
+	// candidate: the same names recur through a document and are scored
+	// in every resolution pass, and building their keys was most of the
+	// cost of resolving. Filled lazily by simOf and spellingOf.
+	sims      map[pairKey]float64 // names.KeySimilarity(Key(surface), Key(name))
+	spellings map[pairKey]float64 // spelling(surface, name)
+	nameKeys  map[int32]string    // names.Key of a place's name
+	surfKeys  map[string]string   // names.Key of a surface form
+	lookups   map[string]lookupEntry
+}
+
+// pairKey names a surface form and a gazetteer candidate.
+type pairKey struct {
+	surface string
+	place   int32
 }
 
 func newContext(doc *document.Document) *docContext {
@@ -476,18 +491,44 @@ func matchAt(g *gazetteer.Gazetteer, c *docContext, i int) (candidate, bool) {
 				surface += "." // "Kan." stands for Kansas, "Kan" for nothing
 			}
 		}
-		k := gazetteer.Key(aliasOf(surface))
-		if k == "" {
+		e := c.lookup(g, surface)
+		if e.key == "" {
 			continue
 		}
-		if cs := aliasCands(g, surface, g.Lookup(k)); len(cs) > 0 {
-			best, found = candidate{from: i, to: j + 1, key: k, cands: cs}, true
+		if len(e.cands) > 0 {
+			best, found = candidate{from: i, to: j + 1, key: e.key, cands: e.cands}, true
 		}
-		if !g.HasLonger(k) && j > i {
+		if !e.longer && j > i {
 			break
 		}
 	}
 	return best, found
+}
+
+// lookupEntry is what matchAt learns about one surface form: its key,
+// its candidates (shared, read-only) and whether longer names extend it.
+type lookupEntry struct {
+	key    string
+	cands  []int32
+	longer bool
+}
+
+// lookup keys surface and looks it up in g, memoised for the document:
+// the scan tries the same names at every occurrence.
+func (c *docContext) lookup(g *gazetteer.Gazetteer, surface string) lookupEntry {
+	if e, ok := c.lookups[surface]; ok {
+		return e
+	}
+	if c.lookups == nil {
+		c.lookups = map[string]lookupEntry{}
+	}
+	var e lookupEntry
+	if e.key = gazetteer.Key(aliasOf(surface)); e.key != "" {
+		e.cands = aliasCands(g, surface, g.Lookup(e.key))
+		e.longer = g.HasLonger(e.key)
+	}
+	c.lookups[surface] = e
+	return e
 }
 
 // abbrevShape reports an abbreviation that takes a full stop: dotted

@@ -234,7 +234,6 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 	}
 	m.scores = m.scores[:len(m.cands)]
 	best, second := -1, -1
-	surfKey := names.Key(surface)
 	for k, ci := range m.cands {
 		p := g.Place(ci)
 		pr := prior(p)
@@ -243,7 +242,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 		simKnown, simVal := false, 0.0
 		sim := func() float64 {
 			if !simKnown {
-				simKnown, simVal = true, names.KeySimilarity(surfKey, names.Key(p.Name))
+				simKnown, simVal = true, c.simOf(g, surface, ci)
 			}
 			return simVal
 		}
@@ -281,7 +280,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 		} else if !m.fuzzy && p.Feature != "A.PCLI" && sim() < 0.5 {
 			s -= tunS
 		}
-		if exactMajor && p.Feature != "A.PCLI" && spelling(surface, p.Name) < 0.5 &&
+		if exactMajor && p.Feature != "A.PCLI" && c.spellingOf(g, surface, ci) < 0.5 &&
 			!strings.HasPrefix(text.Fold(p.Name), text.Fold(surface)+" ") { // "Kingston" upon Thames stays
 			s -= 20
 		}
@@ -555,6 +554,55 @@ func spelling(a, b string) float64 {
 		prev, cur = cur, prev
 	}
 	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+}
+
+// simOf is names.KeySimilarity of the keys of surface and place ci's
+// name, memoised for the document.
+func (c *docContext) simOf(g *gazetteer.Gazetteer, surface string, ci int32) float64 {
+	k := pairKey{surface, ci}
+	if v, ok := c.sims[k]; ok {
+		return v
+	}
+	if c.nameKeys == nil {
+		c.nameKeys = map[int32]string{}
+		c.sims = map[pairKey]float64{}
+	}
+	nk, ok := c.nameKeys[ci]
+	if !ok {
+		nk = names.Key(g.Place(ci).Name)
+		c.nameKeys[ci] = nk
+	}
+	v := names.KeySimilarity(c.surfaceKey(surface), nk)
+	c.sims[k] = v
+	return v
+}
+
+// surfaceKey is names.Key(surface), memoised for the document.
+func (c *docContext) surfaceKey(surface string) string {
+	k, ok := c.surfKeys[surface]
+	if !ok {
+		if c.surfKeys == nil {
+			c.surfKeys = map[string]string{}
+		}
+		k = names.Key(surface)
+		c.surfKeys[surface] = k
+	}
+	return k
+}
+
+// spellingOf is spelling(surface, name of place ci), memoised for the
+// document.
+func (c *docContext) spellingOf(g *gazetteer.Gazetteer, surface string, ci int32) float64 {
+	k := pairKey{surface, ci}
+	if v, ok := c.spellings[k]; ok {
+		return v
+	}
+	if c.spellings == nil {
+		c.spellings = map[pairKey]float64{}
+	}
+	v := spelling(surface, g.Place(ci).Name)
+	c.spellings[k] = v
+	return v
 }
 
 // Distance is the great-circle distance in km (haversine, mean radius
