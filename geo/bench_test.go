@@ -3,6 +3,7 @@ package geo
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -157,6 +158,7 @@ func BenchmarkAnalyze(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(raw)))
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		doc := &document.Document{Text: string(raw)}
@@ -164,5 +166,46 @@ func BenchmarkAnalyze(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "docs/cpu-s")
+}
+
+// BenchmarkAnalyzeSegmented measures the analyzer as the pipeline runs
+// it: on a document already segmented, over the sample, the PolNeAR dev
+// articles and 150 PTC training articles (when the shared data is there).
+func BenchmarkAnalyzeSegmented(b *testing.B) {
+	a := analyzer(b)
+	paths := []string{shared(b, "samples/syria-2017-opinion.txt")}
+	for _, dir := range []string{"data/quotes/polnear/dev/text", "data/propaganda/ptc/train-articles"} {
+		more, _ := filepath.Glob(filepath.Join(shared(b, dir), "*.txt"))
+		if len(more) > 150 {
+			more = more[:150] // Glob sorts
+		}
+		paths = append(paths, more...)
+	}
+	var docs []*document.Document
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		doc := &document.Document{Text: string(raw)}
+		text.Segment(doc)
+		docs = append(docs, doc)
+	}
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, d := range docs {
+			doc := &document.Document{Text: d.Text, Tokens: d.Tokens, Sentences: d.Sentences}
+			if err := a.Analyze(context.Background(), doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.StopTimer()
+	n := float64(b.N) * float64(len(docs))
+	b.ReportMetric(n/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(n/(cpuTime()-cpu0).Seconds(), "docs/cpu-s")
 }

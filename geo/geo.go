@@ -253,11 +253,12 @@ type docContext struct {
 	// candidate: the same names recur through a document and are scored
 	// in every resolution pass, and building their keys was most of the
 	// cost of resolving. Filled lazily by simOf and spellingOf.
-	sims      map[pairKey]float64 // names.KeySimilarity(Key(surface), Key(name))
-	spellings map[pairKey]float64 // spelling(surface, name)
-	nameKeys  map[int32]string    // names.Key of a place's name
-	surfKeys  map[string]string   // names.Key of a surface form
-	lookups   map[string]lookupEntry
+	sims       map[pairKey]float64 // names.KeySimilarity(Key(surface), Key(name))
+	spellings  map[pairKey]float64 // spelling(surface, name)
+	nameKeys   map[int32]string    // names.Key of a place's name
+	surfKeys   map[string]string   // names.Key of a surface form
+	lookups    map[string]lookupEntry
+	bestPriors map[priorKey]int32
 }
 
 // pairKey names a surface form and a gazetteer candidate.
@@ -821,7 +822,7 @@ func accept(g *gazetteer.Gazetteer, c *docContext, m *Mention, cand candidate) b
 	if titles[prevWord(c, cand.from)] {
 		return false
 	}
-	best := bestPrior(g, cand.cands, m.cue)
+	best := c.bestPriorOf(g, cand.cands, m.cue)
 	p := g.Place(best)
 	if c.ent[cand.from] == "PER" {
 		// The tagger took it for a person. Overrule it only when the
@@ -1070,6 +1071,30 @@ func bestPrior(g *gazetteer.Gazetteer, cands []int32, cue string) int32 {
 		}
 	}
 	return best
+}
+
+// priorKey names a candidate list (by its first element's address and
+// length: lists come from the index or from one lookup, never mutated) and
+// a cue.
+type priorKey struct {
+	first *int32
+	n     int
+	cue   string
+}
+
+// bestPriorOf is bestPrior memoised for the document: every occurrence
+// of a name weighs the same candidates again.
+func (c *docContext) bestPriorOf(g *gazetteer.Gazetteer, cands []int32, cue string) int32 {
+	k := priorKey{&cands[0], len(cands), cue}
+	if b, ok := c.bestPriors[k]; ok {
+		return b
+	}
+	if c.bestPriors == nil {
+		c.bestPriors = map[priorKey]int32{}
+	}
+	b := bestPrior(g, cands, cue)
+	c.bestPriors[k] = b
+	return b
 }
 
 // aliases name a place by something the gazetteer does not list, with
