@@ -102,12 +102,60 @@ type postings struct {
 	poff  []uint32 // postings of key i are post[poff[i]:poff[i+1]]
 	post  []int32
 	count int
+	// lo[v] is the first key whose two-byte prefix (see bucket) is at
+	// least v, so a search only bisects the keys sharing the target's
+	// first two bytes (about 19 string comparisons down to 10 on the
+	// shipped index). nil when the keys are not sorted.
+	lo []uint32
+}
+
+// bucket is s's first two bytes as a number, a missing byte counting as
+// zero: it never decreases along sorted keys.
+func bucket(s string) int {
+	switch len(s) {
+	case 0:
+		return 0
+	case 1:
+		return int(s[0]) << 8
+	}
+	return int(s[0])<<8 | int(s[1])
+}
+
+// index fills lo, or leaves it nil when the keys are out of order.
+func (p *postings) index() {
+	lo := make([]uint32, 1<<16+1)
+	v, prev := 0, ""
+	for i := 0; i < p.count; i++ {
+		k := p.key(i)
+		if k < prev {
+			return // unsorted: keep the plain binary search
+		}
+		prev = k
+		for b := bucket(k); v <= b; v++ {
+			lo[v] = uint32(i)
+		}
+	}
+	for ; v <= 1<<16; v++ {
+		lo[v] = uint32(p.count)
+	}
+	p.lo = lo
+}
+
+// search is the first i with key(i) >= k: keys of a lower bucket are all
+// below k and keys of a higher one above it.
+func (p *postings) search(k string) int {
+	from, to := 0, p.count
+	if p.lo != nil {
+		b := bucket(k)
+		from, to = int(p.lo[b]), int(p.lo[b+1])
+	}
+	return from + sort.Search(to-from, func(i int) bool { return p.key(from+i) >= k })
 }
 
 func (p *postings) key(i int) string { return p.blob[p.koff[i]:p.koff[i+1]] }
 
 func (p *postings) lookup(k string) []int32 {
-	i := sort.Search(p.count, func(i int) bool { return p.key(i) >= k })
+	i := p.search(k)
 	if i < p.count && p.key(i) == k {
 		return p.post[p.poff[i]:p.poff[i+1]]
 	}
@@ -118,7 +166,7 @@ func (p *postings) lookup(k string) []int32 {
 // continues), which lets a caller stop extending a span early.
 func (p *postings) hasPrefix(k string) bool {
 	k += " "
-	i := sort.Search(p.count, func(i int) bool { return p.key(i) >= k })
+	i := p.search(k)
 	return i < p.count && strings.HasPrefix(p.key(i), k)
 }
 
@@ -354,5 +402,6 @@ func decodePostings(r *reader, np int) (postings, error) {
 		p.poff[i+1] = uint32(len(p.post))
 	}
 	p.blob = string(blob)
+	p.index()
 	return p, r.err
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"sort"
 	"sync"
 	"testing"
 
@@ -250,3 +251,37 @@ func BenchmarkLookup(b *testing.B) {
 }
 
 func newGzip(w *bytes.Buffer) *gzip.Writer { return gzip.NewWriter(w) }
+
+// TestBucketSearch checks the two-byte bucket table against a plain
+// binary search, at keys, between them and past both ends, and that
+// unsorted keys fall back to the plain search.
+func TestBucketSearch(t *testing.T) {
+	keys := []string{"", "a", "a\x00", "a b", "aa", "ab", "ab c", "abc", "b", "ba", "z", "zz z", "\xff", "\xff\xff\xff"}
+	mk := func(keys []string) *postings {
+		p := &postings{count: len(keys), koff: make([]uint32, len(keys)+1)}
+		for i, k := range keys {
+			p.blob += k
+			p.koff[i+1] = uint32(len(p.blob))
+		}
+		p.index()
+		return p
+	}
+	p := mk(keys)
+	if p.lo == nil {
+		t.Fatal("sorted keys left without a bucket table")
+	}
+	queries := []string{"", "\x00", " ", "A", "a ", "a\x00\x00", "ab ", "abd", "b ", "c", "zz", "zz z ", "\xff\xfe", "\xff\xff\xff\xff"}
+	queries = append(queries, keys...)
+	for _, q := range queries {
+		want := sort.Search(len(keys), func(i int) bool { return keys[i] >= q })
+		if got := p.search(q); got != want {
+			t.Errorf("search(%q) = %d, want %d", q, got, want)
+		}
+	}
+	if u := mk([]string{"b", "a"}); u.lo != nil {
+		t.Error("unsorted keys got a bucket table")
+	}
+	if g := embeddedForTest(t); g.exact.lo == nil || g.fuzzy.lo == nil {
+		t.Error("the shipped index's keys are not sorted: lookups fall back to the plain search")
+	}
+}

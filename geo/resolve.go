@@ -75,9 +75,21 @@ func resolve(g *gazetteer.Gazetteer, c *docContext, ms []Mention) {
 		}
 		if len(m.cands) > maxCands {
 			// Keep the likeliest candidates; "San Jose" has hundreds.
-			cs := append([]int32(nil), m.cands...)
-			sort.SliceStable(cs, func(a, b int) bool { return prior(g.Place(cs[a])) > prior(g.Place(cs[b])) })
-			m.cands = cs[:maxCands]
+			// Priors computed once per candidate, not per comparison.
+			type ranked struct {
+				ci    int32
+				prior float64
+			}
+			rs := make([]ranked, len(m.cands))
+			for k, ci := range m.cands {
+				rs[k] = ranked{ci, prior(g.Place(ci))}
+			}
+			sort.SliceStable(rs, func(a, b int) bool { return rs[a].prior > rs[b].prior })
+			cs := make([]int32, maxCands)
+			for k := range cs {
+				cs[k] = rs[k].ci
+			}
+			m.cands = cs
 		}
 	}
 	sup := candidateSupport(g, c, ms)
