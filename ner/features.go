@@ -99,6 +99,9 @@ type token struct {
 	docCap, docLower   bool
 	docMaj             string // majority type of this word in the first pass (second pass only)
 	inParen            bool
+	// lid numbers the document's distinct lower forms (from 0), so
+	// per-document tallies by word are slices rather than maps.
+	lid int32
 	// local is the row of Model.localW holding the summed weights of this
 	// word's localFeatures, or -1 (then they are looked up one by one).
 	local int32
@@ -243,17 +246,20 @@ func (m *Model) docTokens(sents [][]string) [][]token {
 // look-up tables taken from b (reused across calls: the result is valid
 // until b's next use).
 func (m *Model) docTokensBuf(b *buffers, sents [][]string) [][]token {
-	if b.capSeen == nil {
-		b.capSeen = map[string]bool{}
-		b.lowSeen = map[string]bool{}
+	if b.words == nil {
 		b.shapes = map[string]string{} // interned: a document has few shapes
 		b.lowers = map[string]string{}
+		b.words = map[string]wordInfo{}
+		b.lowerID = map[string]int32{}
 	}
-	clear(b.capSeen)
-	clear(b.lowSeen)
+	clear(b.words)
 	clear(b.shapes)
 	clear(b.lowers)
-	capSeen, lowSeen, shapes := b.capSeen, b.lowSeen, b.shapes
+	clear(b.lowerID)
+	words, shapes, lowerID := b.words, b.shapes, b.lowerID
+	// seen[t.lid]: seenCap (capitalised inside a sentence) and seenLower
+	// (in lower case) somewhere in the document, indexed by lower form
+	seen := b.seen[:0]
 	n := 0
 	for _, ws := range sents {
 		n += len(ws)
@@ -275,12 +281,28 @@ func (m *Model) docTokensBuf(b *buffers, sents [][]string) [][]token {
 			w = plainWord(w)
 			t := &toks[i]
 			t.word = w
-			t.lower = internLower(b.lowers, w)
-			t.shape = internShape(shapes, w)
-			t.clus = m.clusterOf(w, t.lower)
-			t.local = -1
-			if k, ok := m.local[w]; ok {
-				t.local = k
+			// a word's lower form, shape, clusters and local row depend on
+			// the word alone: names repeat in a document, so one probe of a
+			// small per-document map replaces two probes of the model's large
+			// (cache-missing) cluster and local maps
+			if wi, ok := words[w]; ok {
+				t.lower, t.shape, t.clus, t.local, t.lid = wi.lower, wi.shape, wi.clus, wi.local, wi.lid
+			} else {
+				t.lower = internLower(b.lowers, w)
+				t.shape = internShape(shapes, w)
+				t.clus = m.clusterOf(w, t.lower)
+				t.local = -1
+				if k, ok := m.local[w]; ok {
+					t.local = k
+				}
+				id, ok := lowerID[t.lower]
+				if !ok {
+					id = int32(len(seen))
+					lowerID[t.lower] = id
+					seen = append(seen, 0)
+				}
+				t.lid = id
+				words[w] = wordInfo{lower: t.lower, shape: t.shape, clus: t.clus, local: t.local, lid: id}
 			}
 			t.inParen = depth > 0
 			switch w {
@@ -292,20 +314,21 @@ func (m *Model) docTokensBuf(b *buffers, sents [][]string) [][]token {
 				}
 			}
 			if i > 0 && isCap(w) && !isAllCaps(w) && !(i > 0 && (ws[i-1] == "\"" || ws[i-1] == ":")) {
-				capSeen[t.lower] = true
+				seen[t.lid] |= seenCap
 			}
 			if hasLetter(w) && w == t.lower {
-				lowSeen[t.lower] = true
+				seen[t.lid] |= seenLower
 			}
 		}
 		m.markGazetteer(toks)
 		out[si] = toks
 	}
+	b.seen = seen // keep the grown buffer
 	for _, toks := range out {
 		for i := range toks {
 			t := &toks[i]
-			t.docCap = capSeen[t.lower]
-			t.docLower = lowSeen[t.lower]
+			t.docCap = seen[t.lid]&seenCap != 0
+			t.docLower = seen[t.lid]&seenLower != 0
 		}
 	}
 	return out

@@ -233,12 +233,29 @@ type buffers struct {
 	// document scratch (docTokensBuf, TagDoc)
 	toks           []token
 	sents          [][]token
-	capSeen        map[string]bool
-	lowSeen        map[string]bool
 	shapes, lowers map[string]string
 	cache          []float32 // first-pass-time second-pass scores of the document
 	first          []int     // first-pass labels of the document
+	words          map[string]wordInfo
+	lowerID        map[string]int32 // lower form → token.lid
+	seen           []uint8          // seenCap|seenLower by token.lid
+	touch          float32          // keeps emissions' cache-line touches live
 }
+
+// wordInfo is what docTokensBuf derives from a word alone, kept per
+// document so a repeated word costs one small-map probe.
+type wordInfo struct {
+	lower, shape string
+	clus         [3]uint16
+	local        int32
+	lid          int32
+}
+
+// flags of buffers.seen
+const (
+	seenCap uint8 = 1 << iota
+	seenLower
+)
 
 func (m *Model) getBuf() *buffers {
 	if b, ok := m.pool.Get().(*buffers); ok {
@@ -290,6 +307,15 @@ func (m *Model) emissions(b *buffers, toks []token) {
 		// order: the hash-table probes are independent loads that the CPU
 		// overlaps, rather than each waiting behind the previous row's sums
 		b.rows = m.lookupRows(b.rows[:0], b.feats)
+		// touch every row's cache lines before summing: the loads are
+		// independent, so their misses overlap instead of each addRow2
+		// waiting for its own (the weights are far larger than the cache)
+		var touch float32
+		for _, k := range b.rows {
+			w := (*[2 * nLabels]float32)(m.w[int(k)*2*nLabels:])
+			touch += w[0] + w[16] + w[2*nLabels-1]
+		}
+		b.touch = touch
 		for _, k := range b.rows {
 			addRow2(row, row1, m.w[int(k)*2*nLabels:])
 		}
@@ -307,24 +333,73 @@ func (m *Model) lookupRows(dst []int32, feats []uint32) []int32 {
 	return dst
 }
 
+// nLabels is 17: addRow and addRow2 are written out for that many labels
+// (this fails to compile if it changes).
+var _ = [1]struct{}{}[nLabels-17]
+
 // addRow adds the first nLabels weights of w to row.
 func addRow(row *[nLabels]float32, w []float32) {
 	v := (*[nLabels]float32)(w[:nLabels])
-	for l := range row {
-		row[l] += v[l]
-	}
+	// written out: the compiler does not unroll loops, and this is the
+	// tagger's innermost work (same additions, same order, same sums)
+	row[0] += v[0]
+	row[1] += v[1]
+	row[2] += v[2]
+	row[3] += v[3]
+	row[4] += v[4]
+	row[5] += v[5]
+	row[6] += v[6]
+	row[7] += v[7]
+	row[8] += v[8]
+	row[9] += v[9]
+	row[10] += v[10]
+	row[11] += v[11]
+	row[12] += v[12]
+	row[13] += v[13]
+	row[14] += v[14]
+	row[15] += v[15]
+	row[16] += v[16]
 }
 
 // addRow2 adds a two-pass weight block (second pass, then first) to the
 // two score rows.
 func addRow2(row, row1 *[nLabels]float32, w []float32) {
 	v := (*[2 * nLabels]float32)(w[:2*nLabels])
-	for l := range row {
-		row[l] += v[l]
-	}
-	for l := range row1 {
-		row1[l] += v[nLabels+l]
-	}
+	// written out like addRow
+	row[0] += v[0]
+	row[1] += v[1]
+	row[2] += v[2]
+	row[3] += v[3]
+	row[4] += v[4]
+	row[5] += v[5]
+	row[6] += v[6]
+	row[7] += v[7]
+	row[8] += v[8]
+	row[9] += v[9]
+	row[10] += v[10]
+	row[11] += v[11]
+	row[12] += v[12]
+	row[13] += v[13]
+	row[14] += v[14]
+	row[15] += v[15]
+	row[16] += v[16]
+	row1[0] += v[17]
+	row1[1] += v[18]
+	row1[2] += v[19]
+	row1[3] += v[20]
+	row1[4] += v[21]
+	row1[5] += v[22]
+	row1[6] += v[23]
+	row1[7] += v[24]
+	row1[8] += v[25]
+	row1[9] += v[26]
+	row1[10] += v[27]
+	row1[11] += v[28]
+	row1[12] += v[29]
+	row1[13] += v[30]
+	row1[14] += v[31]
+	row1[15] += v[32]
+	row1[16] += v[33]
 }
 
 var negInf = float32(math.Inf(-1))
@@ -343,24 +418,29 @@ func viterbi(b *buffers, trans *[(nLabels + 1) * nLabels]float32, n int, out []i
 			best[c] = negInf
 		}
 	}
+	score := b.score[:n*nLabels]
 	for i := 1; i < n; i++ {
-		prev := best[(i-1)*nLabels : i*nLabels]
-		for c := 0; c < nLabels; c++ {
-			bv, bp := negInf, 0
+		// fixed-size views: the per-label loops need no bounds checks
+		prev := (*[nLabels]float32)(best[(i-1)*nLabels:])
+		cur := (*[nLabels]float32)(best[i*nLabels:])
+		sc := (*[nLabels]float32)(score[i*nLabels:])
+		bk := (*[nLabels]int8)(back[i*nLabels:])
+		for c := range cur {
+			bv, bp := negInf, int8(0)
+			// no test for an unreachable predecessor: -Inf plus a
+			// transition weight is -Inf (or NaN), never greater than bv,
+			// so the choice is the same without it
 			for _, p := range predecessors[c] {
-				if prev[p] == negInf {
-					continue
-				}
 				if v := prev[p] + trans[int(p)*nLabels+c]; v > bv {
-					bv, bp = v, int(p)
+					bv, bp = v, p
 				}
 			}
 			if bv == negInf {
-				best[i*nLabels+c] = negInf
+				cur[c] = negInf
 			} else {
-				best[i*nLabels+c] = bv + b.score[i*nLabels+c]
+				cur[c] = bv + sc[c]
 			}
-			back[i*nLabels+c] = int8(bp)
+			bk[c] = bp
 		}
 	}
 	bv, bl := negInf, 0
@@ -578,21 +658,21 @@ func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span, cache [][]float
 // got most often in the document's first pass, so the second pass can make
 // the document consistent ("Jordan" the country throughout).
 func setDocMajority(toks [][]token, labels [][]int) {
-	// votes[w] indexes tally, so a word costs no allocation of its own
-	votes := map[string]int{}
-	var tally [][nTypes + 1]int
+	// tally[lid] counts the labels of a lower form (token.lid numbers
+	// them densely); a form never counted has total 0 and gets no majority
+	nIDs := 0
+	for _, ts := range toks {
+		for i := range ts {
+			nIDs = max(nIDs, int(ts[i].lid)+1)
+		}
+	}
+	tally := make([][nTypes + 1]int, nIDs)
 	for si, ts := range toks {
 		for i := range ts {
 			if !isCap(ts[i].word) || labels[si] == nil {
 				continue
 			}
-			k, ok := votes[ts[i].lower]
-			if !ok {
-				k = len(tally)
-				tally = append(tally, [nTypes + 1]int{})
-				votes[ts[i].lower] = k
-			}
-			v := &tally[k]
+			v := &tally[ts[i].lid]
 			l := labels[si][i]
 			if l == 0 {
 				v[nTypes]++
@@ -604,11 +684,7 @@ func setDocMajority(toks [][]token, labels [][]int) {
 	for _, ts := range toks {
 		for i := range ts {
 			ts[i].docMaj = ""
-			k, ok := votes[ts[i].lower]
-			if !ok {
-				continue
-			}
-			v := &tally[k]
+			v := &tally[ts[i].lid]
 			bi, bn, total := -1, 0, 0
 			for k, n := range v {
 				total += n
