@@ -2,10 +2,12 @@ package geo
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -208,4 +210,51 @@ func BenchmarkAnalyzeSegmented(b *testing.B) {
 	n := float64(b.N) * float64(len(docs))
 	b.ReportMetric(n/b.Elapsed().Seconds(), "docs/s")
 	b.ReportMetric(n/(cpuTime()-cpu0).Seconds(), "docs/cpu-s")
+}
+
+// TestConcurrentAnalyze runs a fresh analyzer from 4 goroutines at once,
+// so that they fill its per-place memo of name keys together, and expects
+// the result of the shared analyzer run serially.
+func TestConcurrentAnalyze(t *testing.T) {
+	serial := analyzer(t)
+	a := New(Options{Load: func() (*gazetteer.Gazetteer, error) { g, err := serial.Gazetteer(); return g, err }})
+	texts := []string{
+		"Supply routes into Deir Azzor reopened, Syrian officials in Damascus said, as fighting near Hama and Aleppo eased.",
+		"The mayor of Springfield, Ill., met officials from Paris, Texas, and from Paris, France, in Washington.",
+		"Ankara said ties with Moscow were good; Tehran and Riyadh disagreed, and Doha stayed silent.",
+	}
+	run := func(a *Analyzer, s string) string {
+		doc := &document.Document{Text: s}
+		if err := a.Analyze(context.Background(), doc); err != nil {
+			t.Error(err)
+			return ""
+		}
+		var b strings.Builder
+		for _, an := range doc.Annotations {
+			fmt.Fprintf(&b, "%s %d %d %v %v|", an.Kind, an.Start, an.End, an.Attrs["geonameid"], an.Confidence)
+		}
+		return b.String()
+	}
+	want := make([]string, len(texts))
+	for i, s := range texts {
+		want[i] = run(serial, s)
+	}
+	if want[0] == "" {
+		t.Fatal("no places in the first text")
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; r < 5; r++ {
+				for i, s := range texts {
+					if got := run(a, s); got != want[i] {
+						t.Errorf("text %d: concurrent run differs:\n%s\nwant\n%s", i, got, want[i])
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

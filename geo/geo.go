@@ -50,6 +50,7 @@ type Analyzer struct {
 	opts Options
 	once sync.Once
 	gaz  *gazetteer.Gazetteer
+	memo *placeMemo // per-place priors and name keys of gaz
 	err  error
 }
 
@@ -94,6 +95,8 @@ func (a *Analyzer) Gazetteer() (*gazetteer.Gazetteer, error) {
 		a.gaz, a.err = a.opts.Load()
 		if a.err != nil {
 			a.err = fmt.Errorf("places: loading gazetteer: %w", a.err)
+		} else {
+			a.memo = newPlaceMemo(a.gaz)
 		}
 	})
 	return a.gaz, a.err
@@ -191,6 +194,7 @@ func (a *Analyzer) mentions(ctx context.Context, g *gazetteer.Gazetteer, doc *do
 		text.Segment(doc)
 	}
 	c := newContext(doc)
+	c.memo = a.memo
 	c.out = outletOf(g, doc.URL, doc.Outlet)
 	var ms []Mention
 	if gold != nil {
@@ -255,7 +259,8 @@ type docContext struct {
 	// cost of resolving. Filled lazily by simOf and spellingOf.
 	sims       map[pairKey]float64 // names.KeySimilarity(Key(surface), Key(name))
 	spellings  map[pairKey]float64 // spelling(surface, name)
-	nameKeys   map[int32]string    // names.Key of a place's name
+	nameKeys   map[int32]string    // names.Key of a place's name, without memo
+	memo       *placeMemo          // the analyzer's, nil in some tests
 	surfKeys   map[string]string   // names.Key of a surface form
 	lookups    map[string]lookupEntry
 	bestPriors map[priorKey]int32
@@ -707,7 +712,7 @@ func nerMention(g *gazetteer.Gazetteer, c *docContext, sp document.Span) (Mentio
 			if len(cs) == 0 {
 				return Mention{}, false
 			}
-			if !governs(g.Place(bestPrior(g, cs, ""))) {
+			if !governs(g.Place(bestPrior(g, c, cs, ""))) {
 				return Mention{}, false
 			}
 		}
@@ -1059,14 +1064,14 @@ const maxCands = 60
 const minFuzzy = 0.7
 
 // bestPrior returns the candidate with the highest prior and cue fit.
-func bestPrior(g *gazetteer.Gazetteer, cands []int32, cue string) int32 {
+func bestPrior(g *gazetteer.Gazetteer, c *docContext, cands []int32, cue string) int32 {
 	best, bs := cands[0], math.Inf(-1)
 	for k, ci := range cands {
 		if k >= 4*maxCands {
 			break
 		}
 		p := g.Place(ci)
-		if s := prior(p) + cueFit(p, cue); s > bs {
+		if s := c.priorOf(g, ci) + cueFit(p, cue); s > bs {
 			best, bs = ci, s
 		}
 	}
@@ -1092,7 +1097,7 @@ func (c *docContext) bestPriorOf(g *gazetteer.Gazetteer, cands []int32, cue stri
 	if c.bestPriors == nil {
 		c.bestPriors = map[priorKey]int32{}
 	}
-	b := bestPrior(g, cands, cue)
+	b := bestPrior(g, c, cands, cue)
 	c.bestPriors[k] = b
 	return b
 }

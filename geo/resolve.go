@@ -82,7 +82,7 @@ func resolve(g *gazetteer.Gazetteer, c *docContext, ms []Mention) {
 			}
 			rs := make([]ranked, len(m.cands))
 			for k, ci := range m.cands {
-				rs[k] = ranked{ci, prior(g.Place(ci))}
+				rs[k] = ranked{ci, c.priorOf(g, ci)}
 			}
 			sort.SliceStable(rs, func(a, b int) bool { return rs[a].prior > rs[b].prior })
 			cs := make([]int32, maxCands)
@@ -248,7 +248,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 	best, second := -1, -1
 	for k, ci := range m.cands {
 		p := g.Place(ci)
-		pr := prior(p)
+		pr := c.priorOf(g, ci)
 		// The surface's similarity to this candidate's name, keyed once:
 		// building keys was most of the cost of resolving a mention.
 		simKnown, simVal := false, 0.0
@@ -278,7 +278,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 		if m.fuzzy {
 			// A fuzzy match says little about size: "Akerbat" must not
 			// become Kiribati because a country outranks a village.
-			s = 0.2*prior(p) + cueFit(p, m.cue) + 6*sim()
+			s = 0.2*c.priorOf(g, ci) + cueFit(p, m.cue) + 6*sim()
 		}
 		if (p.Feature == "A.ADM1" || p.Feature == "A.ADM2") && m.cue != "adm1" && m.cue != "adm2" && namesake[ci] {
 			// The division demoted below its namesake city, without
@@ -575,16 +575,10 @@ func (c *docContext) simOf(g *gazetteer.Gazetteer, surface string, ci int32) flo
 	if v, ok := c.sims[k]; ok {
 		return v
 	}
-	if c.nameKeys == nil {
-		c.nameKeys = map[int32]string{}
+	if c.sims == nil {
 		c.sims = map[pairKey]float64{}
 	}
-	nk, ok := c.nameKeys[ci]
-	if !ok {
-		nk = names.Key(g.Place(ci).Name)
-		c.nameKeys[ci] = nk
-	}
-	v := names.KeySimilarity(c.surfaceKey(surface), nk)
+	v := names.KeySimilarity(c.surfaceKey(surface), c.nameKey(g, ci))
 	c.sims[k] = v
 	return v
 }
