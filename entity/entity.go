@@ -628,7 +628,8 @@ func (a *Analyzer) merge(doc *document.Document, ms []*mention) [][]int {
 			if 5*(max(lx, ly)-min(lx, ly)) > max(lx, ly) {
 				continue
 			}
-			if reps[x].typ == reps[y].typ && names.KeySimilarity(reps[x].key, reps[y].key) >= 0.9 {
+			if reps[x].typ == reps[y].typ && !farByLetters(reps[x].key, reps[y].key) &&
+				names.KeySimilarity(reps[x].key, reps[y].key) >= 0.9 {
 				union(ms, reps[x].i, reps[y].i)
 			}
 		}
@@ -783,3 +784,35 @@ func (a *Analyzer) emit(doc *document.Document, ms []*mention, groups [][]int) e
 }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+// farByLetters reports, from byte counts alone, that two keys cannot reach
+// a names.KeySimilarity of 0.9, so merge can skip the edit distance. Every
+// edit costs at least 0.5 and changes the byte-count difference L1 by at
+// most 2, so distance ≥ L1/4; similarity 1-distance/n ≥ 0.9 needs
+// distance ≤ n/10, hence L1 ≤ 2n/5 (n the longer key's length).
+func farByLetters(a, b string) bool {
+	var h [256]int16
+	for i := 0; i < len(a); i++ {
+		h[a[i]]++
+	}
+	for i := 0; i < len(b); i++ {
+		h[b[i]]--
+	}
+	l1 := 0
+	for i := 0; i < len(a); i++ {
+		l1 += abs16(h[a[i]])
+		h[a[i]] = 0
+	}
+	for i := 0; i < len(b); i++ {
+		l1 += abs16(h[b[i]])
+		h[b[i]] = 0
+	}
+	return 5*l1 > 2*max(len(a), len(b))
+}
+
+func abs16(v int16) int {
+	if v < 0 {
+		return -int(v)
+	}
+	return int(v)
+}
