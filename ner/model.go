@@ -79,6 +79,14 @@ var predecessors = func() (ps [nLabels][]int8) {
 	return ps
 }()
 
+// outside lists, ascending, the labels that may precede O, B-X and U-X
+// (O, L-*, U-*); starts lists those labels (O, B-*, U-*). viterbi relies on
+// them; TestViterbiSteps checks them against predecessors.
+var (
+	outside = [1 + 2*nTypes]int8{0, 3, 4, 7, 8, 11, 12, 15, 16}
+	starts  = [1 + 2*nTypes]int8{0, 1, 4, 5, 8, 9, 12, 13, 16}
+)
+
 // canEnd says whether a sentence may end with label l.
 func canEnd(l int) bool { return l == 0 || labelPos(l) == pL || labelPos(l) == pU }
 
@@ -419,20 +427,35 @@ func viterbi(b *buffers, trans *[(nLabels + 1) * nLabels]float32, n int, out []i
 		}
 	}
 	score := b.score[:n*nLabels]
+	// BILOU has two kinds of step: into O, B-X or U-X from any of the nine
+	// labels that close or are outside an entity (O, L-*, U-*), and into
+	// I-X or L-X from B-X or I-X. The outside step's transition weights are
+	// gathered per call into rows so its inner loop is over fixed arrays.
+	// Predecessors are tried in ascending label order as in predecessors[c],
+	// with the same sums and the same strict comparison, so the labels are
+	// those of the plain loop; no test for an unreachable predecessor is
+	// needed: -Inf plus a weight is never greater than bv.
+	var tOut [nLabels][len(outside)]float32
+	for _, c := range starts {
+		for k, p := range outside {
+			tOut[c][k] = trans[int(p)*nLabels+int(c)]
+		}
+	}
 	for i := 1; i < n; i++ {
-		// fixed-size views: the per-label loops need no bounds checks
 		prev := (*[nLabels]float32)(best[(i-1)*nLabels:])
 		cur := (*[nLabels]float32)(best[i*nLabels:])
 		sc := (*[nLabels]float32)(score[i*nLabels:])
 		bk := (*[nLabels]int8)(back[i*nLabels:])
-		for c := range cur {
+		var po [len(outside)]float32
+		for k, p := range outside {
+			po[k] = prev[p]
+		}
+		for _, c := range starts {
+			tc := &tOut[c]
 			bv, bp := negInf, int8(0)
-			// no test for an unreachable predecessor: -Inf plus a
-			// transition weight is -Inf (or NaN), never greater than bv,
-			// so the choice is the same without it
-			for _, p := range predecessors[c] {
-				if v := prev[p] + trans[int(p)*nLabels+c]; v > bv {
-					bv, bp = v, p
+			for k := range po {
+				if v := po[k] + tc[k]; v > bv {
+					bv, bp = v, outside[k]
 				}
 			}
 			if bv == negInf {
@@ -441,6 +464,24 @@ func viterbi(b *buffers, trans *[(nLabels + 1) * nLabels]float32, n int, out []i
 				cur[c] = bv + sc[c]
 			}
 			bk[c] = bp
+		}
+		for t := 0; t < nTypes; t++ {
+			pb, pi := 1+4*t, 2+4*t              // B-X, I-X
+			for c := 2 + 4*t; c <= 3+4*t; c++ { // I-X, L-X
+				bv, bp := negInf, int8(0)
+				if v := prev[pb] + trans[pb*nLabels+c]; v > bv {
+					bv, bp = v, int8(pb)
+				}
+				if v := prev[pi] + trans[pi*nLabels+c]; v > bv {
+					bv, bp = v, int8(pi)
+				}
+				if bv == negInf {
+					cur[c] = negInf
+				} else {
+					cur[c] = bv + sc[c]
+				}
+				bk[c] = bp
+			}
 		}
 	}
 	bv, bl := negInf, 0

@@ -231,3 +231,25 @@ func BenchmarkLoad(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.HeapAlloc)-float64(before.HeapAlloc), "heap-bytes")
 }
+
+// TestViterbiSteps checks the step structure viterbi's loops are written
+// for against the BILOU constraints.
+func TestViterbiSteps(t *testing.T) {
+	want := map[int][]int8{}
+	for _, c := range starts {
+		want[int(c)] = outside[:]
+	}
+	for ty := 0; ty < nTypes; ty++ {
+		for _, c := range []int{label(ty, pI), label(ty, pL)} {
+			want[c] = []int8{int8(label(ty, pB)), int8(label(ty, pI))}
+		}
+	}
+	if len(want) != nLabels {
+		t.Fatalf("steps cover %d labels, want %d", len(want), nLabels)
+	}
+	for c := 0; c < nLabels; c++ {
+		if !reflect.DeepEqual(predecessors[c], want[c]) {
+			t.Errorf("predecessors of %s = %v, viterbi assumes %v", labelName(c), predecessors[c], want[c])
+		}
+	}
+}
