@@ -79,6 +79,38 @@ func h3(t byte, a, b, c string) uint32 {
 	return hStr(hSep(hStr(hSep(hStr(hStart(t), a)), b)), c)
 }
 
+// Indexes of token.lh: the states of the context templates over a
+// token's lower form, as a neighbour (prev/next/prev2/next2: the whole
+// feature) or as the first part of a two-part template (bigramPrev,
+// bigramNext, prevShape: up to the separator).
+const (
+	lhPrev = iota
+	lhNext
+	lhPrev2
+	lhNext2
+	lhBigramPrev
+	lhBigramNext
+	lhPrevShape
+	nLowerHashes
+)
+
+func lowerHashes(lower string) (h [nLowerHashes]uint32) {
+	h[lhPrev] = h1(fPrevLower, lower)
+	h[lhNext] = h1(fNextLower, lower)
+	h[lhPrev2] = h1(fPrev2Lower, lower)
+	h[lhNext2] = h1(fNext2Lower, lower)
+	h[lhBigramPrev] = hSep(hStr(hStart(fBigramPrev), lower))
+	h[lhBigramNext] = hSep(hStr(hStart(fBigramNext), lower))
+	h[lhPrevShape] = hSep(hStr(hStart(fPrevLowerShape), lower))
+	return h
+}
+
+// the sentence-boundary pseudo-words' lower-form hashes (read-only)
+var (
+	bosHashes = lowerHashes("<s>")
+	eosHashes = lowerHashes("</s>")
+)
+
 func hInt(t byte, n int) uint32 {
 	h := hStart(t)
 	for i := 0; i < 4; i++ {
@@ -99,6 +131,9 @@ type token struct {
 	docCap, docLower   bool
 	docMaj             string // majority type of this word in the first pass (second pass only)
 	inParen            bool
+	// lh holds the hash states of the lower form that the context
+	// templates of neighbouring tokens start from (see lowerHashes)
+	lh [nLowerHashes]uint32
 	// lid numbers the document's distinct lower forms (from 0), so
 	// per-document tallies by word are slices rather than maps.
 	lid int32
@@ -286,7 +321,7 @@ func (m *Model) docTokensBuf(b *buffers, sents [][]string) [][]token {
 			// small per-document map replaces two probes of the model's large
 			// (cache-missing) cluster and local maps
 			if wi, ok := words[w]; ok {
-				t.lower, t.shape, t.clus, t.local, t.lid = wi.lower, wi.shape, wi.clus, wi.local, wi.lid
+				t.lower, t.shape, t.clus, t.local, t.lid, t.lh = wi.lower, wi.shape, wi.clus, wi.local, wi.lid, wi.lh
 			} else {
 				t.lower = internLower(b.lowers, w)
 				t.shape = internShape(shapes, w)
@@ -302,7 +337,8 @@ func (m *Model) docTokensBuf(b *buffers, sents [][]string) [][]token {
 					seen = append(seen, 0)
 				}
 				t.lid = id
-				words[w] = wordInfo{lower: t.lower, shape: t.shape, clus: t.clus, local: t.local, lid: id}
+				t.lh = lowerHashes(t.lower)
+				words[w] = wordInfo{lower: t.lower, shape: t.shape, clus: t.clus, local: t.local, lid: id, lh: t.lh}
 			}
 			t.inParen = depth > 0
 			switch w {
@@ -440,20 +476,33 @@ func features(dst []uint32, toks []token, i int, capsSent bool) []uint32 {
 		}
 		return toks[j].shape
 	}
+	// lh(j, k) is toks[j].lh[k], or that of the sentence boundary
+	lh := func(j, k int) uint32 {
+		if j < 0 {
+			return bosHashes[k]
+		}
+		if j >= len(toks) {
+			return eosHashes[k]
+		}
+		return toks[j].lh[k]
+	}
 	if t.local < 0 {
 		dst = localFeatures(dst, t)
 	}
+	// the lower-form hashes come from the tokens' lh, the same values as
+	// h1(fPrevLower, lw(i-1)), h2(fBigramPrev, lw(i-1), t.lower), ...
+	// computed once per distinct word of the document
 	dst = append(dst,
-		h1(fPrevLower, lw(i-1)),
-		h1(fNextLower, lw(i+1)),
-		h1(fPrev2Lower, lw(i-2)),
-		h1(fNext2Lower, lw(i+2)),
-		h2(fBigramPrev, lw(i-1), t.lower),
-		h2(fBigramNext, t.lower, lw(i+1)),
+		lh(i-1, lhPrev),
+		lh(i+1, lhNext),
+		lh(i-2, lhPrev2),
+		lh(i+2, lhNext2),
+		hStr(lh(i-1, lhBigramPrev), t.lower),
+		hStr(t.lh[lhBigramNext], lw(i+1)),
 		h2(fShapePrev, sh(i-1), t.shape),
 		h2(fShapeNext, t.shape, sh(i+1)),
 		h3(fShape3, sh(i-1), t.shape, sh(i+1)),
-		h2(fPrevLowerShape, lw(i-1), t.shape),
+		hStr(lh(i-1, lhPrevShape), t.shape),
 		h2(fShapeNextLower, t.shape, lw(i+1)),
 	)
 	if i == 0 {

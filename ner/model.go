@@ -257,6 +257,7 @@ type wordInfo struct {
 	clus         [3]uint16
 	local        int32
 	lid          int32
+	lh           [nLowerHashes]uint32
 }
 
 // flags of buffers.seen
