@@ -37,14 +37,7 @@ func TestCalibrationExperiment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := make([]Example, len(tr))
-	for i, x := range tr {
-		var others []document.Span
-		for _, o := range x.Others {
-			others = append(others, document.Span{Start: o.Start, End: o.End})
-		}
-		ex[i] = Example{Target: SentenceTarget(x.Sentence, document.Span{Start: x.Span.Start, End: x.Span.End}, others), Label: x.Label}
-	}
+	ex := newsMTSCExamples(tr)
 	o := TrainOptions{Bits: m.bits, Epochs: 8, LR: 0.01, Seed: 1, Runs: 3, Drop: m.fs.drop, Embeddings: m.fs.emb}
 	cv, oof, err := CrossValidate(context.Background(), ex, nil, m.lex, o, 5)
 	if err != nil {
@@ -216,4 +209,17 @@ func loadExperimentModel(t *testing.T, path string) *Model {
 		t.Fatal("the model has no word vectors")
 	}
 	return m
+}
+
+// newsMTSCExamples turns NewsMTSC targets into training examples.
+func newsMTSCExamples(tr []eval.PortrayalTarget) []Example {
+	ex := make([]Example, len(tr))
+	for i, x := range tr {
+		var others []document.Span
+		for _, o := range x.Others {
+			others = append(others, document.Span{Start: o.Start, End: o.End})
+		}
+		ex[i] = Example{Target: SentenceTarget(x.Sentence, document.Span{Start: x.Span.Start, End: x.Span.End}, others), Label: x.Label}
+	}
+	return ex
 }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/eval"
 	"github.com/newslens/newslens/internal/testenv"
 )
@@ -30,14 +29,7 @@ func TestWriteOOF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := make([]Example, len(tr))
-	for i, x := range tr {
-		var others []document.Span
-		for _, o := range x.Others {
-			others = append(others, document.Span{Start: o.Start, End: o.End})
-		}
-		ex[i] = Example{Target: SentenceTarget(x.Sentence, document.Span{Start: x.Span.Start, End: x.Span.End}, others), Label: x.Label}
-	}
+	ex := newsMTSCExamples(tr)
 	o := TrainOptions{Bits: m.bits, Epochs: 8, LR: 0.01, Seed: 1, Runs: 3, Drop: m.fs.drop, Embeddings: m.fs.emb}
 	cv, oof, err := CrossValidate(context.Background(), ex, nil, m.lex, o, 5)
 	if err != nil {
