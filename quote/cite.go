@@ -61,7 +61,9 @@ func init() {
 // "told RT" and "X reported".
 func verbalCitations(s string, toks []document.Token, known map[string]string) []citation {
 	var out []citation
-	lw := func(i int) string { return lowerWord(s[toks[i].Start:toks[i].End]) }
+	// is reports whether token i lower-cases to w, without building the
+	// lower-cased copy (this runs for every token of every document)
+	is := func(i int, w string) bool { return eqLower(s[toks[i].Start:toks[i].End], w) }
 	for i := 0; i < len(toks) && len(out) < maxCitations; i++ {
 		if toks[i].Kind != document.TokWord || !inLower(verbalFirst, s[toks[i].Start:toks[i].End]) {
 			continue
@@ -73,7 +75,7 @@ func verbalCitations(s string, toks []document.Token, known map[string]string) [
 			}
 			ok := true
 			for k, w := range p.words {
-				if lw(i+k) != w {
+				if !is(i+k, w) {
 					ok = false
 					break
 				}
@@ -82,7 +84,7 @@ func verbalCitations(s string, toks []document.Token, known map[string]string) [
 				continue
 			}
 			j := i + n
-			if lw(j) == "the" && j+1 < len(toks) {
+			if is(j, "the") && j+1 < len(toks) {
 				j++
 			}
 			name, end := nameAt(s, toks, j)
@@ -106,14 +108,13 @@ func verbalCitations(s string, toks []document.Token, known map[string]string) [
 	}
 	// "Reuters reported", "RT reports"
 	for i := 0; i+1 < len(toks) && len(out) < maxCitations; i++ {
-		w := lw(i + 1)
-		if w != "reported" && w != "reports" {
+		if !is(i+1, "reported") && !is(i+1, "reports") {
 			continue
 		}
 		w0 := s[toks[i].Start:toks[i].End]
 		if canon, ok := outletNames[foldOutlet(w0)]; ok && isCap(w0) {
 			start := toks[i].Start
-			if i > 0 && lw(i-1) == "the" {
+			if i > 0 && is(i-1, "the") {
 				start = toks[i-1].Start
 			}
 			out = append(out, citation{span: document.Span{Start: start, End: toks[i+1].End}, label: "verbal", outlet: canon, conf: 0.85})

@@ -167,12 +167,12 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	if a.rr != nil {
 		marg = make([]uint8, 2*len(toks))
 	}
-	attrs, err := a.attributions(ctx, s, toks, sents, qs, marg)
+	sentOf := sentIndex(toks, sents)
+	attrs, err := a.attributions(ctx, s, toks, sents, sentOf, qs, marg)
 	if err != nil {
 		return err
 	}
 	ments := findMentions(doc, s, toks)
-	sentOf := sentIndex(toks, sents)
 	subjectSources(s, toks, sentOf, ments, attrs)
 	shareSubjects(toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)
@@ -279,14 +279,14 @@ type chunk struct {
 	margin float32
 }
 
-// attributions tags every paragraph and groups the chunks.
+// attributions tags every paragraph and groups the chunks. sentOf maps
+// each token to its sentence (sentIndex), computed once by the caller.
 //
 // When marg is not nil (2 per token), it receives each token's margin
 // codes for the source and cue roles (see marginCode), which the span
 // reranker reads.
-func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, sents []document.Sentence, qs []qspan, marg []uint8) ([]attribution, error) {
+func (a *Analyzer) attributions(ctx context.Context, s string, toks []document.Token, sents []document.Sentence, sentOf []int, qs []qspan, marg []uint8) ([]attribution, error) {
 	inq := inQuoteTokens(s, toks, qs)
-	sentOf := sentIndex(toks, sents)
 	ts, _ := a.scratch.Get().(*tagScratch)
 	if ts == nil {
 		ts = &tagScratch{}

@@ -55,12 +55,12 @@ func (a *Analyzer) AddExamples(ctx context.Context, set *RerankSet, group int, d
 	}
 	qs := findQuotes(s)
 	marg := make([]uint8, 2*len(toks))
-	attrs, err := a.attributions(ctx, s, toks, sents, qs, marg)
+	sentOf := sentIndex(toks, sents)
+	attrs, err := a.attributions(ctx, s, toks, sents, sentOf, qs, marg)
 	if err != nil {
 		return fmt.Errorf("quotes: %w", err)
 	}
 	ments := findMentions(doc, s, toks)
-	sentOf := sentIndex(toks, sents)
 	subjectSources(s, toks, sentOf, ments, attrs)
 	shareSubjects(toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)

@@ -579,6 +579,40 @@ func firstRune(w string) rune {
 	return r
 }
 
+// eqLower reports whether lowerWord(x) == w, without allocating the
+// lower-cased copy when x is ASCII.
+func eqLower(x, w string) bool {
+	if len(x) != len(w) {
+		// an ASCII x lower-cases to its own length; only a non-ASCII x can
+		// change length (normWord, strings.ToLower)
+		for i := 0; i < len(x); i++ {
+			if x[i] >= utf8.RuneSelf {
+				return lowerWord(x) == w
+			}
+		}
+		return false
+	}
+	for i := 0; i < len(x); i++ {
+		c := x[i]
+		if c >= utf8.RuneSelf {
+			return lowerWord(x) == w
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			// a later non-ASCII byte could still fold the word to w
+			for j := i + 1; j < len(x); j++ {
+				if x[j] >= utf8.RuneSelf {
+					return lowerWord(x) == w
+				}
+			}
+			return false
+		}
+	}
+	return true
+}
+
 // inLower reports whether lowerWord(w) is in m, without allocating the
 // lower-cased copy for short ASCII words (the map lookup of a converted
 // byte slice does not allocate).

@@ -470,23 +470,68 @@ func antecedentNominal(ms []mention, at int, head string) (mention, float64, boo
 // shareTitles gives every mention the role noun seen with another mention
 // of the same surname ("prime minister Saad al-Hariri" ... "Hariri").
 func shareTitles(ms []mention) {
-	titles := map[string]string{}
-	key := func(m mention) string {
-		f := strings.Fields(m.name)
-		k := strings.ToLower(f[len(f)-1])
-		if i := indexHyphen(k); i > 0 && nameConnectors[k[:i]] {
-			k = k[i+1:]
-		}
-		return k
-	}
+	var titles map[string]string
 	for _, m := range ms {
 		if m.title != "" && m.name != "" {
-			titles[key(m)] = m.title
+			if titles == nil {
+				titles = map[string]string{}
+			}
+			titles[titleKey(m.name)] = m.title
 		}
 	}
+	if titles == nil {
+		return // nothing to share: most documents, and no key is built
+	}
+	var buf [64]byte
 	for i := range ms {
 		if ms[i].title == "" && ms[i].name != "" {
-			ms[i].title = titles[key(ms[i])]
+			// the lookup of a converted byte slice does not allocate
+			ms[i].title = titles[string(titleKeyBuf(buf[:0], ms[i].name))]
 		}
 	}
+}
+
+// titleKey is shareTitles's key for a name: its last word, lower-cased,
+// without a connector prefix ("al-Hariri" -> "hariri").
+func titleKey(name string) string {
+	f := strings.Fields(name)
+	k := strings.ToLower(f[len(f)-1])
+	if i := indexHyphen(k); i > 0 && nameConnectors[k[:i]] {
+		k = k[i+1:]
+	}
+	return k
+}
+
+// titleKeyBuf appends titleKey(name) to buf, lower-casing an ASCII name in
+// place of strings.ToLower's copy.
+func titleKeyBuf(buf []byte, name string) []byte {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return append(buf, titleKey(name)...)
+		}
+	}
+	// the last ASCII field: strings.Fields splits at these six bytes
+	space := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' }
+	e := len(name)
+	for e > 0 && space(name[e-1]) {
+		e--
+	}
+	b := e
+	for b > 0 && !space(name[b-1]) {
+		b--
+	}
+	n := len(buf)
+	for i := b; i < e; i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	k := buf[n:]
+	if i := indexHyphen(string(k)); i > 0 && nameConnectors[string(k[:i])] {
+		copy(buf[n:], k[i+1:])
+		buf = buf[:len(buf)-i-1]
+	}
+	return buf
 }
