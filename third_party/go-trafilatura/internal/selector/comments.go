@@ -40,7 +40,7 @@ var Comments = []Rule{
 // contains(@class, 'comments-content') or contains(@class, 'post-comments')]`,
 func commentsRule1(n *html.Node) bool {
 	id := dom.ID(n)
-	class := dom.ClassName(n)
+	class := className(n)
 	tagName := dom.TagName(n)
 	idClass := id + class
 
@@ -70,7 +70,7 @@ func commentsRule1(n *html.Node) bool {
 // contains(@class, 'article-comments')],
 func commentsRule2(n *html.Node) bool {
 	id := dom.ID(n)
-	class := dom.ClassName(n)
+	class := className(n)
 	tagName := dom.TagName(n)
 	idClass := id + class
 
@@ -118,7 +118,7 @@ func commentsRule3(n *html.Node) bool {
 // `.//*[self::div or self::section][starts-with(@id, 'social') or contains(@class, 'comment')]`,
 func commentsRule4(n *html.Node) bool {
 	id := dom.ID(n)
-	class := dom.ClassName(n)
+	class := className(n)
 	tagName := dom.TagName(n)
 
 	switch tagName {

@@ -82,7 +82,7 @@ var OverallDiscardedContent = []Rule{
 // or contains(@class, "obfuscated") or contains(@class, "blurred")]`,
 func overallDiscardedContentRule1(n *html.Node) bool {
 	id := dom.ID(n)
-	class := dom.ClassName(n)
+	class := className(n)
 	role := dom.GetAttribute(n, "role")
 	dataComponent := dom.GetAttribute(n, "data-component")
 	tagName := dom.TagName(n)
@@ -190,7 +190,7 @@ func overallDiscardedContentRule1(n *html.Node) bool {
 // or @aria-hidden="true" or contains(@class, "notloaded")]`,
 func overallDiscardedContentRule2(n *html.Node) bool {
 	id := dom.ID(n)
-	class := dom.ClassName(n)
+	class := className(n)
 	style := dom.GetAttribute(n, "style")
 	ariaHidden := dom.GetAttribute(n, "aria-hidden")
 	idClass := id + class

@@ -38,7 +38,7 @@ var MetaAuthorDiscard = []Rule{
 // or starts-with(@class, 'comments') or starts-with(@class, 'Comments')]`,
 func metaAuthorDiscardRule1(n *html.Node) bool {
 	id := dom.ID(n)
-	class := dom.ClassName(n)
+	class := className(n)
 	dataComponent := dom.GetAttribute(n, "data-component")
 	tagName := dom.TagName(n)
 

@@ -45,7 +45,7 @@ func metaTagsRule1(n *html.Node) bool {
 	}
 
 	for _, ancestor := range ancestors {
-		if dom.ClassName(ancestor) == "tags" {
+		if className(ancestor) == "tags" {
 			return true
 		}
 	}
@@ -65,7 +65,7 @@ func metaTagsRule2(n *html.Node) bool {
 	}
 
 	for _, ancestor := range ancestors {
-		class := dom.ClassName(ancestor)
+		class := className(ancestor)
 		if startsWith(class, "entry-tags") {
 			return true
 		}
@@ -88,7 +88,7 @@ func metaTagsRule3(n *html.Node) bool {
 	}
 
 	for _, ancestor := range ancestors {
-		class := dom.ClassName(ancestor)
+		class := className(ancestor)
 
 		switch {
 		case class == "row",
@@ -111,7 +111,7 @@ func metaTagsRule4(n *html.Node) bool {
 	}
 
 	for parent := n.Parent; parent != nil; parent = parent.Parent {
-		class := dom.ClassName(parent)
+		class := className(parent)
 
 		switch {
 		case class == "entry-meta",

@@ -50,3 +50,32 @@ func startsWith(s, prefix string) bool {
 func lower(s string) string {
 	return strings.ToLower(s)
 }
+
+// className is dom.ClassName (the class attribute, trimmed, with runs of
+// white space collapsed to one space) without building a new string when
+// the attribute is already in that form, as it almost always is: every rule
+// asks for it on every node, and dom.ClassName's strings.Fields and
+// strings.Join were ~2 % of the whole newslens pipeline's CPU
+// (newslens patch 13; TestClassNameAsDom compares the two).
+func className(n *html.Node) string {
+	s := dom.GetAttribute(n, "class")
+	prevSpace := true // a leading space is not in normal form
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return strings.Join(strings.Fields(strings.TrimSpace(s)), " ")
+		case c == ' ':
+			if prevSpace {
+				return strings.Join(strings.Fields(strings.TrimSpace(s)), " ")
+			}
+			prevSpace = true
+		default:
+			prevSpace = false
+		}
+	}
+	if prevSpace && len(s) > 0 { // a trailing space
+		return strings.Join(strings.Fields(strings.TrimSpace(s)), " ")
+	}
+	return s
+}
