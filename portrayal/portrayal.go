@@ -36,7 +36,7 @@ const (
 // ModelPath is the embedded model's path inside the package.
 const ModelPath = "model/portrayal.gob.gz"
 
-//go:embed model/portrayal.gob.gz model/aggregate.json
+//go:embed model/portrayal.gob.gz model/aggregate.json model/entity.json
 var modelFS embed.FS
 
 // Voice values other than a speaker's entity id or name.
@@ -70,6 +70,10 @@ type Analyzer struct {
 	// agg combines an entity's evidence into the document-level label;
 	// nil falls back to averaging the mention probabilities
 	agg *Aggregator
+	// ew combines an actor's averaged mention probabilities with the
+	// rest of its evidence (attached words, techniques, event roles);
+	// nil: the averaged probabilities alone
+	ew *EntityWeights
 	// features makes Analyze keep each mention's combiner inputs in the
 	// summary (for the trainer)
 	features bool
@@ -118,6 +122,9 @@ func New() (*Analyzer, error) {
 	if a.agg, err = LoadAggregator(modelFS, AggregatePath); err != nil {
 		return nil, err
 	}
+	if a.ew, err = LoadEntityWeights(modelFS, EntityWeightsPath); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -126,8 +133,17 @@ func New() (*Analyzer, error) {
 // probabilities alone) and, with keepFeatures, keeps the combiner's inputs
 // in Summary.Features.
 func (a *Analyzer) WithAggregator(agg *Aggregator, keepFeatures bool) *Analyzer {
-	return &Analyzer{m: a.m, agg: agg, features: keepFeatures, Budget: a.Budget}
+	return &Analyzer{m: a.m, agg: agg, ew: a.ew, features: keepFeatures, Budget: a.Budget}
 }
+
+// WithEntityWeights returns a copy of the analyzer with the entity-level
+// combiner w (nil: averaged mention probabilities alone).
+func (a *Analyzer) WithEntityWeights(w *EntityWeights) *Analyzer {
+	return &Analyzer{m: a.m, agg: a.agg, ew: w, features: a.features, Budget: a.Budget}
+}
+
+// EntityWeights returns the analyzer's entity-level combiner (nil if none).
+func (a *Analyzer) EntityWeights() *EntityWeights { return a.ew }
 
 // Aggregator returns the analyzer's mention combiner (nil if none).
 func (a *Analyzer) Aggregator() *Aggregator { return a.agg }
@@ -145,7 +161,10 @@ func (*Analyzer) Name() string { return Name }
 func (*Analyzer) Version() string { return Version }
 
 // Requires implements pipeline.Analyzer.
-func (*Analyzer) Requires() []string { return []string{"entities", "quotes", "techniques"} }
+// Places gives the demonyms read as countries, events the actors' roles.
+func (*Analyzer) Requires() []string {
+	return []string{"entities", "quotes", "techniques", "places", "events"}
+}
 
 // Evidence is an evaluative word near a mention.
 type Evidence struct {
@@ -174,9 +193,14 @@ type EntityPortrayal struct {
 	Evaluative []Evidence `json:"evaluative,omitempty"`
 	// Attached are evaluative words grammatically attached to an
 	// author-voice mention: modifiers, an appositive, a predicate.
-	Attached   []Evidence     `json:"attached,omitempty"`
-	Techniques []string       `json:"techniques,omitempty"` // technique annotation ids
-	Voices     []VoiceSummary `json:"voices"`
+	Attached   []Evidence `json:"attached,omitempty"`
+	Techniques []string   `json:"techniques,omitempty"` // technique annotation ids
+	// Events are the event annotations the actor is the source or target
+	// of (asserted, reported or threatened; not negated or hypothetical).
+	Events []string       `json:"events,omitempty"`
+	Voices []VoiceSummary `json:"voices"`
+	// Evidence is what the entity-level combiner weighed.
+	Evidence *EntityFeatures `json:"evidence,omitempty"`
 }
 
 // Summary is doc.Summaries["portrayal"].
@@ -224,6 +248,7 @@ type mention struct {
 	tsc     [3]float64 // the target-sentiment model's probabilities (probs: combined)
 	etype   string     // the entity type (PER, ORG, ...), "" if unknown
 	nominal bool       // a role noun linked to a person named before ("the US president")
+	via     uint8      // viaEntity, viaDemonym or viaPhrase (see actors.go)
 }
 
 // voiceAuthorBox is VoiceAuthor as an interface value, shared by every
@@ -239,9 +264,18 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	for k, e := range doc.Entities {
 		ents[e.ID] = k
 	}
+	var ix *actorIndex // the actors beyond doc.Entities (actors.go)
 	entityField := func(id string, name bool) string {
 		k, ok := ents[id]
 		if !ok {
+			if ix != nil {
+				if e, ok := ix.extra[id]; ok {
+					if name {
+						return e.name
+					}
+					return e.typ
+				}
+			}
 			return ""
 		}
 		if name {
@@ -278,6 +312,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	defer func() { a.release(sc, *msAll, lw) }()
 	var qs []quoteSpan
 	var techs []techRef
+	var evs []eventRef
 	for k := range doc.Annotations {
 		an := &doc.Annotations[k]
 		switch an.Kind {
@@ -305,11 +340,16 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			qs = append(qs, quoteSpan{an.Start, c, v})
 		case "technique":
 			techs = append(techs, techRef{an.Span, an.ID})
+		case "event":
+			evs = append(evs, readEvent(an))
 		}
 	}
 	// mentions and techniques in text order (the neighbour and technique
 	// scans below rely on it)
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].span.Start < ms[j].span.Start })
+	var dems []demonymRef
+	ix, dems = newActorIndex(doc, ms)
+	ms = ix.resolve(ms, dems, func(id string) string { return entityField(id, false) })
 	ms = a.nominals(doc, ms)
 	sort.SliceStable(techs, func(i, j int) bool { return techs[i].Start < techs[j].Start })
 	sort.SliceStable(qs, func(i, j int) bool { return qs[i].start < qs[j].start })
@@ -509,10 +549,17 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 			voice = m.voice
 		}
 		var attrs map[string]any
-		if m.nominal {
+		switch {
+		case m.nominal:
 			attrs = map[string]any{"entity_id": ent, "voice": voice, "nominal": true,
 				"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)}
-		} else {
+		case m.via != viaEntity:
+			attrs = map[string]any{"entity_id": ent, "voice": voice, "via": viaNames[m.via],
+				"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)}
+			if m.annID != "" {
+				attrs["mention"] = m.annID
+			}
+		default:
 			attrs = map[string]any{"entity_id": ent, "voice": voice, "mention": m.annID,
 				"probs": mentionProbs(probsBuf[3*i:3*i+3:3*i+3], m.probs)}
 		}
@@ -572,6 +619,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		probs [][3]float64
 	}
 	var byVoice []voiceGroup
+	feats0 := make([]EntityFeatures, len(order))
 	for k, eid := range order {
 		idx := grouped[starts[k]:starts[k+1]]
 		ep := EntityPortrayal{EntityID: eid, Name: entityField(eid, true)}
@@ -596,6 +644,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		}
 		byVoice = byVoice[:0]
 		var seenTech map[string]bool // made at the first technique
+		var tpos, tneg float64       // techniques aimed at author-voice mentions, by polarity
 		for _, i := range idx {
 			m := &ms[i]
 			ep.Mentions = append(ep.Mentions, m.id)
@@ -622,6 +671,13 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				if !seenTech[tid] {
 					seenTech[tid] = true
 					ep.Techniques = append(ep.Techniques, tid)
+					if m.voice == VoiceAuthor {
+						if techPol[tid] > 0 {
+							tpos++
+						} else {
+							tneg++
+						}
+					}
 				}
 			}
 		}
@@ -643,8 +699,15 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		for k := range 3 {
 			wavg[k] /= wsum
 		}
-		c, avg := a.m.Aggregate([][3]float64{wavg})
-		ep.Label, ep.Probs, ep.Confidence = Labels[c], round3s(avg), round3(avg[c])
+		var apos, aneg float64
+		for _, e := range ep.Attached {
+			if e.Polarity > 0 {
+				apos += e.Polarity
+			} else {
+				aneg -= e.Polarity
+			}
+		}
+		feats0[k] = EntityFeatures{Probs: wavg, Attached: balance01(apos, aneg), Techniques: balance01(tpos, tneg)}
 		ep.Voices = make([]VoiceSummary, 0, len(byVoice))
 		for _, g := range byVoice {
 			vc, vavg := a.m.Aggregate(g.probs)
@@ -653,6 +716,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		sort.SliceStable(ep.Evaluative, func(i, j int) bool { return ep.Evaluative[i].Start < ep.Evaluative[j].Start })
 		sum.Entities = append(sum.Entities, ep)
 	}
+	a.entityEvidence(doc, ms, evs, ix, order, feats0, sum.Entities, wcache)
 	doc.SetSummary(Name, sum)
 	return nil
 }

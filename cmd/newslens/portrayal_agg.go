@@ -16,18 +16,21 @@ import (
 	"github.com/newslens/newslens"
 	"github.com/newslens/newslens/document"
 	"github.com/newslens/newslens/eval"
+	"github.com/newslens/newslens/event"
 	"github.com/newslens/newslens/pipeline"
 	"github.com/newslens/newslens/portrayal"
 )
 
 // portrayalGoldDoc runs the portrayal analyzer's prerequisites (entities,
-// quotes, techniques) over text, replaces the entity mentions found at the
-// gold mentions by the gold entities (one per group of spans), and runs pa.
+// quotes, techniques, places, figures) over text, replaces the entity
+// mentions found at the gold mentions by the gold entities (one per group
+// of spans), runs the events analyzer (so events name the gold entities),
+// and runs pa.
 // It returns the document and, per group and span, the portrayal
 // annotation id ("" when no annotation was made).
-func portrayalGoldDoc(ctx context.Context, p *pipeline.Pipeline, pa *portrayal.Analyzer, name, text string, groups [][]document.Span) (*document.Document, [][]string, error) {
+func portrayalGoldDoc(ctx context.Context, p portrayalPrereqs, pa *portrayal.Analyzer, name, text string, groups [][]document.Span) (*document.Document, [][]string, error) {
 	doc := &document.Document{Text: text}
-	if err := p.Analyze(ctx, doc); err != nil {
+	if err := p.p.Analyze(ctx, doc); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	keep := doc.Annotations[:0]
@@ -60,6 +63,9 @@ func portrayalGoldDoc(ctx context.Context, p *pipeline.Pipeline, pa *portrayal.A
 		}
 		doc.Entities = append(doc.Entities, ent)
 	}
+	if err := p.ev.Analyze(ctx, doc); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if err := pa.Analyze(ctx, doc); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -77,9 +83,25 @@ func portrayalGoldDoc(ctx context.Context, p *pipeline.Pipeline, pa *portrayal.A
 	return doc, ids, nil
 }
 
-// prereqPipeline is the pipeline of the portrayal analyzer's prerequisites.
-func prereqPipeline() (*pipeline.Pipeline, error) {
-	return newslens.NewPipeline(newslens.Options{Only: []string{"entities", "quotes", "techniques"}, Workers: 1})
+// portrayalPrereqs are the portrayal analyzer's prerequisites: the
+// pipeline up to the events analyzer, which runs once the gold entities
+// are in.
+type portrayalPrereqs struct {
+	p  *pipeline.Pipeline
+	ev *event.Analyzer
+}
+
+// prereqPipeline builds the portrayal analyzer's prerequisites.
+func prereqPipeline() (portrayalPrereqs, error) {
+	p, err := newslens.NewPipeline(newslens.Options{Only: []string{"entities", "quotes", "techniques", "places", "figures"}, Workers: 1})
+	if err != nil {
+		return portrayalPrereqs{}, err
+	}
+	ev, err := event.New(event.Options{})
+	if err != nil {
+		return portrayalPrereqs{}, err
+	}
+	return portrayalPrereqs{p, ev}, nil
 }
 
 // newsmtscFeatures gives each NewsMTSC target's combiner inputs, computed
@@ -395,7 +417,8 @@ func persentThroughAnalyzer(ctx context.Context, m *portrayal.Model, docs []eval
 	}
 	type ment = portrayalMent
 	var all [][]ment
-	for _, d := range docs {
+	efs := make([]portrayal.EntityFeatures, len(docs)) // the gold entity's evidence, for the study
+	for di, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, err
 		}
@@ -413,6 +436,11 @@ func persentThroughAnalyzer(ctx context.Context, m *portrayal.Model, docs []eval
 			sum, _ := doc.Summaries[portrayal.Name].(portrayal.Summary)
 			for _, ep := range sum.Entities {
 				if ep.EntityID == "gold:0" {
+					if ep.Evidence != nil {
+						efs[di] = *ep.Evidence
+					} else {
+						efs[di].Probs = ep.Probs
+					}
 					lab = portrayal.Argmax(ep.Probs)
 					for k, l := range portrayal.Labels {
 						if l == ep.Label {
@@ -495,7 +523,109 @@ func persentThroughAnalyzer(ctx context.Context, m *portrayal.Model, docs []eval
 			fmt.Fprintf(w, "  persent rule %-36s offsets=%-5v macro-F1 %.4f accuracy %.4f\n", r.name, off, res.MacroF1, res.Accuracy)
 		}
 	}
+	portrayalEntityStudy(w, m, docs, efs, gold)
 	return gold, pred, conf, nil
+}
+
+// portrayalEntityGrid are the candidate entity-level combiners: each
+// evidence weight from 0 (unused) to 4.
+func portrayalEntityGrid() []portrayal.EntityWeights {
+	vals := []float64{0, 0.5, 1, 2, 4}
+	var out []portrayal.EntityWeights
+	for _, at := range vals {
+		for _, te := range vals {
+			for _, ev := range vals {
+				for _, ba := range vals {
+					out = append(out, portrayal.EntityWeights{Attached: at, Techniques: te, Events: ev, Balance: ba})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// portrayalEntityStudy prints how the entity-level combiner's weights
+// score on PerSenT dev: the weights chosen by 5-fold cross-validation
+// grouped by target entity (each fold's weights chosen on the other four
+// by macro-F1, ties to the smaller weights), their pooled out-of-fold
+// macro-F1 against the averaged probabilities alone, and the weights the
+// whole of dev chooses.
+func portrayalEntityStudy(w io.Writer, m *portrayal.Model, docs []eval.PortrayalDoc, efs []portrayal.EntityFeatures, gold []int) {
+	grid := portrayalEntityGrid()
+	fold := make([]int, len(docs))
+	for i, d := range docs {
+		h := fnv.New32a()
+		h.Write([]byte(d.Entity))
+		fold[i] = int(h.Sum32() % 5)
+	}
+	label := func(ew *portrayal.EntityWeights, f portrayal.EntityFeatures) int {
+		l, _ := m.Aggregate([][3]float64{ew.Combine(f)})
+		return l
+	}
+	// every candidate's label for every document, computed once
+	labels := make([][]int, len(grid))
+	for g := range grid {
+		labels[g] = make([]int, len(docs))
+		for i := range docs {
+			labels[g][i] = label(&grid[g], efs[i])
+		}
+	}
+	score := func(g int, keep func(i int) bool) float64 {
+		var gl, pl []int
+		for i := range docs {
+			if keep(i) {
+				gl, pl = append(gl, gold[i]), append(pl, labels[g][i])
+			}
+		}
+		return eval.ScorePortrayal(gl, pl, nil).MacroF1
+	}
+	best := func(keep func(i int) bool) int {
+		b, bv := 0, -1.0
+		for g := range grid {
+			if v := score(g, keep); v > bv+1e-9 {
+				b, bv = g, v
+			}
+		}
+		return b
+	}
+	oof := make([]int, len(docs))
+	for f := range 5 {
+		g := best(func(i int) bool { return fold[i] != f })
+		fmt.Fprintf(w, "  persent entity combiner fold %d: chose %+v (held-out macro-F1 %.4f, identity %.4f)\n", f, grid[g],
+			score(g, func(i int) bool { return fold[i] == f }), score(0, func(i int) bool { return fold[i] == f }))
+		for i := range docs {
+			if fold[i] == f {
+				oof[i] = labels[g][i]
+			}
+		}
+	}
+	cv := eval.ScorePortrayal(gold, oof, nil)
+	fmt.Fprintf(w, "  persent entity combiner: entity-grouped 5-fold CV macro-F1 %.4f (accuracy %.4f); identity %.4f\n", cv.MacroF1, cv.Accuracy, score(0, func(int) bool { return true }))
+	g := best(func(int) bool { return true })
+	fmt.Fprintf(w, "  persent entity combiner: all of dev chooses %+v, macro-F1 %.4f\n", grid[g], score(g, func(int) bool { return true }))
+	// each evidence alone, on all of dev (a diagnostic, not a choice)
+	for k, name := range []string{"attached", "techniques", "events", "balance"} {
+		fmt.Fprintf(w, "  persent entity evidence %-10s alone:", name)
+		for _, v := range []float64{0.5, 1, 2, 4} {
+			var ew portrayal.EntityWeights
+			*[]*float64{&ew.Attached, &ew.Techniques, &ew.Events, &ew.Balance}[k] = v
+			var pl []int
+			for i := range docs {
+				pl = append(pl, label(&ew, efs[i]))
+			}
+			fmt.Fprintf(w, " %g: %.4f", v, eval.ScorePortrayal(gold, pl, nil).MacroF1)
+		}
+		fmt.Fprintln(w)
+	}
+	var nz [4]int
+	for _, f := range efs {
+		for k, v := range []float64{f.Attached, f.Techniques, f.Events, f.Balance} {
+			if v != 0 {
+				nz[k]++
+			}
+		}
+	}
+	fmt.Fprintf(w, "  persent entity evidence present (attached, techniques, events, balance): %v of %d documents\n", nz, len(docs))
 }
 
 // portrayalMent is a target mention's probabilities and whether it is in
