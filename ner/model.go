@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -117,13 +118,23 @@ func encodeBILOU(n int, spans []Span) []int {
 // concurrent use.
 type Model struct {
 	index map[uint32]int32 // feature hash → row of w (training and saving)
-	fast  *fmap            // the same, for tagging
-	nfeat int              // number of weight rows
+	// fast maps a feature hash to its nonzero weights in sp, for tagging:
+	// the value is start<<spShift | count (see spHandle)
+	fast  *fmap
+	nfeat int // number of weight rows
 	// w holds one row per feature: nLabels weights, and for a two-pass
 	// model nLabels more, the first-pass model's (stride 2·nLabels), so
-	// one lookup per feature scores both passes.
+	// one lookup per feature scores both passes. Training and Save read
+	// it; a loaded model keeps only sp.
 	w      []float32
 	stride int
+	// sp holds the nonzero weights of every row of w, row after row: a
+	// row has 5.4 nonzero weights of 34 on average, so tagging touches a
+	// third of the memory the dense rows take (they are far larger than
+	// the cache, and the loads were the tagger's main cost). Adding only
+	// the nonzero weights, in the same order, gives bit-identical sums:
+	// x+0 == x for every score x, which is never -0 (scores start at +0).
+	sp     []spWeight
 	trans  [(nLabels + 1) * nLabels]float32
 	trans1 [(nLabels + 1) * nLabels]float32 // first pass, two-pass models
 	// temp is the softmax temperature that turns score differences into
@@ -153,6 +164,37 @@ type Model struct {
 	twoPass bool
 
 	pool sync.Pool
+}
+
+// spWeight is one nonzero weight of a row: column l (a label, or 17 + a
+// label for a two-pass model's first pass) and its value.
+type spWeight struct {
+	w float32
+	l uint32
+}
+
+// spShift splits a fast-map value into the start of a row's weights in sp
+// and their count (at most 2·nLabels = 34 < 64).
+const spShift = 6
+
+func spHandle(start, count int) int32 { return int32(start<<spShift | count) }
+
+// spRow returns the nonzero weights of the row with handle h.
+func (m *Model) spRow(h int32) []spWeight {
+	start := int(uint32(h) >> spShift)
+	return m.sp[start : start+int(h&(1<<spShift-1))]
+}
+
+// addSparse appends row r of w to sp and returns its handle.
+func (m *Model) addSparse(r int32) int32 {
+	stride := m.rowStride()
+	start := len(m.sp)
+	for l, v := range m.w[int(r)*stride : int(r)*stride+stride] {
+		if v != 0 {
+			m.sp = append(m.sp, spWeight{w: v, l: uint32(l)})
+		}
+	}
+	return spHandle(start, len(m.sp)-start)
 }
 
 func (m *Model) clusterOf(w, lower string) [3]uint16 {
@@ -291,48 +333,48 @@ func (m *Model) emissions(b *buffers, toks []token) {
 		clear(b.score1)
 	}
 	caps := sentenceMostlyCaps(toks)
-	// rows are converted to *[nLabels]float32 so the per-label loops have
-	// no bounds checks; the additions keep their order, so the sums (and
-	// the output) are bit-identical to a plain loop.
+	// a token's scores are summed in acc (both passes' columns; 64 so that
+	// masking a column drops the bounds check), starting from +0 like the
+	// score rows, and copied out: the same additions in the same order as
+	// adding to the rows, so the same sums
 	for i := range toks {
 		b.feats = features(b.feats[:0], toks, i, caps)
-		row := (*[nLabels]float32)(b.score[i*nLabels : (i+1)*nLabels])
-		if !two {
-			if lk := toks[i].local; lk >= 0 {
-				addRow(row, m.localW[int(lk)*nLabels:])
-			}
-			b.rows = m.lookupRows(b.rows[:0], b.feats)
-			for _, k := range b.rows {
-				addRow(row, m.w[int(k)*nLabels:])
-			}
-			continue
-		}
-		row1 := (*[nLabels]float32)(b.score1[i*nLabels : (i+1)*nLabels])
+		var acc [64]float32
 		if lk := toks[i].local; lk >= 0 {
-			base := int(lk) * 2 * nLabels
-			addRow2(row, row1, m.localW[base:])
+			if two {
+				addRow2((*[nLabels]float32)(acc[:nLabels]), (*[nLabels]float32)(acc[nLabels:]), m.localW[int(lk)*2*nLabels:])
+			} else {
+				addRow((*[nLabels]float32)(acc[:nLabels]), m.localW[int(lk)*nLabels:])
+			}
 		}
 		// resolve every feature's row first, then add them in the same
 		// order: the hash-table probes are independent loads that the CPU
 		// overlaps, rather than each waiting behind the previous row's sums
 		b.rows = m.lookupRows(b.rows[:0], b.feats)
-		// touch every row's cache lines before summing: the loads are
-		// independent, so their misses overlap instead of each addRow2
-		// waiting for its own (the weights are far larger than the cache)
+		// touch every row's first weight before summing: the loads are
+		// independent, so their misses overlap instead of each row's sums
+		// waiting for its own
 		var touch float32
-		for _, k := range b.rows {
-			w := (*[2 * nLabels]float32)(m.w[int(k)*2*nLabels:])
-			touch += w[0] + w[16] + w[2*nLabels-1]
+		for _, h := range b.rows {
+			if start := int(uint32(h) >> spShift); start < len(m.sp) {
+				touch += m.sp[start].w
+			}
 		}
 		b.touch = touch
-		for _, k := range b.rows {
-			addRow2(row, row1, m.w[int(k)*2*nLabels:])
+		for _, h := range b.rows {
+			for _, e := range m.spRow(h) {
+				acc[e.l&63] += e.w
+			}
+		}
+		copy(b.score[i*nLabels:(i+1)*nLabels], acc[:nLabels])
+		if two {
+			copy(b.score1[i*nLabels:(i+1)*nLabels], acc[nLabels:])
 		}
 	}
 }
 
-// lookupRows appends the weight rows of the features the model knows, in
-// feature order.
+// lookupRows appends the sparse-row handles (see Model.fast) of the
+// features the model knows, in feature order.
 func (m *Model) lookupRows(dst []int32, feats []uint32) []int32 {
 	for _, f := range feats {
 		if k, ok := m.fast.get(f); ok {
@@ -668,11 +710,12 @@ func (m *Model) tagAll(b *buffers, toks [][]token, out [][]Span, cache [][]float
 				if ts[i].docMaj == "" {
 					continue
 				}
-				if k, ok := m.fast.get(h1(fDocMaj, ts[i].docMaj)); ok {
+				if h, ok := m.fast.get(h1(fDocMaj, ts[i].docMaj)); ok {
 					row := b.score[i*nLabels : (i+1)*nLabels]
-					base := int(k) * m.stride
-					for l, v := range m.w[base : base+nLabels] {
-						row[l] += v
+					for _, e := range m.spRow(h) {
+						if e.l < nLabels { // the second pass's columns
+							row[e.l] += e.w
+						}
 					}
 				}
 			}
@@ -924,19 +967,23 @@ func Load(r io.Reader) (*Model, error) {
 	}
 	m.fast = newFmap(int(n))
 	m.nfeat = int(n)
-	m.w = make([]float32, int(n)*m.stride)
+	// a loaded model keeps only the sparse rows (nothing reads w after
+	// loading: Save needs the training index); one row is decoded densely
+	// at a time so that sp holds its weights in column order, as
+	// addSparse would
 	var h uint32
+	row := make([]float32, m.stride)
 	for i := 0; i < int(n); i++ {
 		d, err := binary.ReadUvarint(br)
 		if err != nil {
 			return nil, fmt.Errorf("ner model feature %d: %w", i, err)
 		}
 		h += uint32(d)
-		m.fast.put(h, int32(i))
 		k, err := br.ReadByte()
 		if err != nil {
 			return nil, fmt.Errorf("ner model feature %d: %w", i, err)
 		}
+		clear(row)
 		var buf [3]byte
 		for j := 0; j < int(k); j++ {
 			if _, err := io.ReadFull(br, buf[:]); err != nil {
@@ -945,9 +992,20 @@ func Load(r io.Reader) (*Model, error) {
 			if int(buf[0]) >= m.stride {
 				return nil, fmt.Errorf("ner model feature %d: label %d out of range", i, buf[0])
 			}
-			m.w[i*m.stride+int(buf[0])] = dequantise(int16(uint16(buf[1])|uint16(buf[2])<<8), scale)
+			row[int(buf[0])] = dequantise(int16(uint16(buf[1])|uint16(buf[2])<<8), scale)
 		}
+		start := len(m.sp)
+		for l, v := range row {
+			if v != 0 {
+				m.sp = append(m.sp, spWeight{w: v, l: uint32(l)})
+			}
+		}
+		if start >= 1<<(31-spShift) {
+			return nil, fmt.Errorf("ner model: over %d weights", 1<<(31-spShift))
+		}
+		m.fast.put(h, spHandle(start, len(m.sp)-start))
 	}
+	m.sp = slices.Clip(m.sp)
 	nc, err := binary.ReadUvarint(br)
 	if err != nil || nc > 1<<24 {
 		return nil, fmt.Errorf("ner model cluster count: %v", err)
@@ -1017,9 +1075,9 @@ func (m *Model) buildLocal() {
 		row := len(m.localW)
 		m.localW = append(m.localW, make([]float32, stride)...)
 		for _, f := range feats {
-			if k, ok := m.fast.get(f); ok {
-				for l, v := range m.w[int(k)*stride : int(k)*stride+stride] {
-					m.localW[row+l] += v
+			if h, ok := m.fast.get(f); ok {
+				for _, e := range m.spRow(h) {
+					m.localW[row+int(e.l)] += e.w
 				}
 			}
 		}
@@ -1027,12 +1085,14 @@ func (m *Model) buildLocal() {
 	}
 }
 
-// buildFast builds the tagging index from m.index.
+// buildFast builds the tagging index and the sparse rows from m.index
+// and m.w.
 func (m *Model) buildFast() {
 	m.nfeat = len(m.index)
 	m.fast = newFmap(len(m.index))
+	m.sp = nil
 	for h, r := range m.index {
-		m.fast.put(h, r)
+		m.fast.put(h, m.addSparse(r))
 	}
 }
 
