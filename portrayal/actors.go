@@ -43,6 +43,20 @@ type actorIndex struct {
 	// place with a PCL* feature code), when the document names it
 	countryEnt map[string]string
 	extra      map[string]actorInfo
+	// the non-person entities' names as lower-case words, made at the
+	// first phrase actor, and the phrase actors found so far
+	entWords []entityWords
+	phrases  map[string]string
+}
+
+type entityWords struct {
+	id    string
+	words []string
+}
+
+// nameWords splits a name into lower-case words, hyphens as spaces.
+func nameWords(s string) []string {
+	return strings.Fields(strings.ToLower(strings.ReplaceAll(s, "-", " ")))
 }
 
 // newActorIndex reads the places analyzer's demonyms and countries.
@@ -160,12 +174,26 @@ func modifiesName(doc *document.Document, s document.Sentence, ms []mention, k i
 // ("Syrian army" in "Syrian Arab Army"), else a new actor named by the
 // phrase.
 func (ix *actorIndex) phraseActor(phrase string) string {
-	pw := strings.Fields(strings.ToLower(strings.ReplaceAll(phrase, "-", " ")))
-	for _, e := range ix.doc.Entities {
-		if e.Type == "PER" {
-			continue
+	if id, ok := ix.phrases[phrase]; ok {
+		return id
+	}
+	if ix.phrases == nil {
+		ix.phrases = map[string]string{}
+		for _, e := range ix.doc.Entities {
+			if e.Type != "PER" && strings.ContainsAny(e.Name, " -") {
+				ix.entWords = append(ix.entWords, entityWords{e.ID, nameWords(e.Name)})
+			}
 		}
-		ew := strings.Fields(strings.ToLower(strings.ReplaceAll(e.Name, "-", " ")))
+	}
+	id := ix.findPhrase(phrase)
+	ix.phrases[phrase] = id
+	return id
+}
+
+func (ix *actorIndex) findPhrase(phrase string) string {
+	pw := nameWords(phrase)
+	for _, e := range ix.entWords {
+		ew := e.words
 		if len(ew) < len(pw) || len(pw) == 0 || ew[0] != pw[0] || ew[len(ew)-1] != pw[len(pw)-1] {
 			continue
 		}
@@ -176,7 +204,7 @@ func (ix *actorIndex) phraseActor(phrase string) string {
 			}
 		}
 		if j == len(pw) {
-			return e.ID
+			return e.id
 		}
 	}
 	id := "phrase:" + strings.Join(pw, " ")

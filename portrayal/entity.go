@@ -132,9 +132,9 @@ func readEvent(an *document.Annotation) eventRef {
 	return ev
 }
 
-// actorAt returns the actor of the mention overlapping span (ms in text
-// order), or "".
-func actorAt(ms []mention, span document.Span) string {
+// mentionAt returns the index of the first mention overlapping span (ms
+// in text order), or -1.
+func mentionAt(ms []mention, span document.Span) int {
 	lo, hi := 0, len(ms)
 	for lo < hi {
 		m := (lo + hi) / 2
@@ -146,46 +146,42 @@ func actorAt(ms []mention, span document.Span) string {
 	}
 	for i := lo; i < len(ms) && ms[i].span.Start < span.End; i++ {
 		if ms[i].span.Overlaps(span) {
-			return ms[i].entity
+			return i
 		}
 	}
-	return ""
+	return -1
 }
 
 // entityEvidence adds the event evidence to each actor's features
 // (feats, parallel to order and eps), then labels each actor with the
 // entity-level combiner.
-func (a *Analyzer) entityEvidence(doc *document.Document, ms []mention, evs []eventRef, ix *actorIndex, order []string, feats []EntityFeatures, eps []EntityPortrayal, wcache map[string]wordInfo) {
+// entOf gives each mention's index in order, pos each actor id's.
+func (a *Analyzer) entityEvidence(doc *document.Document, ms []mention, entOf []int, pos map[string]int, evs []eventRef, ix *actorIndex, order []string, feats []EntityFeatures, eps []EntityPortrayal, wcache map[string]wordInfo) {
 	if len(order) == 0 {
 		return
 	}
-	pos := make(map[string]int, len(order))
-	for k, id := range order {
-		pos[id] = k
-	}
 	etype := make([]string, len(order))
-	for i := range ms {
-		if k, ok := pos[ms[i].entity]; ok && etype[k] == "" {
-			etype[k] = ms[i].etype
-		}
+	for i := len(ms) - 1; i >= 0; i-- {
+		etype[entOf[i]] = ms[i].etype // the first mention's, as the loop ends on it
 	}
 	// a place that is not a country takes part in events ("the
 	// liberation of Deir Ezzor") but has no side
 	hasSide := func(k int) bool { return etype[k] != "LOC" || ix.isCountry(order[k]) }
 	score := func(k int) float64 { return feats[k].Probs[2] - feats[k].Probs[0] }
-	evPos := make([]float64, len(order))
-	evNeg := make([]float64, len(order))
-	balSum := make([]float64, len(order))
-	balN := make([]float64, len(order))
+	// one backing array for the four per-actor tallies
+	tally := make([]float64, 4*len(order))
+	evPos, evNeg, balSum, balN := tally[:len(order)], tally[len(order):2*len(order)], tally[2*len(order):3*len(order)], tally[3*len(order):]
 	actor := func(has bool, span document.Span, ent string) (int, bool) {
 		if has {
-			if id := actorAt(ms, span); id != "" {
-				k, ok := pos[id]
-				return k, ok
+			if i := mentionAt(ms, span); i >= 0 {
+				return entOf[i], true
 			}
 		}
+		if ent == "" {
+			return 0, false
+		}
 		k, ok := pos[ent]
-		return k, ok && ent != ""
+		return k, ok
 	}
 	for i := range evs {
 		ev := &evs[i]

@@ -587,8 +587,8 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	entOf := make([]int, len(ms))
 	var order []string
 	var counts []int
+	seen := make(map[string]int, len(ents)+1) // actor id -> index in order
 	{
-		seen := make(map[string]int, len(ents)+1)
 		for i := range ms {
 			k, ok := seen[ms[i].entity]
 			if !ok {
@@ -716,7 +716,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		sort.SliceStable(ep.Evaluative, func(i, j int) bool { return ep.Evaluative[i].Start < ep.Evaluative[j].Start })
 		sum.Entities = append(sum.Entities, ep)
 	}
-	a.entityEvidence(doc, ms, evs, ix, order, feats0, sum.Entities, wcache)
+	a.entityEvidence(doc, ms, entOf, seen, evs, ix, order, feats0, sum.Entities, wcache)
 	doc.SetSummary(Name, sum)
 	return nil
 }
