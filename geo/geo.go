@@ -753,7 +753,7 @@ func prevWord(c *docContext, i int) string {
 
 // governs reports a place whose name can speak for a government or an
 // institution ("Ankara said", "Britain said", "the White House said").
-func governs(p *gazetteer.Place) bool {
+func governs(p gazetteer.Place) bool {
 	return p.Feature == "A.PCLI" || p.Feature == "P.PPLC" || p.Feature == "S.BLDG" || p.Population >= 1000000
 }
 
@@ -996,7 +996,7 @@ func goldMentions(g *gazetteer.Gazetteer, c *docContext, spans []document.Span) 
 }
 
 // prior is the context-free score of a place: feature type and population.
-func prior(p *gazetteer.Place) float64 {
+func prior(p gazetteer.Place) float64 {
 	s := 0.55 * math.Log10(float64(p.Population)+1)
 	switch p.Feature {
 	case "A.PCLI":
@@ -1021,7 +1021,7 @@ func prior(p *gazetteer.Place) float64 {
 	return s
 }
 
-func cueFit(p *gazetteer.Place, cue string) float64 {
+func cueFit(p gazetteer.Place, cue string) float64 {
 	switch cue {
 	case "adm1":
 		if p.Feature == "A.ADM1" {

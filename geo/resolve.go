@@ -383,7 +383,7 @@ func score(g *gazetteer.Gazetteer, c *docContext, m *Mention, coh *coherence, su
 // only by folding a different spelling ("Teym" ~ Tamm), in a country that
 // is not the document's focus and that no other place of the document is
 // in, besides perhaps the country's own name.
-func minorAbroad(g *gazetteer.Gazetteer, coh *coherence, c *docContext, m *Mention, p *gazetteer.Place) bool {
+func minorAbroad(g *gazetteer.Gazetteer, coh *coherence, c *docContext, m *Mention, p gazetteer.Place) bool {
 	if p.Country == "" || p.Country == coh.focus || p.Population >= 100000 || p.Class() != "P" ||
 		p.Feature == "P.PPLC" || p.Feature == "P.PPLA" || strings.EqualFold(c.text[m.Start:m.End], p.Name) {
 		return false
@@ -396,7 +396,7 @@ func minorAbroad(g *gazetteer.Gazetteer, coh *coherence, c *docContext, m *Menti
 	return coh.admin1Weight(p.Admin1, m.key) == 0
 }
 
-func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p *gazetteer.Place, ci int32) (s, region float64) {
+func coherenceScore(g *gazetteer.Gazetteer, coh *coherence, self string, p gazetteer.Place, ci int32) (s, region float64) {
 	w := coh.countryWeight(p.Country, self)
 	if w > 0 {
 		s += tunC * w / (w + 1)
@@ -525,7 +525,7 @@ func candidateSupport(g *gazetteer.Gazetteer, c *docContext, ms []Mention) *supp
 
 // bonus is the support for candidate p (index ci) of the name key: from
 // a division written after the name, and from the region's other names.
-func (s *support) bonus(g *gazetteer.Gazetteer, key string, p *gazetteer.Place, ci int32) (within, region float64) {
+func (s *support) bonus(g *gazetteer.Gazetteer, key string, p gazetteer.Place, ci int32) (within, region float64) {
 	if w := s.within[key]; len(w) > 0 && (w[p.Admin1] || w[p.CountryRef]) && !w[ci] {
 		within = tunW
 	}
