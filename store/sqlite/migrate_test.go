@@ -5,7 +5,11 @@ import (
 	"compress/flate"
 	"context"
 	"database/sql"
+	"fmt"
+	"io/fs"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -131,4 +135,113 @@ func TestBackfill0005(t *testing.T) {
 		}
 		return s, s.SQL()
 	})
+}
+
+// TestMigrateGroupedAnnotations checks migration 0011 on a store written
+// by the 0010 schema: a document's annotation rows with the same kind,
+// label, key, name and coordinates become one row counting them (values
+// summed), the others keep their own, and the counts the aggregations
+// give are unchanged.
+func TestMigrateGroupedAnnotations(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old := fstest.MapFS{}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		base := filepath.Base(name)
+		if base >= "0011" {
+			continue
+		}
+		b, err := migrations.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[base] = &fstest.MapFile{Data: b}
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlstore.New(ctx, db, sqlstore.Dialect{Name: "sqlite", Migrations: old}); err != nil {
+		t.Fatal(err)
+	}
+	const text = "Shelling hit Aleppo. In the city 3 were killed, then 4 were killed; 2 were wounded."
+	for _, q := range []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO documents (id, canonical_url, text_hash, outlet, title, published, day, ingested, cluster_id, bytes)
+			VALUES ('d1', 'https://a.org/x', ?, 'a.org', 'Shelling', 1580601600, 18293, 1580601600, 'd1', ?)`, []any{store.TextHash(text), len(text)}},
+		{`INSERT INTO doc_bodies (seq, text, body) VALUES (1, ?, '{"id":"d1","title":"Shelling","text":"","extraction":{"source":"text"}}')`, []any{text}},
+		{`INSERT INTO documents_fts (rowid, title, text) VALUES (1, 'Shelling', ?)`, []any{text}},
+		{`INSERT INTO places (id, name, country, lat, lon) VALUES ('170063', 'Aleppo', 'SY', 36.2, 37.1)`, nil},
+		{`INSERT INTO annotations (doc, ord, aid, kind, label, start_off, end_off, key, name, lat, lon) VALUES
+			(1, 0, 'a1', 'place', 'LOC', 13, 19, '170063', 'Aleppo', 36.2, 37.1),
+			(1, 1, 'a2', 'place', 'LOC', 24, 32, '170063', 'Aleppo', 36.2, 37.1)`, nil},
+		{`INSERT INTO annotations (doc, ord, aid, kind, label, start_off, end_off, key, name, num) VALUES
+			(1, 2, 'a3', 'count', 'killed', 33, 46, '', '', 3),
+			(1, 3, 'a4', 'count', 'killed', 53, 66, '', '', 4),
+			(1, 4, 'a5', 'count', 'wounded', 68, 82, '', '', 2)`, nil},
+		// Queued for the rollups: the fold after the migration counts
+		// the grouped rows.
+		{`INSERT INTO rollup_pending (seq) VALUES (1)`, nil},
+	} {
+		if _, err := db.ExecContext(ctx, q.q, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open with migration 0011: %v", err)
+	}
+	defer s.Close()
+	var got []string
+	rows, err := s.SQL().QueryContext(ctx, `SELECT ord, kind, label, key, COALESCE(num, -1), n FROM annotations WHERE doc = 1 ORDER BY ord`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var ord, n int
+		var kind, label, key string
+		var num float64
+		if err := rows.Scan(&ord, &kind, &label, &key, &num, &n); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %s %s %s %g %d", ord, kind, label, key, num, n))
+	}
+	rows.Close()
+	want := []string{"0 place LOC 170063 -1 2", "1 count killed  7 2", "2 count wounded  2 1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("annotations after 0011 = %q, want %q", got, want)
+	}
+	for _, c := range []struct {
+		agg  store.Aggregation
+		f    store.Filter
+		want string
+	}{
+		{store.AggPlaces, store.Filter{}, "170063=2"},                  // rollup
+		{store.AggPlaces, store.Filter{Query: "shelling"}, "170063=2"}, // base tables
+		{store.AggCountsByType, store.Filter{}, "killed=2/7 wounded=1/2"},
+	} {
+		rows, err := s.Aggregate(ctx, store.AggQuery{Agg: c.agg}, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			g := fmt.Sprintf("%s=%d", r.Keys[0], r.Count)
+			if c.agg == store.AggCountsByType {
+				g += fmt.Sprintf("/%g", r.Sum)
+			}
+			got = append(got, g)
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s after 0011 = %q, want %q", c.agg, got, c.want)
+		}
+	}
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"Filters", testFilters},
 		{"Aggregations", testAggregations},
 		{"Rollups", testRollups},
+		{"RepeatedFacts", testRepeatedFacts},
 		{"EventsPortrayal", testEventsPortrayal},
 		{"EntitiesPlacesOutlets", testLookups},
 		{"StaleReplace", testStaleReplace},
@@ -595,6 +596,84 @@ func rowCounts(rows []store.Row) []string {
 		out = append(out, fmt.Sprintf("%d/%g", r.Count, r.Sum))
 	}
 	return out
+}
+
+// testRepeatedFacts checks that annotations repeating the same fact (a
+// place named twice, a speaker quoted twice, two counts of one type) are
+// each counted, from the rollups and from the base tables alike, and that
+// replacing the document counts them again. SQLite stores such
+// annotations as one row with their number (migration 0011).
+func testRepeatedFacts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const text = "Shelling hit Aleppo again. \"We stay,\" said Ahmad Khalil. In the city, 3 people were killed " +
+		"and later 4 more were killed. \"We rebuild,\" said Ahmad Khalil again. Brutal and savage attacks, officials said."
+	mk := func() *document.Document {
+		return Doc("https://rep.org/aleppo", "Rep", "Aleppo again", text, day("2019-03-04"),
+			"entity|PER|Ahmad Khalil|entity_id=Q999001",
+			"place|LOC|Aleppo|geonameid=170063,name=Aleppo,country=SY,lat=36.202,lon=37.158",
+			"place|LOC|the city|geonameid=170063,name=Aleppo,country=SY,lat=36.202,lon=37.158",
+			"quote|direct|\"We stay,\"|speaker=Ahmad Khalil,speaker_entity=Q999001",
+			"quote|direct|\"We rebuild,\"|speaker=Ahmad Khalil,speaker_entity=Q999001",
+			"count|killed|3 people were killed|value=3",
+			"count|killed|4 more were killed|value=4",
+			"technique|Loaded_Language|Brutal",
+			"technique|Loaded_Language|savage",
+		)
+	}
+	res := put(t, s, mk())
+	want := map[store.Aggregation]string{
+		store.AggPlaces:          "170063=2",
+		store.AggSpeakers:        "Rep|Ahmad Khalil=2",
+		store.AggQuotedEntities:  "Rep|Q999001=2",
+		store.AggOutletTechnique: "Rep|Loaded_Language=2",
+		store.AggCountsByType:    "killed=2/7",
+	}
+	check := func(when string) {
+		t.Helper()
+		// No filter reads the rollups where there are any; a query
+		// filter groups the base tables.
+		for _, f := range []store.Filter{{}, {Query: "shelling"}} {
+			for agg, w := range want {
+				rows, err := s.Aggregate(ctx, store.AggQuery{Agg: agg}, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := ""
+				if len(rows) == 1 {
+					r := rows[0]
+					keys := r.Keys
+					switch agg {
+					case store.AggPlaces:
+						keys = keys[:1] // name and coordinates are checked elsewhere
+					case store.AggQuotedEntities:
+						keys = keys[:2]
+					}
+					got = strings.Join(keys, "|") + fmt.Sprintf("=%d", r.Count)
+					if agg == store.AggCountsByType {
+						got += fmt.Sprintf("/%g", r.Sum)
+					}
+				}
+				if got != w {
+					t.Errorf("%s: %s (filter %+v) = %q (%d rows), want %q", when, agg, f, got, len(rows), w)
+				}
+			}
+		}
+		p, err := s.Place(ctx, "170063")
+		if err != nil || p.Documents != 1 || p.Mentions != 2 {
+			t.Errorf("%s: Place = %+v, %v", when, p, err)
+		}
+		n, err := s.Count(ctx, store.Filter{Speakers: []string{"Q999001"}, CountTypes: []string{"killed"}, PlaceIDs: []string{"170063"}})
+		if err != nil || n != 1 {
+			t.Errorf("%s: filtered count = %d, %v", when, n, err)
+		}
+	}
+	check("after Put")
+	d := mk()
+	d.ID = res[0].ID
+	if err := s.Replace(ctx, []*document.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	check("after Replace")
 }
 
 func testLookups(t *testing.T, s store.Store) {

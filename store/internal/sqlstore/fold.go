@@ -132,7 +132,7 @@ func (s *DB) foldOnce(ctx context.Context) (int, error) {
 		ok = true
 		return 0, tx.Commit()
 	}
-	deltas := map[rollupKey]int64{}
+	deltas := newTally(len(seqs))
 	// Only latest versions count: a queued document superseded since is
 	// dropped from the queue uncounted.
 	if err := s.readContribs(ctx, tx, seqs, true, 1, deltas); err != nil {
@@ -178,7 +178,7 @@ func (s *DB) enqueue(ctx context.Context, w writeTx, seqs []int64) error {
 	for i, q := range seqs {
 		rows[i] = []any{q}
 	}
-	return w.execRows(ctx, `INSERT INTO rollup_pending (seq) VALUES (?)`, rows)
+	return w.execValues(ctx, `INSERT INTO rollup_pending (seq) VALUES `, `(?)`, ``, rows)
 }
 
 // counted splits seqs (latest versions) into those the rollups have
@@ -237,7 +237,7 @@ func (s *DB) uncount(ctx context.Context, w writeTx, seqs []int64) error {
 	if err := s.dequeue(ctx, w, queued); err != nil {
 		return err
 	}
-	deltas := map[rollupKey]int64{}
+	deltas := newTally(len(done))
 	if err := s.readContribs(ctx, w.Tx, done, false, -1, deltas); err != nil {
 		return err
 	}
@@ -245,15 +245,10 @@ func (s *DB) uncount(ctx context.Context, w writeTx, seqs []int64) error {
 }
 
 // readContribs adds sign times the rollup contributions of the documents
-// seqs to deltas, read back from their narrow-table rows exactly as
-// derive wrote them (so addDocRollups counts them as it would have at
-// write time). latestOnly skips documents that are no longer latest.
-func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestOnly bool, sign int64, deltas map[rollupKey]int64) error {
-	type docInfo struct {
-		outlet    string
-		published *time.Time
-		rows      docRows
-	}
+// seqs to t, read back from their narrow-table rows exactly as derive
+// wrote them (so tally.add counts them as it would have at write time).
+// latestOnly skips documents that are no longer latest.
+func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestOnly bool, sign int64, t *tally) error {
 	size := 500
 	if s.d.Postgres {
 		size = 5000
@@ -264,7 +259,7 @@ func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestO
 			part = append(part, q)
 		}
 		in := `IN (` + placeholders(len(part)) + `)`
-		docs := make(map[int64]*docInfo, len(part))
+		docs := make(map[int64]*docFacts, len(part))
 		var order []int64
 		cond := `seq ` + in
 		if latestOnly {
@@ -285,7 +280,7 @@ func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestO
 		}
 		if err := scan(`SELECT seq, outlet, published FROM documents WHERE `+cond, func(r *sql.Rows) error {
 			var q int64
-			var d docInfo
+			var d docFacts
 			var pub sql.NullInt64
 			if err := r.Scan(&q, &d.outlet, &pub); err != nil {
 				return err
@@ -305,15 +300,15 @@ func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestO
 		}
 		// No kind condition: with one, SQLite read every row of the
 		// kinds through their index instead of each document's rows
-		// (addDocRollups ignores the other kinds).
-		if err := scan(`SELECT doc, kind, label, key, name FROM annotations WHERE doc `+in, func(r *sql.Rows) error {
+		// (tally.add ignores the other kinds).
+		if err := scan(`SELECT doc, kind, label, key, name, n FROM annotations WHERE doc `+in, func(r *sql.Rows) error {
 			var q int64
-			var kind, label, key, name string
-			if err := r.Scan(&q, &kind, &label, &key, &name); err != nil {
+			var a annFact
+			if err := r.Scan(&q, &a.kind, &a.label, &a.key, &a.name, &a.n); err != nil {
 				return err
 			}
 			if d := docs[q]; d != nil {
-				d.rows.ann = append(d.rows.ann, []any{nil, nil, kind, label, nil, nil, key, name})
+				d.ann = append(d.ann, a)
 			}
 			return nil
 		}); err != nil {
@@ -321,13 +316,12 @@ func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestO
 		}
 		if err := scan(`SELECT doc, entity, rnk, portrayal FROM doc_entities WHERE doc `+in, func(r *sql.Rows) error {
 			var q int64
-			var ent, portrayal string
-			var rnk int
-			if err := r.Scan(&q, &ent, &rnk, &portrayal); err != nil {
+			var e entFact
+			if err := r.Scan(&q, &e.entity, &e.rnk, &e.portrayal); err != nil {
 				return err
 			}
 			if d := docs[q]; d != nil {
-				d.rows.docEnts = append(d.rows.docEnts, []any{nil, ent, nil, rnk, portrayal})
+				d.ents = append(d.ents, e)
 			}
 			return nil
 		}); err != nil {
@@ -335,21 +329,19 @@ func (s *DB) readContribs(ctx context.Context, tx *sql.Tx, seqs []int64, latestO
 		}
 		if err := scan(`SELECT doc, type, source, target, n FROM doc_events WHERE doc `+in, func(r *sql.Rows) error {
 			var q int64
-			var typ, src, tgt string
-			var n int
-			if err := r.Scan(&q, &typ, &src, &tgt, &n); err != nil {
+			var v eventFact
+			if err := r.Scan(&q, &v.typ, &v.source, &v.target, &v.n); err != nil {
 				return err
 			}
 			if d := docs[q]; d != nil {
-				d.rows.events = append(d.rows.events, []any{nil, typ, src, tgt, n})
+				d.events = append(d.events, v)
 			}
 			return nil
 		}); err != nil {
 			return fmt.Errorf("events: %w", err)
 		}
 		for _, q := range order {
-			d := docs[q]
-			addDocRollups(deltas, &d.rows, d.outlet, d.published, sign)
+			t.add(docs[q], sign)
 		}
 	}
 	return nil

@@ -520,6 +520,7 @@ var indexedKinds = map[string]bool{"place": true, "demonym": true, "quote": true
 // of the document row (analyzerSet).
 type docRows struct {
 	ann, ents, docEnts, places, cites, events [][]any
+	facts                                     []annFact // what the rollups count of ann
 }
 
 // sqliteSkipped are indexed kinds that SQLite does not copy into its
@@ -528,11 +529,23 @@ type docRows struct {
 // PostgreSQL keeps them, with their attributes as JSONB, for SQL users.
 var sqliteSkipped = map[string]bool{"demonym": true, "amount": true, "citation": true}
 
-// derive computes a document's narrow-table rows. Annotation attributes
-// go into the annotations table as JSONB in PostgreSQL; SQLite leaves the
-// column empty (nothing queries it there, and the body has them), skips
-// the kinds in sqliteSkipped and numbers each document's rows (ord, the
-// second column of its annotations primary key, migration 0009).
+// factKey is what SQLite's annotations rows are grouped by (migration
+// 0011): the columns filters and aggregations read.
+type factKey struct {
+	kind, label, key, name string
+	located                bool
+	lat, lon               float64
+}
+
+// derive computes a document's narrow-table rows, and facts, what the
+// rollups count of its annotation rows.
+//
+// PostgreSQL gets a row per annotation with its attributes as JSONB.
+// SQLite gets one row per distinct (kind, label, key, name, lat, lon)
+// with their number n and the sum of their values (migration 0011: a
+// document's 16 place, quote, technique and count annotations are ~9
+// such facts), numbered by ord, the second column of the primary key;
+// it skips the kinds in sqliteSkipped.
 func derive(doc *document.Document, postgres bool) docRows {
 	attrsJSON := postgres
 	var rs docRows
@@ -540,6 +553,7 @@ func derive(doc *document.Document, postgres bool) docRows {
 	var order []string
 	var events map[[3]string]int
 	var eventOrder [][3]string
+	var facts map[factKey]int // index in rs.ann (SQLite)
 	addEnt := func(id, typ, name string, n int) {
 		if id == "" {
 			return
@@ -606,17 +620,42 @@ func derive(doc *document.Document, postgres bool) docRows {
 		if !indexedKinds[a.Kind] || (!postgres && sqliteSkipped[a.Kind]) {
 			continue
 		}
-		var attrs any
-		if attrsJSON && len(a.Attrs) > 0 {
-			if b, err := json.Marshal(a.Attrs); err == nil {
-				attrs = string(b)
+		if postgres {
+			var attrs any
+			if attrsJSON && len(a.Attrs) > 0 {
+				if b, err := json.Marshal(a.Attrs); err == nil {
+					attrs = string(b)
+				}
+			}
+			rs.ann = append(rs.ann, []any{nil, a.ID, a.Kind, a.Label, a.Start, a.End, key, name, num, lat, lon, a.Analyzer, a.Version, a.Confidence, attrs})
+			rs.facts = append(rs.facts, annFact{kind: a.Kind, label: a.Label, key: key, name: name, n: 1})
+			continue
+		}
+		fk := factKey{kind: a.Kind, label: a.Label, key: key, name: name}
+		if lat != nil {
+			fk.located, fk.lat, fk.lon = true, lat.(float64), lon.(float64)
+		}
+		if facts == nil {
+			facts = map[factKey]int{}
+		}
+		i, ok := facts[fk]
+		if !ok {
+			i = len(rs.ann)
+			facts[fk] = i
+			// doc, ord, kind, label, key, name, num, lat, lon, n
+			rs.ann = append(rs.ann, []any{nil, len(rs.ann), a.Kind, a.Label, key, name, nil, lat, lon, 0})
+			rs.facts = append(rs.facts, annFact{kind: a.Kind, label: a.Label, key: key, name: name})
+		}
+		row := rs.ann[i]
+		row[9] = row[9].(int) + 1
+		rs.facts[i].n++
+		if num != nil {
+			if row[6] == nil {
+				row[6] = num
+			} else {
+				row[6] = row[6].(float64) + num.(float64)
 			}
 		}
-		row := []any{nil, a.ID, a.Kind, a.Label, a.Start, a.End, key, name, num, lat, lon, a.Analyzer, a.Version, a.Confidence, attrs}
-		if !postgres {
-			row = append(row, len(rs.ann))
-		}
-		rs.ann = append(rs.ann, row)
 	}
 	// rnk: most mentioned first, ties in order of first appearance.
 	ranked := append([]string(nil), order...)
@@ -668,16 +707,16 @@ func (rs *rowSet) add(seq int64, outlet string, d *docRows) {
 }
 
 func (s *DB) flush(ctx context.Context, tx writeTx, rs *rowSet) error {
-	attrsPH, annOrd, annOrdPH := "?", ", ord", ", ?"
+	annHead, annPH := `INSERT INTO annotations (doc, ord, kind, label, key, name, num, lat, lon, n) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	if s.d.Postgres {
-		attrsPH, annOrd, annOrdPH = "?::jsonb", "", ""
+		annHead = `INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name, num, lat, lon, analyzer, version, confidence, attrs) VALUES `
+		annPH = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
 	}
 	steps := []struct {
 		head, ph, tail string
 		rows           [][]any
 	}{
-		{`INSERT INTO annotations (doc, aid, kind, label, start_off, end_off, key, name, num, lat, lon, analyzer, version, confidence, attrs` + annOrd + `) VALUES `,
-			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + attrsPH + annOrdPH + ")", "", rs.ann},
+		{annHead, annPH, "", rs.ann},
 		{`INSERT INTO entities (id, type, name) VALUES `, "(?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.ents)},
 		{`INSERT INTO doc_entities (doc, entity, mentions, rnk, portrayal) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT DO NOTHING`, rs.docEnts},
 		{`INSERT INTO places (id, name, country, lat, lon) VALUES `, "(?, ?, ?, ?, ?)", ` ON CONFLICT (id) DO NOTHING`, dedupe(rs.places)},
@@ -727,10 +766,10 @@ func (s *DB) insertMany(ctx context.Context, tx writeTx, head, ph, tail string, 
 		return nil
 	}
 	if !s.d.Postgres {
-		// One prepared single-row statement per row: a multi-row
-		// statement inside a transaction keeps a statement journal
-		// (see applyDeltas), which cost more than the per-row calls.
-		return tx.execRows(ctx, head+ph+tail, rows)
+		// Prepared statements of rowsPerStatement rows, run on the
+		// driver directly (execGrouped). Statements of a whole batch's
+		// rows kept a statement journal each and cost more.
+		return tx.execValues(ctx, head, ph, tail, rows)
 	}
 	if q, args, ok := unnestInsert(head, ph, tail, rows); ok {
 		return s.exec(ctx, tx, q, args...)

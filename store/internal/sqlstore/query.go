@@ -323,15 +323,15 @@ func (s *DB) aggregateTables(ctx context.Context, aq store.AggQuery, f store.Fil
 		q = `SELECT d.day, COUNT(*) FROM documents d WHERE ` + w + ` AND d.day IS NOT NULL GROUP BY d.day`
 		keys, bucketCol, limited = 1, 0, false
 	case store.AggOutletTechnique:
-		q = `SELECT d.outlet, a.label, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` WHERE a.kind = 'technique' AND ` + w +
+		q = `SELECT d.outlet, a.label, SUM(a.n) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` WHERE a.kind = 'technique' AND ` + w +
 			` GROUP BY d.outlet, a.label ORDER BY 3 DESC, 1, 2`
 		keys, limited = 2, false
 	case store.AggSpeakers:
-		q = `SELECT d.outlet, CASE WHEN a.name <> '' THEN a.name ELSE a.key END, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
+		q = `SELECT d.outlet, CASE WHEN a.name <> '' THEN a.name ELSE a.key END, SUM(a.n) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
 			WHERE a.kind = 'quote' AND (a.name <> '' OR a.key <> '') AND ` + w + ` GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`
 		keys, perOutlet = 2, true
 	case store.AggQuotedEntities:
-		q = `SELECT d.outlet, a.key, COALESCE(e.name, ''), COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` LEFT JOIN entities e ON e.id = a.key
+		q = `SELECT d.outlet, a.key, COALESCE(e.name, ''), SUM(a.n) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` LEFT JOIN entities e ON e.id = a.key
 			WHERE a.kind = 'quote' AND a.key <> '' AND ` + w + ` GROUP BY d.outlet, a.key, e.name ORDER BY 4 DESC, 1, 2`
 		keys, perOutlet = 3, true
 	case store.AggCitedOutlets:
@@ -353,20 +353,20 @@ func (s *DB) aggregateTables(ctx context.Context, aq store.AggQuery, f store.Fil
 			WHERE ` + w + ` GROUP BY x.entity, e.type, e.name ORDER BY 4 DESC, 1`
 		keys = 3
 	case store.AggPlaces:
-		q = `SELECT a.key, p.name, p.country, p.lat, p.lon, COUNT(*) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` ` + s.then(docsFirst) + ` places p ON p.id = a.key
+		q = `SELECT a.key, p.name, p.country, p.lat, p.lon, SUM(a.n) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` ` + s.then(docsFirst) + ` places p ON p.id = a.key
 			WHERE a.kind = 'place' AND ` + w + ` GROUP BY a.key, p.name, p.country, p.lat, p.lon ORDER BY 6 DESC, 1`
 		keys = 5
 	case store.AggCountsByType:
-		q = `SELECT a.label, COUNT(*), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` WHERE a.kind = 'count' AND ` + w +
+		q = `SELECT a.label, SUM(a.n), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + ` WHERE a.kind = 'count' AND ` + w +
 			` GROUP BY a.label ORDER BY 3 DESC, 1`
 		keys, hasSum = 1, true
 	case store.AggCountsByPlace:
-		q = `SELECT a.label, d.focus_place, COALESCE(p.name, ''), COUNT(*), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
+		q = `SELECT a.label, d.focus_place, COALESCE(p.name, ''), SUM(a.n), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
 			LEFT JOIN places p ON p.id = d.focus_place WHERE a.kind = 'count' AND d.focus_place <> '' AND ` + w +
 			` GROUP BY a.label, d.focus_place, p.name ORDER BY 5 DESC, 1, 2`
 		keys, hasSum = 3, true
 	case store.AggCountsByTime:
-		q = `SELECT a.label, d.day, COUNT(*), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
+		q = `SELECT a.label, d.day, SUM(a.n), COALESCE(SUM(a.num), 0) FROM ` + s.joinDocs(docsFirst, `annotations a`, `d.seq = a.doc`) + `
 			WHERE a.kind = 'count' AND d.day IS NOT NULL AND ` + w + ` GROUP BY a.label, d.day`
 		keys, hasSum, bucketCol, limited = 2, true, 1, false
 	case store.AggEvents:

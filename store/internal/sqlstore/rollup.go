@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"sort"
 	"strconv"
@@ -43,6 +44,10 @@ type rollupSpec struct {
 	monthly bool
 }
 
+// The SQL forms run once, right after migrations 0003 and 0005 (the
+// annotations rows of those schemas are one per annotation, hence
+// COUNT(*); since 0011 a row counts n annotations and the fold counts
+// them in Go).
 var rollupSpecs = []rollupSpec{
 	{agg: "volume", k1: `''`, k2: `CAST(d.day AS TEXT)`, from: `documents d`, where: `d.day IS NOT NULL`, count: `COUNT(*)`},
 	{agg: "volume-outlet", k1: `d.outlet`, k2: `CAST(d.day AS TEXT)`, from: `documents d`, where: `d.day IS NOT NULL`, count: `COUNT(*)`, outletKey: true},
@@ -595,104 +600,6 @@ func (s *DB) AggregateBase(ctx context.Context, aq store.AggQuery, f store.Filte
 	return s.aggregateJoin(ctx, aq, f)
 }
 
-type rollupKey struct {
-	agg    string
-	period int
-	k1, k2 string
-}
-
-// addDocRollups adds sign times one latest document's contributions to
-// deltas, from its derived rows (as derive computes them, or as
-// readContribs reads them back). The keys are built once and counted for
-// each period (all time and the year).
-func addDocRollups(deltas map[rollupKey]int64, doc *docRows, outlet string, published *time.Time, sign int64) {
-	type contrib struct {
-		agg, k1, k2 string
-		n           int64
-	}
-	keys := make([]contrib, 0, 16+len(doc.ann)+3*len(doc.docEnts)+3*len(doc.events))
-	add := func(agg, k1, k2 string, n int64) { keys = append(keys, contrib{agg, k1, k2, n}) }
-	var monthly []contrib // all time only
-	addMonthly := func(agg, k1, k2 string, n int64) { monthly = append(monthly, contrib{agg, k1, k2, n}) }
-	periods := []int{0}
-	day, month := "", ""
-	if published != nil {
-		t := published.UTC()
-		periods = append(periods, t.Year())
-		day = strconv.FormatInt(published.Unix()/86400, 10)
-		month = strconv.FormatInt(monthDay(t), 10)
-		add("volume", "", day, 1)
-		add("volume-outlet", outlet, day, 1)
-	}
-	var central []string
-	for _, r := range doc.docEnts {
-		if r[3].(int) < CooccurrenceRank {
-			central = append(central, r[1].(string))
-		}
-	}
-	for _, r := range doc.ann {
-		kind, label, key, name := r[2].(string), r[3].(string), r[6].(string), r[7].(string)
-		switch kind {
-		case "technique":
-			add(string(store.AggOutletTechnique), outlet, label, 1)
-		case "quote":
-			if name != "" {
-				add(string(store.AggSpeakers), outlet, name, 1)
-			} else if key != "" {
-				add(string(store.AggSpeakers), outlet, key, 1)
-			}
-			if key != "" {
-				add(string(store.AggQuotedEntities), outlet, key, 1)
-			}
-		case "place":
-			if key != "" {
-				add(string(store.AggPlaces), "", key, 1)
-			}
-		}
-	}
-	for _, r := range doc.docEnts {
-		ent := r[1].(string)
-		add(string(store.AggEntities), "", ent, 1)
-		if l := r[4].(string); l != "" {
-			el := ent + "\t" + l
-			add(string(store.AggPortrayal), "", el, 1)
-			add("portrayed", "", ent, 1)
-			add(string(store.AggPortrayalByOutlet), outlet, el, 1)
-			if month != "" {
-				addMonthly(string(store.AggPortrayalByTime), ent, l+"\t"+month, 1)
-			}
-		}
-	}
-	for _, r := range doc.events {
-		typ, src, tgt, n := r[1].(string), r[2].(string), r[3].(string), int64(r[4].(int))
-		add(string(store.AggEvents), "", typ, n)
-		if month != "" {
-			addMonthly(string(store.AggEventsByTime), "", typ+"\t"+month, n)
-		}
-		if src != "" {
-			add(string(store.AggEventActors), "source\t"+typ, src, n)
-		}
-		if tgt != "" {
-			add(string(store.AggEventActors), "target\t"+typ, tgt, n)
-		}
-	}
-	for _, x := range central {
-		for _, y := range central {
-			if x < y {
-				add(string(store.AggCooccurrence), "", x+"\t"+y, 1)
-			}
-		}
-	}
-	for _, p := range periods {
-		for _, k := range keys {
-			deltas[rollupKey{k.agg, p, k.k1, k.k2}] += sign * k.n
-		}
-	}
-	for _, k := range monthly {
-		deltas[rollupKey{k.agg, 0, k.k1, k.k2}] += sign * k.n
-	}
-}
-
 // monthDay is the day number (days since 1970-01-01) of the first day of
 // t's month (UTC): the time key of the monthly rollups, which bucketRows
 // turns into months or years like any day number.
@@ -707,39 +614,44 @@ func monthDay(t time.Time) int64 {
 // most of the write cost in a 100k-document store (allocated and freed
 // per statement, and modernc's allocator returns freed memory to the OS
 // with madvise). A single-row upsert needs none.
-func (s *DB) applyDeltas(ctx context.Context, tx writeTx, deltas map[rollupKey]int64) error {
-	keys := make([]rollupKey, 0, len(deltas))
-	for k, n := range deltas {
-		if n != 0 {
-			keys = append(keys, k)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.agg != b.agg {
-			return a.agg < b.agg
-		}
-		if a.period != b.period {
-			return a.period < b.period
-		}
-		if a.k1 != b.k1 {
-			return a.k1 < b.k1
-		}
-		return a.k2 < b.k2
-	})
-	if len(keys) == 0 {
+func (s *DB) applyDeltas(ctx context.Context, tx writeTx, deltas *tally) error {
+	rows := deltas.rows()
+	if len(rows) == 0 {
 		return nil
 	}
 	if s.d.Postgres {
-		return s.applyDeltasPostgres(ctx, tx, keys, deltas)
+		return s.applyDeltasPostgres(ctx, tx, rows)
 	}
-	rows := make([][]any, len(keys))
-	for i, k := range keys {
-		rows[i] = []any{k.agg, k.period, k.k1, k.k2, deltas[k]}
-	}
-	if err := tx.execRows(ctx, s.rebind(`INSERT INTO rollups (agg, period, k1, k2, n) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (agg, period, k1, k2) DO UPDATE SET n = rollups.n + excluded.n`), rows); err != nil {
-		return fmt.Errorf("rollups: %w", err)
+	// One statement per aggregation, with the name (and k1 when every
+	// row of the aggregation has it empty) written into the statement:
+	// each text parameter costs the driver a C string per row.
+	const head, tail = `INSERT INTO rollups (agg, period, k1, k2, n) VALUES `, ` ON CONFLICT (agg, period, k1, k2) DO UPDATE SET n = rollups.n + excluded.n`
+	for len(rows) > 0 {
+		n := 1
+		emptyK1 := rows[0].k1 == ""
+		for n < len(rows) && rows[n].agg == rows[0].agg {
+			emptyK1 = emptyK1 && rows[n].k1 == ""
+			n++
+		}
+		group := rows[:n]
+		rows = rows[n:]
+		var err error
+		if emptyK1 {
+			err = tx.execGrouped(ctx, head, `('`+group[0].agg+`', ?, '', ?, ?)`, tail, len(group), 3, func(i int, a []driver.NamedValue) error {
+				r := &group[i]
+				a[0].Value, a[1].Value, a[2].Value = int64(r.period), r.k2, r.n
+				return nil
+			})
+		} else {
+			err = tx.execGrouped(ctx, head, `('`+group[0].agg+`', ?, ?, ?, ?)`, tail, len(group), 4, func(i int, a []driver.NamedValue) error {
+				r := &group[i]
+				a[0].Value, a[1].Value, a[2].Value, a[3].Value = int64(r.period), r.k1, r.k2, r.n
+				return nil
+			})
+		}
+		if err != nil {
+			return fmt.Errorf("rollups %s: %w", group[0].agg, err)
+		}
 	}
 	return nil
 }
@@ -810,17 +722,17 @@ func (s *DB) portrayalRollupRows(ctx context.Context, counts map[[2]string]int64
 // them on the server) were the largest part of the server's write time:
 // 4.5 of 13 server seconds for 2,000 analysed documents. keys are
 // sorted; the rollup lock orders concurrent writers as in applyRollups.
-func (s *DB) applyDeltasPostgres(ctx context.Context, tx writeTx, keys []rollupKey, deltas map[rollupKey]int64) error {
+func (s *DB) applyDeltasPostgres(ctx context.Context, tx writeTx, rows []tallyRow) error {
 	if err := s.exec(ctx, tx, `SELECT pg_advisory_xact_lock(?)`, rollupLock); err != nil {
 		return fmt.Errorf("rollup lock: %w", err)
 	}
-	aggs := make([]string, len(keys))
-	periods := make([]int32, len(keys))
-	k1s := make([]string, len(keys))
-	k2s := make([]string, len(keys))
-	ns := make([]int64, len(keys))
-	for i, k := range keys {
-		aggs[i], periods[i], k1s[i], k2s[i], ns[i] = k.agg, int32(k.period), k.k1, k.k2, deltas[k]
+	aggs := make([]string, len(rows))
+	periods := make([]int32, len(rows))
+	k1s := make([]string, len(rows))
+	k2s := make([]string, len(rows))
+	ns := make([]int64, len(rows))
+	for i, r := range rows {
+		aggs[i], periods[i], k1s[i], k2s[i], ns[i] = r.agg, int32(r.period), r.k1, r.k2, r.n
 	}
 	if err := s.exec(ctx, tx, `INSERT INTO rollups (agg, period, k1, k2, n)
 		SELECT * FROM unnest(?::text[], ?::integer[], ?::text[], ?::text[], ?::bigint[])

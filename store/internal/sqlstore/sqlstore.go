@@ -412,7 +412,7 @@ func (s *DB) Place(ctx context.Context, id string) (store.PlaceInfo, error) {
 		return p, err
 	}
 	p.Lat, p.Lon = lat.Float64, lon.Float64
-	err = s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(DISTINCT a.doc), COUNT(*) FROM annotations a JOIN documents d ON d.seq = a.doc WHERE a.kind = 'place' AND a.key = ? AND d.latest = 1`), id).
+	err = s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(DISTINCT a.doc), COALESCE(SUM(a.n), 0) FROM annotations a JOIN documents d ON d.seq = a.doc WHERE a.kind = 'place' AND a.key = ? AND d.latest = 1`), id).
 		Scan(&p.Documents, &p.Mentions)
 	return p, err
 }
@@ -458,7 +458,7 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 	// The counted latest versions' rollup contributions change: the old
 	// ones out, the new ones in. Queued ones are counted as they will
 	// then be by the next fold.
-	deltas := map[rollupKey]int64{}
+	deltas := newTally(len(docs))
 	for _, doc := range docs {
 		var seq int64
 		var latest int
@@ -512,7 +512,8 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 				t := time.Unix(pub.Int64, 0).UTC()
 				published = &t
 			}
-			addDocRollups(deltas, &dr, outlet, published, 1)
+			f := factsOf(&dr, outlet, published)
+			deltas.add(&f, 1)
 		}
 		rows.add(seq, outlet, &dr)
 	}
