@@ -173,3 +173,44 @@ func trimmedTextLen(n *html.Node, limit int) int {
 	}
 	return count
 }
+
+// protectedLinks is dom.QuerySelectorAll(tree, "div a, ul a, ol a, dl a, p a")
+// (with ", table a" when tables is true), as convertTags asked it, in one walk
+// and without parsing the selector: the <a> elements below tree, in document
+// order, that have one of those elements among their ancestors (tree itself
+// and the elements above it included, as cascadia's descendant combinator
+// looks all the way up). newslens patch 14; TestProtectedLinksAsUpstream and
+// FuzzProtectedLinksAsUpstream compare it with the selector.
+func protectedLinks(tree *html.Node, tables bool) []*html.Node {
+	container := func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return false
+		}
+		switch n.Data {
+		case "div", "ul", "ol", "dl", "p":
+			return true
+		case "table":
+			return tables
+		}
+		return false
+	}
+	in := false
+	for p := tree; p != nil && !in; p = p.Parent {
+		in = container(p)
+	}
+	var out []*html.Node
+	// in: some element among n and its ancestors is a container
+	var walk func(n *html.Node, in bool)
+	walk = func(n *html.Node, in bool) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if in && c.Type == html.ElementNode && c.Data == "a" {
+				out = append(out, c)
+			}
+			if c.FirstChild != nil {
+				walk(c, in || container(c))
+			}
+		}
+	}
+	walk(tree, in)
+	return out
+}

@@ -504,14 +504,11 @@ func deleteByLinkDensity(subTree *html.Node, opts Options, backtracking bool, ta
 func convertTags(tree *html.Node, opts Options) {
 	// Delete links for faster processing
 	if !opts.IncludeLinks {
-		// Prepare selector
-		cssSelector := "div a, ul a, ol a, dl a, p a"
-		if !opts.ExcludeTables {
-			cssSelector += ", table a"
-		}
-
 		// Temporary change tags
-		importantLinks := dom.QuerySelectorAll(tree, cssSelector)
+		// newslens patch 14: the links of upstream's selector "div a, ul a,
+		// ol a, dl a, p a" (", table a" unless tables are excluded), found
+		// in one walk (see protectedLinks in cleaning.go).
+		importantLinks := protectedLinks(tree, !opts.ExcludeTables)
 		for _, elem := range importantLinks {
 			elem.Data = "protected-a"
 		}

@@ -1,6 +1,7 @@
 package trafilatura
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -333,4 +334,78 @@ func TestOwnsDocument(t *testing.T) {
 			t.Fatalf("no text extracted: %s", results[0])
 		}
 	}
+}
+
+// checkProtectedLinksAsUpstream compares protectedLinks with the selector
+// convertTags used, from the page and from every element of it as the root
+// (convertTags also runs on subtrees), with and without tables.
+func checkProtectedLinksAsUpstream(t *testing.T, page string) {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Skip(err)
+	}
+	roots := []*html.Node{root}
+	for _, e := range dom.GetElementsByTagName(root, "*") {
+		roots = append(roots, e)
+	}
+	for _, tables := range []bool{false, true} {
+		sel := "div a, ul a, ol a, dl a, p a"
+		if tables {
+			sel += ", table a"
+		}
+		for _, r := range roots {
+			got, want := protectedLinks(r, tables), dom.QuerySelectorAll(r, sel)
+			if !slices.Equal(got, want) {
+				t.Fatalf("page %q, root <%s>, tables %v: %d links, selector %d", page, r.Data, tables, len(got), len(want))
+			}
+		}
+	}
+}
+
+func TestProtectedLinksAsUpstream(t *testing.T) {
+	for _, page := range []string{
+		``,
+		`<a href=x>top</a>`,
+		`<div><a>1</a><span><a>2</a></span></div><a>3</a><p>t<a>4<a>5</a></a></p>`,
+		`<ul><li><a>1</a></li></ul><ol><li><b><a>2</a></b></li></ol><dl><dt><a>3</a></dt></dl>`,
+		`<table><tr><td><a>1</a></td></tr></table><section><a>2</a><div><a>3</a></div></section>`,
+		`<DIV><A HREF=x>caps</A></DIV><svg><a>svg link</a></svg><div><svg><a>in div</a></svg></div>`,
+	} {
+		checkProtectedLinksAsUpstream(t, page)
+	}
+}
+
+func FuzzProtectedLinksAsUpstream(f *testing.F) {
+	f.Add(`<div><a>1</a><span><a>2</a></span></div><a>3</a><p>t<a>4</a></p>`)
+	f.Add(`<table><tr><td><a>1</a></td></tr></table><ul><li><a>2</a></li></ul>`)
+	f.Fuzz(func(t *testing.T, page string) {
+		checkProtectedLinksAsUpstream(t, page)
+	})
+}
+
+// BenchmarkProtectedLinks compares protectedLinks with the selector on a
+// page of 200 paragraphs, lists and tables with links.
+func BenchmarkProtectedLinks(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("<html><body><main>")
+	for i := range 200 {
+		fmt.Fprintf(&sb, `<section><div class="c%d"><p>Text <a href="/a%d">link</a> and <b>more</b> text.</p>`, i, i)
+		sb.WriteString(`<ul><li><a href="/x">x</a></li><li>y</li></ul><table><tr><td><a href="/t">t</a></td></tr></table></div></section>`)
+	}
+	sb.WriteString("</main></body></html>")
+	root, err := html.Parse(strings.NewReader(sb.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("walk", func(b *testing.B) {
+		for range b.N {
+			protectedLinks(root, true)
+		}
+	})
+	b.Run("selector", func(b *testing.B) {
+		for range b.N {
+			dom.QuerySelectorAll(root, "div a, ul a, ol a, dl a, p a, table a")
+		}
+	})
 }
