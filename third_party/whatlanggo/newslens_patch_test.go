@@ -169,3 +169,18 @@ func BenchmarkDistances(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCountPacked counts the trigrams of about 6 KB of English with a
+// few non-ASCII letters, as Detect does for a page's text.
+func BenchmarkCountPacked(b *testing.B) {
+	text := strings.Repeat("Officials in Zürich said on Tuesday that the talks between the two governments would resume “next week”, "+
+		"after a pause of several months in which both sides accused each other of bad faith. ", 30)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for range b.N {
+		c := countPacked(text)
+		if c.n == 0 {
+			b.Fatal("no trigrams")
+		}
+	}
+}

@@ -5,6 +5,7 @@ package whatlanggo
 import (
 	"slices"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A trigram of runes is packed into one uint64, 21 bits per rune (every
@@ -220,25 +221,56 @@ func (c *trigramCounts) get(k uint64) int {
 	return c.vals[c.slot(k)]
 }
 
-// countPacked is count with packed trigrams.
-func countPacked(input string) trigramCounts {
-	inputRunes := []rune(input)
-	nInputRunes := len(inputRunes)
-
-	runes := make([]rune, nInputRunes+1)
-	for i, ir := range inputRunes {
-		runes[i] = unicode.ToLower(toTrigramChar(ir))
+// asciiTrigramChar is unicode.ToLower(toTrigramChar(c)) for every ASCII
+// character c (a table read instead of four Unicode tests per character).
+var asciiTrigramChar = func() (t [utf8.RuneSelf]rune) {
+	for c := range t {
+		t[c] = unicode.ToLower(toTrigramChar(rune(c)))
 	}
-	runes[nInputRunes] = ' ' // put space as the last rune
+	return t
+}()
 
+// countPacked is count with packed trigrams. It reads the runes of input
+// as it goes instead of converting the text to two rune slices first, as
+// count does (the same runes: ranging over a string decodes an invalid
+// byte to U+FFFD as []rune does), and counts into a table sized for the
+// text at the start (the counts do not depend on the table's size).
+func countPacked(input string) trigramCounts {
 	var c trigramCounts
-	r1, r2 := ' ', runes[0]
-	for i := 1; i < len(runes); i++ {
-		r3 := runes[i]
+	// a text of n bytes has at most n distinct trigrams and usually far
+	// fewer; start at a size that most texts never outgrow
+	size := 1024
+	for size < len(input)/2 && size < 1<<14 {
+		size <<= 1
+	}
+	c.keys = make([]uint64, size)
+	c.vals = make([]int, size)
+	lower := func(r rune) rune {
+		if r < utf8.RuneSelf {
+			return asciiTrigramChar[r]
+		}
+		return unicode.ToLower(toTrigramChar(r))
+	}
+	// count's runes are input's, lowered, then a space; its first
+	// trigram starts from a space and the first rune
+	r1, r2 := ' ', ' '
+	first := true
+	for _, ir := range input {
+		r3 := lower(ir)
+		if first {
+			r2, first = r3, false
+			continue
+		}
 		if !(r2 == ' ' && (r1 == ' ' || r3 == ' ')) {
 			c.add(packTrigram(r1, r2, r3))
 		}
 		r1, r2 = r2, r3
+	}
+	if !first {
+		r3 := rune(' ') // the space count puts after the last rune
+		if !(r2 == ' ' && (r1 == ' ' || r3 == ' ')) {
+			c.add(packTrigram(r1, r2, r3))
+		}
 	}
 	return c
 }
