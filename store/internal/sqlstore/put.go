@@ -479,6 +479,7 @@ func precompute(docs []*document.Document, postgres bool) []prepared {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			var enc encoder
 			for i := w; i < len(docs); i += workers {
 				d, p := docs[i], &out[i]
 				if d.Text == "" {
@@ -497,7 +498,7 @@ func precompute(docs []*document.Document, postgres bool) []prepared {
 				// The body is encoded as it will be stored: with its id and outlet.
 				id, outlet := d.ID, d.Outlet
 				d.ID, d.Outlet = p.id, p.outlet
-				p.body, p.err = encodeBody(d)
+				p.body, p.err = enc.body(d)
 				d.ID, d.Outlet = id, outlet
 				p.rows = derive(d, postgres)
 			}
