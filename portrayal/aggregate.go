@@ -25,12 +25,20 @@ const (
 	FeatTechPos        // techniques aimed at the mention with positive wording
 	FeatAttNeg         // negative lexicon words attached to it (modifier, appositive, predicate)
 	FeatAttPos         // positive lexicon words attached to it
+	// the mention's roles in the events analyzer's events (asserted,
+	// reported or threatened ones), 1 or 0
+	FeatEvSrcPos     // source of an event whose trigger word is positive ("the liberation of X by Y")
+	FeatEvSrcNeg     // source of an event whose trigger word is negative
+	FeatEvSrcHostile // source of a hostile event (FIGHT, ASSAULT, DISAPPROVE, ...)
+	FeatEvTgtHostile // target of a hostile event
+	FeatEvCoop       // source or target of a cooperative event (AID, SUPPORT, AGREE, ...)
 	NumFeatures
 )
 
 // FeatureNames names the combiner's inputs (for the trainer and the file).
 var FeatureNames = [NumFeatures]string{"log_neg", "log_neu", "log_pos",
-	"techniques_neg", "techniques_pos", "attached_neg", "attached_pos"}
+	"techniques_neg", "techniques_pos", "attached_neg", "attached_pos",
+	"event_source_pos", "event_source_neg", "event_source_hostile", "event_target_hostile", "event_cooperative"}
 
 // Aggregator combines a mention's evidence into its final probabilities: a
 // multinomial logistic regression over Features. With weight 1 on each

@@ -108,8 +108,72 @@ type eventRef struct {
 	source, target  document.Span
 	hasSrc, hasTgt  bool
 	srcEnt, tgtEnt  string
-	src, tgt        string // actor ids, resolved against the mentions
+	srcIdx, tgtIdx  int     // mention indexes of source and target, -1 if none
+	pol             float64 // trigger word's lexicon polarity
 	negated, hypoth bool
+}
+
+// Event roles of a mention (mention.ev bits).
+const (
+	roleSrcPos = 1 << iota
+	roleSrcNeg
+	roleSrcHostile
+	roleTgtHostile
+	roleCoop
+)
+
+// eventRoles resolves each event's source and target to mentions and
+// marks the mentions' roles. Negated and hypothetical events are left out.
+func (a *Analyzer) eventRoles(doc *document.Document, ms []mention, evs []eventRef, wcache map[string]wordInfo) {
+	for i := range evs {
+		ev := &evs[i]
+		ev.srcIdx, ev.tgtIdx = -1, -1
+		if ev.negated || ev.hypoth {
+			continue
+		}
+		if ev.hasSrc {
+			ev.srcIdx = mentionAt(ms, ev.source)
+		}
+		if ev.hasTgt {
+			ev.tgtIdx = mentionAt(ms, ev.target)
+		}
+		if ev.srcIdx < 0 && ev.tgtIdx < 0 && ev.srcEnt == "" && ev.tgtEnt == "" {
+			continue
+		}
+		ev.pol = a.triggerPolarity(doc, ev.trigger, wcache)
+		hostile, coop := hostileTypes[ev.typ], cooperativeTypes[ev.typ]
+		if k := ev.srcIdx; k >= 0 {
+			switch {
+			case ev.pol > 0:
+				ms[k].ev |= roleSrcPos
+			case ev.pol < 0:
+				ms[k].ev |= roleSrcNeg
+			}
+			if hostile {
+				ms[k].ev |= roleSrcHostile
+			}
+			if coop {
+				ms[k].ev |= roleCoop
+			}
+		}
+		if k := ev.tgtIdx; k >= 0 {
+			if hostile {
+				ms[k].ev |= roleTgtHostile
+			}
+			if coop {
+				ms[k].ev |= roleCoop
+			}
+		}
+	}
+}
+
+// setEventFeatures copies a mention's event roles into its combiner inputs.
+func setEventFeatures(f *[NumFeatures]float64, roles uint8) {
+	for k, bit := range [...]uint8{roleSrcPos, roleSrcNeg, roleSrcHostile, roleTgtHostile, roleCoop} {
+		if roles&bit != 0 {
+			f[FeatEvSrcPos+k] = 1
+		}
+	}
 }
 
 // readEvent reads an event annotation.
@@ -156,7 +220,7 @@ func mentionAt(ms []mention, span document.Span) int {
 // (feats, parallel to order and eps), then labels each actor with the
 // entity-level combiner.
 // entOf gives each mention's index in order, pos each actor id's.
-func (a *Analyzer) entityEvidence(doc *document.Document, ms []mention, entOf []int, pos map[string]int, evs []eventRef, ix *actorIndex, order []string, feats []EntityFeatures, eps []EntityPortrayal, wcache map[string]wordInfo) {
+func (a *Analyzer) entityEvidence(ms []mention, entOf []int, pos map[string]int, evs []eventRef, ix *actorIndex, order []string, feats []EntityFeatures, eps []EntityPortrayal) {
 	if len(order) == 0 {
 		return
 	}
@@ -171,11 +235,10 @@ func (a *Analyzer) entityEvidence(doc *document.Document, ms []mention, entOf []
 	// one backing array for the four per-actor tallies
 	tally := make([]float64, 4*len(order))
 	evPos, evNeg, balSum, balN := tally[:len(order)], tally[len(order):2*len(order)], tally[2*len(order):3*len(order)], tally[3*len(order):]
-	actor := func(has bool, span document.Span, ent string) (int, bool) {
-		if has {
-			if i := mentionAt(ms, span); i >= 0 {
-				return entOf[i], true
-			}
+	// the mention resolved by eventRoles, else the entity id
+	actor := func(idx int, ent string) (int, bool) {
+		if idx >= 0 && idx < len(ms) {
+			return entOf[idx], true
 		}
 		if ent == "" {
 			return 0, false
@@ -188,13 +251,13 @@ func (a *Analyzer) entityEvidence(doc *document.Document, ms []mention, entOf []
 		if ev.negated || ev.hypoth {
 			continue
 		}
-		ks, okS := actor(ev.hasSrc, ev.source, ev.srcEnt)
-		kt, okT := actor(ev.hasTgt, ev.target, ev.tgtEnt)
+		ks, okS := actor(ev.srcIdx, ev.srcEnt)
+		kt, okT := actor(ev.tgtIdx, ev.tgtEnt)
 		if okS {
 			eps[ks].Events = append(eps[ks].Events, ev.id)
-			if v := a.triggerPolarity(doc, ev.trigger, wcache); v > 0 {
+			if ev.pol > 0 {
 				evPos[ks]++
-			} else if v < 0 {
+			} else if ev.pol < 0 {
 				evNeg[ks]++
 			}
 		}

@@ -249,6 +249,7 @@ type mention struct {
 	etype   string     // the entity type (PER, ORG, ...), "" if unknown
 	nominal bool       // a role noun linked to a person named before ("the US president")
 	via     uint8      // viaEntity, viaDemonym or viaPhrase (see actors.go)
+	ev      uint8      // event roles (roleSrcPos, ... in entity.go)
 }
 
 // voiceAuthorBox is VoiceAuthor as an interface value, shared by every
@@ -365,6 +366,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	// word info per distinct token text: news repeats its words, so each
 	// is lower-cased, hashed and looked up once per document
 	wcache := sc.wcache
+	a.eventRoles(doc, ms, evs, wcache)
 	infos := sc.infos[:0]
 	defer func() {
 		// the grown buffers are kept for the next document
@@ -525,6 +527,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 				tp = append(tp, techPol[id])
 			}
 			f := MentionFeatures(m.tsc, tp, m.att)
+			setEventFeatures(&f, m.ev)
 			if a.agg != nil {
 				m.probs = a.agg.Probs(f)
 			}
@@ -716,7 +719,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		sort.SliceStable(ep.Evaluative, func(i, j int) bool { return ep.Evaluative[i].Start < ep.Evaluative[j].Start })
 		sum.Entities = append(sum.Entities, ep)
 	}
-	a.entityEvidence(doc, ms, entOf, seen, evs, ix, order, feats0, sum.Entities, wcache)
+	a.entityEvidence(ms, entOf, seen, evs, ix, order, feats0, sum.Entities)
 	doc.SetSummary(Name, sum)
 	return nil
 }

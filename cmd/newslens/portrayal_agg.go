@@ -233,7 +233,8 @@ func runTrainPortrayalAggregate(ctx context.Context, e env) error {
 	}
 	fmt.Fprintf(e.stderr, "%s: %d targets (%.1f s)\n", source, len(x), time.Since(start).Seconds())
 	// how often the lexical evidence fires, and the gold labels where it does
-	for _, k := range []int{portrayal.FeatTechNeg, portrayal.FeatTechPos, portrayal.FeatAttNeg, portrayal.FeatAttPos} {
+	for _, k := range []int{portrayal.FeatTechNeg, portrayal.FeatTechPos, portrayal.FeatAttNeg, portrayal.FeatAttPos,
+		portrayal.FeatEvSrcPos, portrayal.FeatEvSrcNeg, portrayal.FeatEvSrcHostile, portrayal.FeatEvTgtHostile, portrayal.FeatEvCoop} {
 		var n [3]int
 		for i := range x {
 			if x[i][k] > 0 {
@@ -245,12 +246,15 @@ func runTrainPortrayalAggregate(ctx context.Context, e env) error {
 	logp := []int{portrayal.FeatLogNeg, portrayal.FeatLogNeu, portrayal.FeatLogPos}
 	with := func(ks ...int) []int { return append(append([]int{}, logp...), ks...) }
 	configs := []aggregateConfig{{"model alone", portrayal.AggregateOptions{Use: []int{}, Iterations: -1}}}
+	evFeats := []int{portrayal.FeatEvSrcPos, portrayal.FeatEvSrcNeg, portrayal.FeatEvSrcHostile, portrayal.FeatEvTgtHostile, portrayal.FeatEvCoop}
 	for _, set := range []struct {
 		name string
 		use  []int
 	}{{"log-probs", logp}, {"+techniques", with(portrayal.FeatTechNeg, portrayal.FeatTechPos)},
 		{"+attached", with(portrayal.FeatAttNeg, portrayal.FeatAttPos)},
-		{"+techniques+attached", with(portrayal.FeatTechNeg, portrayal.FeatTechPos, portrayal.FeatAttNeg, portrayal.FeatAttPos)}} {
+		{"+techniques+attached", with(portrayal.FeatTechNeg, portrayal.FeatTechPos, portrayal.FeatAttNeg, portrayal.FeatAttPos)},
+		{"+event roles", with(evFeats...)},
+		{"+attached+event roles", with(append([]int{portrayal.FeatAttNeg, portrayal.FeatAttPos}, evFeats...)...)}} {
 		for _, l2 := range []float64{0.01, 0.1, 1} {
 			for _, bal := range []bool{false, true} {
 				configs = append(configs, aggregateConfig{fmt.Sprintf("%s l2=%g balanced=%v", set.name, l2, bal),
