@@ -36,6 +36,8 @@ type DB struct {
 	now func() time.Time
 	// foldAfter overrides the package's FoldAfter (SetFoldAfter).
 	foldAfter0 int
+	// stored are entities, places and outlets rows known to be stored.
+	stored storedKeys
 }
 
 // SetFoldAfter sets how many queued documents make Put fold the rollups
@@ -517,13 +519,18 @@ func (s *DB) Replace(ctx context.Context, docs []*document.Document) (err error)
 		}
 		rows.add(seq, outlet, &dr)
 	}
-	if err := s.flush(ctx, w, &rows); err != nil {
+	stored, err := s.flush(ctx, w, &rows)
+	if err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
 	if err := s.applyDeltas(ctx, w, deltas); err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("replace: commit: %w", err)
+	}
+	s.stored.add(stored)
+	return nil
 }
 
 // RecordIngest implements store.Store.
@@ -627,7 +634,7 @@ func (s *DB) backfillEventsPortrayal(ctx context.Context, tx *sql.Tx) error {
 				}
 			}
 		}
-		if err := s.flush(ctx, writeTx{Tx: tx}, &rs); err != nil {
+		if _, err := s.flush(ctx, writeTx{Tx: tx}, &rs); err != nil {
 			return fmt.Errorf("backfill: %w", err)
 		}
 		if len(labels) > 0 {
