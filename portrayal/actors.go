@@ -78,15 +78,14 @@ func newActorIndex(doc *document.Document, ms []mention) (*actorIndex, []demonym
 			if cc == "" || !strings.HasPrefix(fc, "PCL") {
 				continue
 			}
-			for i := range ms {
-				if ms[i].span == an.Span && !ms[i].nominal {
-					if ix.countryEnt == nil {
-						ix.countryEnt = map[string]string{}
-					}
-					if _, ok := ix.countryEnt[cc]; !ok {
-						ix.countryEnt[cc] = ms[i].entity
-					}
-					break
+			// ms is in text order: a search, not a scan, so a list of
+			// thousands of countries stays linear-logarithmic
+			if i := mentionAt(ms, an.Span); i >= 0 && ms[i].span == an.Span && !ms[i].nominal {
+				if ix.countryEnt == nil {
+					ix.countryEnt = map[string]string{}
+				}
+				if _, ok := ix.countryEnt[cc]; !ok {
+					ix.countryEnt[cc] = ms[i].entity
 				}
 			}
 		}

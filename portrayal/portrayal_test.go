@@ -2,6 +2,7 @@ package portrayal_test
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,6 +204,8 @@ func TestHostile(t *testing.T) {
 		{"500 mentions", many.String()},
 		{"negation 50 deep", "Putin is " + strings.Repeat("not ", 50) + "good, said \"" + strings.Repeat("never ", 50) + "bad Vladimir Putin\"."},
 		{"no verbs", strings.Repeat("Angela Merkel, Paris, London; Barack Obama and Vladimir Putin. ", 200)},
+		// demonyms, phrase actors and events by the thousand
+		{"actors and events", strings.Repeat("Russian jets and the US-led coalition attacked Syrian army positions as the Lebanese army helped Syria and Turkey. ", 150)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
@@ -233,22 +236,45 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add("Obama praised Merkel, but \"Putin is not a liar\", Trump said.", 0, 5)
 	f.Add("no no no not never Smith", 19, 24)
 	f.Add("Take John. Britain's oafish foreign secretary, a liar, denounced Smith as a menace.", 0, 4)
+	f.Add("Russian jets and the US-led coalition struck Syrian army posts; Syria thanked Russian forces.", 0, 7)
 	f.Fuzz(func(t *testing.T, s string, i, j int) {
 		doc := &document.Document{Text: strings.ToValidUTF8(s, "")}
 		text.Segment(doc)
 		// mark every capitalised word as a mention of a person (named in
 		// full, so nominal mentions link to it too)
+		// (words ending in "ian" or "ish" are MISC entities and demonyms,
+		// in "ia" countries; consecutive mentions are an event's source
+		// and target, so the actor and event code sees odd input too)
 		seen := map[string]bool{}
-		for _, tk := range doc.Tokens {
+		var prev *document.Span
+		types := []string{"FIGHT", "AID", "DISAPPROVE", "RETREAT"}
+		for k, tk := range doc.Tokens {
 			w := doc.Text[tk.Start:tk.End]
 			if w != "" && w[0] >= 'A' && w[0] <= 'Z' {
-				if _, err := doc.Add(document.Annotation{Kind: "entity", Span: tk.Span, Label: "PER", Attrs: map[string]any{"entity_id": "e" + w}}); err != nil {
+				typ := "PER"
+				switch {
+				case strings.HasSuffix(w, "ian") || strings.HasSuffix(w, "ish"):
+					typ = "MISC"
+					doc.Add(document.Annotation{Kind: "demonym", Span: tk.Span, Attrs: map[string]any{"country": w[:1] + "X", "name": w + "land"}})
+				case strings.HasSuffix(w, "ia"):
+					typ = "LOC"
+					doc.Add(document.Annotation{Kind: "place", Span: tk.Span, Attrs: map[string]any{"country": w[:1] + "X", "feature_code": "PCLI"}})
+				}
+				if _, err := doc.Add(document.Annotation{Kind: "entity", Span: tk.Span, Label: typ, Attrs: map[string]any{"entity_id": "e" + w}}); err != nil {
 					t.Fatal(err)
 				}
 				if !seen[w] {
 					seen[w] = true
-					doc.Entities = append(doc.Entities, document.Entity{ID: "e" + w, Type: "PER", Name: w + " Full"})
+					doc.Entities = append(doc.Entities, document.Entity{ID: "e" + w, Type: typ, Name: w + " Full"})
 				}
+				if prev != nil {
+					sp := document.Span{Start: prev.Start, End: tk.End}
+					doc.Add(document.Annotation{Kind: "event", Span: sp, Label: types[k%len(types)],
+						Parts: map[string]document.Span{"trigger": sp, "source": *prev, "target": tk.Span},
+						Attrs: map[string]any{"plover": types[k%len(types)], "source_entity": "e" + doc.Text[prev.Start:prev.End], "mode": "asserted"}})
+				}
+				sp := tk.Span
+				prev = &sp
 			}
 		}
 		if i >= 0 && j >= i && j <= len(doc.Text) && doc.CheckSpan(document.Span{Start: i, End: j}) == nil {
@@ -369,4 +395,78 @@ func BenchmarkAnalyzeNews(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
 	b.ReportMetric(float64(b.N)/cpu.Seconds(), "articles/cpu-s")
 	b.ReportMetric(float64(mentions)/float64(len(ps)), "mentions/article")
+}
+
+// TestActors checks the actors beyond the entities analyzer's: countries
+// named by their demonym and phrase actors (adjective + collective noun),
+// through the real pipeline.
+func TestActors(t *testing.T) {
+	p, err := newslens.NewPipeline(newslens.Options{Only: []string{"portrayal"}, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		// mention text -> actor name and how it was found ("" for a plain entity)
+		want map[string][2]string
+	}{
+		{"demonym as country", "Russian air power supported the offensive. Moscow said the Russian jets hit the town.",
+			map[string][2]string{"Russian": {"Russia", "demonym"}}},
+		{"phrase actor", "The US-led coalition bombed Raqqa on Tuesday, the Kurdish-led SDF said.",
+			map[string][2]string{"US-led coalition": {"US-led coalition", "phrase"}}},
+		{"phrase refers to an entity", "The Syrian Arab Army entered the city. Later the Syrian army reopened the road.",
+			map[string][2]string{"Syrian army": {"Syrian Arab Army", "phrase"}, "Syrian Arab Army": {"Syrian Arab Army", ""}}},
+		{"demonym modifying a name", "The Lebanese resistance movement Hezbollah fought in Syria.",
+			map[string][2]string{"Hezbollah": {"Hezbollah", ""}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := analyzeText(t, p, tc.text)
+			sum, _ := doc.Summaries[portrayal.Name].(portrayal.Summary)
+			names := map[string]string{}
+			for _, e := range sum.Entities {
+				names[e.EntityID] = e.Name
+			}
+			got := map[string][2]string{}
+			for _, a := range doc.Of("portrayal") {
+				via, _ := a.Attrs["via"].(string)
+				got[a.Text] = [2]string{names[a.Attrs["entity_id"].(string)], via}
+			}
+			for text, w := range tc.want {
+				if got[text] != w {
+					t.Errorf("%q: got actor %q via %q, want %q via %q (all: %v)", text, got[text][0], got[text][1], w[0], w[1], got)
+				}
+			}
+			if tc.name == "demonym modifying a name" {
+				if g, ok := got["Lebanese"]; ok && g[1] == "demonym" {
+					t.Errorf("\"Lebanese\" before Hezbollah read as its country: %v", got)
+				}
+			}
+		})
+	}
+}
+
+// TestEntityWeights checks the entity-level combiner's direction: zero
+// weights leave the averaged probabilities, damning evidence moves mass
+// from positive to negative, and neutral keeps its share of the rest.
+func TestEntityWeights(t *testing.T) {
+	p := [3]float64{0.3, 0.4, 0.3}
+	for _, tc := range []struct {
+		name string
+		w    portrayal.EntityWeights
+		f    portrayal.EntityFeatures
+		want func(q [3]float64) bool
+	}{
+		{"zero weights", portrayal.EntityWeights{}, portrayal.EntityFeatures{Probs: p, Attached: -1, Balance: 1},
+			func(q [3]float64) bool { return q == p }},
+		{"damning attached words", portrayal.EntityWeights{Attached: 1}, portrayal.EntityFeatures{Probs: p, Attached: -0.5},
+			func(q [3]float64) bool { return q[0] > p[0] && q[2] < p[2] && math.Abs(q[0]+q[1]+q[2]-1) < 1e-9 }},
+		{"fighting the damned", portrayal.EntityWeights{Balance: 2}, portrayal.EntityFeatures{Probs: p, Balance: 0.6},
+			func(q [3]float64) bool { return q[2] > p[2] && q[0] < p[0] }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if q := tc.w.Combine(tc.f); !tc.want(q) {
+				t.Errorf("Combine(%+v) = %v", tc.f, q)
+			}
+		})
+	}
 }
