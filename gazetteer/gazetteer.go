@@ -16,6 +16,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"sort"
@@ -125,6 +126,13 @@ type postings struct {
 	// first two bytes (about 19 string comparisons down to 10 on the
 	// shipped index). nil when the keys are not sorted.
 	lo []uint32
+	// slots is an open-addressing table of key indexes + 1 (0: empty) by
+	// maphash of the key, for exact look-ups: one or two probes instead of
+	// the bisection's ten string comparisons, each a cache miss into koff
+	// and blob (the bisection was ~1/5 of the places analyzer's time).
+	// The first of equal keys is indexed, the one search finds.
+	slots []uint32
+	seed  maphash.Seed
 }
 
 // bucket is s's first two bytes as a number, a missing byte counting as
@@ -139,8 +147,31 @@ func bucket(s string) int {
 	return int(s[0])<<8 | int(s[1])
 }
 
-// index fills lo, or leaves it nil when the keys are out of order.
+// index fills slots, and lo, or leaves lo nil when the keys are out of
+// order.
 func (p *postings) index() {
+	size := 1
+	for size < 2*p.count {
+		size <<= 1
+	}
+	p.seed = maphash.MakeSeed()
+	p.slots = make([]uint32, size)
+	mask := uint64(size - 1)
+	for i := 0; i < p.count; i++ {
+		k := p.key(i)
+		j := maphash.String(p.seed, k) & mask
+		for p.slots[j] != 0 && p.key(int(p.slots[j]-1)) != k {
+			j = (j + 1) & mask
+		}
+		if p.slots[j] == 0 {
+			p.slots[j] = uint32(i + 1)
+		}
+	}
+	p.bucketIndex()
+}
+
+// bucketIndex fills lo, or leaves it nil when the keys are out of order.
+func (p *postings) bucketIndex() {
 	lo := make([]uint32, 1<<16+1)
 	v, prev := 0, ""
 	for i := 0; i < p.count; i++ {
@@ -173,6 +204,15 @@ func (p *postings) search(k string) int {
 func (p *postings) key(i int) string { return p.blob[p.koff[i]:p.koff[i+1]] }
 
 func (p *postings) lookup(k string) []int32 {
+	if len(p.slots) > 0 {
+		mask := uint64(len(p.slots) - 1)
+		for j := maphash.String(p.seed, k) & mask; p.slots[j] != 0; j = (j + 1) & mask {
+			if i := int(p.slots[j] - 1); p.key(i) == k {
+				return p.post[p.poff[i]:p.poff[i+1]]
+			}
+		}
+		return nil
+	}
 	i := p.search(k)
 	if i < p.count && p.key(i) == k {
 		return p.post[p.poff[i]:p.poff[i+1]]

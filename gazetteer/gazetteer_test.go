@@ -6,6 +6,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -283,5 +284,34 @@ func TestBucketSearch(t *testing.T) {
 	}
 	if g := embeddedForTest(t); g.exact.lo == nil || g.fuzzy.lo == nil {
 		t.Error("the shipped index's keys are not sorted: lookups fall back to the plain search")
+	}
+}
+
+// TestHashLookup checks that the hashed exact look-up finds what the
+// bisection finds, for every key of the shipped index (exact and fuzzy)
+// and for strings that are not keys.
+func TestHashLookup(t *testing.T) {
+	g := embeddedForTest(t)
+	for _, p := range []*postings{&g.exact, &g.fuzzy} {
+		bisect := func(k string) []int32 {
+			i := p.search(k)
+			if i < p.count && p.key(i) == k {
+				return p.post[p.poff[i]:p.poff[i+1]]
+			}
+			return nil
+		}
+		for i := 0; i < p.count; i++ {
+			k := p.key(i)
+			if got, want := p.lookup(k), bisect(k); !slices.Equal(got, want) || got == nil {
+				t.Fatalf("lookup(%q) = %v, bisection %v", k, got, want)
+			}
+			if i%97 == 0 {
+				for _, q := range []string{k + " x", k + "\x00", k[:len(k)/2], "~" + k} {
+					if got, want := p.lookup(q), bisect(q); !slices.Equal(got, want) {
+						t.Fatalf("lookup(%q) = %v, bisection %v", q, got, want)
+					}
+				}
+			}
+		}
 	}
 }
