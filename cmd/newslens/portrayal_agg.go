@@ -381,7 +381,7 @@ func portrayalThroughAnalyzer(ctx context.Context, m *portrayal.Model, ts []eval
 		return nil, nil, nil, err
 	}
 	if m != pa.Model() {
-		pa = portrayal.NewWithModel(m).WithAggregator(pa.Aggregator(), false)
+		pa = portrayal.NewWithModel(m).WithAggregator(pa.Aggregator(), false).WithEntityWeights(pa.EntityWeights())
 	}
 	x, _, err := newsmtscFeatures(ctx, pa, ts)
 	if err != nil {
@@ -413,7 +413,7 @@ func persentThroughAnalyzer(ctx context.Context, m *portrayal.Model, docs []eval
 		return nil, nil, nil, err
 	}
 	if m != pa.Model() {
-		pa = portrayal.NewWithModel(m).WithAggregator(pa.Aggregator(), false)
+		pa = portrayal.NewWithModel(m).WithAggregator(pa.Aggregator(), false).WithEntityWeights(pa.EntityWeights())
 	}
 	p, err := prereqPipeline()
 	if err != nil {
