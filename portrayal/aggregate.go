@@ -212,6 +212,11 @@ func (a *Analyzer) attached(doc *document.Document, s document.Sentence, ti, te 
 		if doc.Tokens[i].Kind != document.TokWord || determiners[w] || phraseStops[w] || infos[i-s.FirstToken].brk {
 			break
 		}
+		if w == "own" {
+			// "our own X": a possessive's intensifier, not praise (Pattern's
+			// lexicon scores the adjective 0.6)
+			continue
+		}
 		add(i)
 	}
 	i := te
