@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-shiori/dom"
@@ -406,6 +407,45 @@ func BenchmarkProtectedLinks(b *testing.B) {
 	b.Run("selector", func(b *testing.B) {
 		for range b.N {
 			dom.QuerySelectorAll(root, "div a, ul a, ol a, dl a, p a, table a")
+		}
+	})
+}
+
+// isTrimmedUpstream is isTrimmed as patch 4 wrote it (a rune loop), the
+// reference for patch 15's byte loop.
+func isTrimmedUpstream(s string) bool {
+	prevSpace := true
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (r != ' ' || prevSpace) {
+			return false
+		}
+		prevSpace = space
+	}
+	return !prevSpace || s == ""
+}
+
+func FuzzIsTrimmed(f *testing.F) {
+	for _, s := range []string{"", " ", "a b", "a  b", "a\u00a0b", "\xff b", "x\u0085y", "a\tb", "é è", "a "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isTrimmed(s), isTrimmedUpstream(s); got != want {
+			t.Fatalf("isTrimmed(%q) = %v, the rune loop says %v", s, got, want)
+		}
+	})
+}
+
+func BenchmarkIsTrimmed(b *testing.B) {
+	s := "The minister said on Tuesday that the talks would resume next week, after a pause of several months."
+	b.Run("bytes", func(b *testing.B) {
+		for range b.N {
+			isTrimmed(s)
+		}
+	})
+	b.Run("runes", func(b *testing.B) {
+		for range b.N {
+			isTrimmedUpstream(s)
 		}
 	})
 }

@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // trim removes unnecessary spaces within a text string.
@@ -66,15 +67,31 @@ func trim(s string) string {
 // strings.Fields sees them).
 func isTrimmed(s string) bool {
 	prevSpace := true
-	for _, r := range s {
-		space := unicode.IsSpace(r)
-		if space && (r != ' ' || prevSpace) {
-			return false
+	for i := 0; i < len(s); {
+		// newslens patch 15: ASCII bytes are tested by table, without
+		// decoding a rune and calling unicode.IsSpace (most text is ASCII)
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			space := asciiSpace[c]
+			if space && (c != ' ' || prevSpace) {
+				return false
+			}
+			prevSpace = space
+			continue
 		}
-		prevSpace = space
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsSpace(r) {
+			return false // not an ASCII space
+		}
+		prevSpace = false
 	}
 	return !prevSpace || s == ""
 }
+
+// asciiSpace marks the ASCII characters unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 func strWordCount(s string) int {
 	return len(strings.Fields(s))
