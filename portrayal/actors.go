@@ -1,6 +1,7 @@
 package portrayal
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/newslens/newslens/document"
@@ -59,11 +60,14 @@ func nameWords(s string) []string {
 	return strings.Fields(strings.ToLower(strings.ReplaceAll(s, "-", " ")))
 }
 
-// newActorIndex reads the places analyzer's demonyms and countries.
-func newActorIndex(doc *document.Document, ms []mention) (*actorIndex, []demonymRef) {
+// newActorIndex reads the places analyzer's demonyms and countries: the
+// annotations doc.Annotations[geo[i]] (Analyze's one pass over the
+// annotations picks them out). ms is in text order; the demonyms come
+// back in text order.
+func newActorIndex(doc *document.Document, ms []mention, geo []int) (*actorIndex, []demonymRef) {
 	ix := &actorIndex{doc: doc}
 	var dems []demonymRef
-	for k := range doc.Annotations {
+	for _, k := range geo {
 		an := &doc.Annotations[k]
 		switch an.Kind {
 		case "demonym":
@@ -90,6 +94,7 @@ func newActorIndex(doc *document.Document, ms []mention) (*actorIndex, []demonym
 			}
 		}
 	}
+	sort.SliceStable(dems, func(i, j int) bool { return dems[i].span.Start < dems[j].span.Start })
 	return ix, dems
 }
 

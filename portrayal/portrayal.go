@@ -314,6 +314,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	var qs []quoteSpan
 	var techs []techRef
 	var evs []eventRef
+	var geo []int // demonym and place annotations, for the actor index
 	for k := range doc.Annotations {
 		an := &doc.Annotations[k]
 		switch an.Kind {
@@ -342,14 +343,23 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		case "technique":
 			techs = append(techs, techRef{an.Span, an.ID})
 		case "event":
-			evs = append(evs, readEvent(an))
+			// an event with neither source nor target names no actor
+			if an.Parts != nil {
+				if _, ok := an.Parts["source"]; ok {
+					evs = append(evs, readEvent(an))
+				} else if _, ok := an.Parts["target"]; ok {
+					evs = append(evs, readEvent(an))
+				}
+			}
+		case "demonym", "place":
+			geo = append(geo, k)
 		}
 	}
 	// mentions and techniques in text order (the neighbour and technique
 	// scans below rely on it)
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].span.Start < ms[j].span.Start })
 	var dems []demonymRef
-	ix, dems = newActorIndex(doc, ms)
+	ix, dems = newActorIndex(doc, ms, geo)
 	ms = ix.resolve(ms, dems, func(id string) string { return entityField(id, false) })
 	ms = a.nominals(doc, ms)
 	sort.SliceStable(techs, func(i, j int) bool { return techs[i].Start < techs[j].Start })
