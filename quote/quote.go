@@ -101,7 +101,9 @@ func (a *Analyzer) Name() string { return "quotes" }
 // cue-less reported clauses dropped. 3: span reranker for sources and cues,
 // a continued quotation in the paragraph joined to the speaker's quote.
 // 4: tagger with a wider window and sentence features, keep/drop filter.
-func (a *Analyzer) Version() string { return "4" }
+// 5: a participle after a comma shares the source of the attribution
+// before it; reranker retrained.
+func (a *Analyzer) Version() string { return "5" }
 
 // Requires implements pipeline.Analyzer: speakers are linked to the
 // entities analyzer's entities. Without them (a document analysed by this
@@ -174,7 +176,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	}
 	ments := findMentions(doc, s, toks)
 	subjectSources(s, toks, sentOf, ments, attrs)
-	shareSubjects(toks, sentOf, attrs)
+	shareSubjects(s, toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)
 	if a.rr != nil {
 		d, sc := &rrDoc{s: s, toks: toks, sentOf: sentOf, ments: ments, marg: marg}, &rrScratch{}

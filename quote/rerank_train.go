@@ -62,7 +62,7 @@ func (a *Analyzer) AddExamples(ctx context.Context, set *RerankSet, group int, d
 	}
 	ments := findMentions(doc, s, toks)
 	subjectSources(s, toks, sentOf, ments, attrs)
-	shareSubjects(toks, sentOf, attrs)
+	shareSubjects(s, toks, sentOf, attrs)
 	tidySources(s, toks, sentOf, attrs)
 	d := &rrDoc{s: s, toks: toks, sentOf: sentOf, ments: ments, marg: marg}
 	// the filter's examples: keep is right when the cue overlaps a gold

@@ -457,8 +457,12 @@ func cutAtCitations(s string, cits []citation, as []attribution) {
 // coordinated and participial reporting verbs share their subject ("Clinton
 // adds that … and called on Sanders to …", "Sanders is pushing back,
 // questioning …"). PolNeAR annotates the shared subject as the source of
-// both.
-func shareSubjects(toks []document.Token, sentOf []int, as []attribution) {
+// both. A participle after a comma ("“…,” Anderson said, adding that …")
+// takes the shared subject even when the tagger gave it a source of its
+// own: that source is most often a noun phrase of the quotation or of the
+// sentence before (5-fold CV on PolNeAR train: source exact F1 0.669 →
+// 0.672, higher or equal on four folds of five; attribution F1 +0.003).
+func shareSubjects(s string, toks []document.Token, sentOf []int, as []attribution) {
 	sentAt := func(at int) int {
 		k := sort.Search(len(toks), func(j int) bool { return toks[j].End > at })
 		if k >= len(toks) {
@@ -466,9 +470,19 @@ func shareSubjects(toks []document.Token, sentOf []int, as []attribution) {
 		}
 		return sentOf[k]
 	}
+	// participle reports whether the cue is one -ing word after a comma
+	// ("X said, adding that …")
+	participle := func(q *attribution) bool {
+		r := toksIndex(toks, q.cue)
+		if r[1]-r[0] != 1 || r[0] < 1 || s[toks[r[0]-1].Start:toks[r[0]-1].End] != "," {
+			return false
+		}
+		w := s[toks[r[0]].Start:toks[r[0]].End]
+		return len(w) > 4 && strings.HasSuffix(w, "ing") && unicode.IsLower(firstRune(w))
+	}
 	for i := range as {
 		q := &as[i]
-		if !q.hasCue || q.hasSource {
+		if !q.hasCue || q.hasSource && !participle(q) {
 			continue
 		}
 		sq := sentAt(q.cue.Start)
@@ -486,8 +500,10 @@ func shareSubjects(toks []document.Token, sentOf []int, as []attribution) {
 			}
 		}
 		if best >= 0 {
+			if !q.hasSource {
+				q.conf -= 0.05
+			}
 			q.source, q.hasSource = as[best].source, true
-			q.conf -= 0.05
 		}
 	}
 }

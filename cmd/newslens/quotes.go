@@ -177,6 +177,7 @@ func runTrainQuotes(ctx context.Context, e env) error {
 	data := fs.String("data", "../shared/data/quotes/polnear/train", "PolNeAR train split directory")
 	out := fs.String("out", filepath.Join("quote", quote.ModelPath), "model file to write")
 	epochs := fs.Int("epochs", 0, "training epochs (0: default)")
+	allAnn := fs.Bool("all-annotators", false, "train also on the other annotators' files of the articles annotated several times")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -184,9 +185,16 @@ func runTrainQuotes(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
+	extra, err := quotesExtraAnnotators(*data, *allAnn, arts)
+	if err != nil {
+		return err
+	}
 	docs := make([]quote.TrainDoc, 0, len(arts))
 	for _, a := range arts {
 		docs = append(docs, quotesTrainDoc(a))
+		for _, x := range extra[a.Name] {
+			docs = append(docs, quotesTrainDoc(x))
+		}
 	}
 	f, err := os.Create(*out)
 	if err != nil {

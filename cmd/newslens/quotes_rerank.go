@@ -62,6 +62,7 @@ func runTrainQuotesRerank(ctx context.Context, e env) error {
 	epochs := fs.Int("epochs", 0, "reranker epochs (0: default)")
 	rate := fs.Float64("rate", 0, "reranker SGD step (0: default)")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	allAnn := fs.Bool("all-annotators", false, "train the fold taggers also on the other annotators' files of the articles annotated several times (scoring still uses one file per article)")
 	grid := fs.String("grid", "", "before training, compare these EPOCHS:RATE settings (comma-separated) by cross-validated reranking accuracy, and log it")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -70,6 +71,10 @@ func runTrainQuotesRerank(ctx context.Context, e env) error {
 		return fmt.Errorf("%w: --folds must be at least 2", errUsage)
 	}
 	arts, err := eval.ReadPolNeAR(*data)
+	if err != nil {
+		return err
+	}
+	extra, err := quotesExtraAnnotators(*data, *allAnn, arts)
 	if err != nil {
 		return err
 	}
@@ -98,6 +103,9 @@ func runTrainQuotesRerank(ctx context.Context, e env) error {
 		for i, a := range arts {
 			if i%*folds != k {
 				tdocs = append(tdocs, quotesTrainDoc(a))
+				for _, x := range extra[a.Name] {
+					tdocs = append(tdocs, quotesTrainDoc(x))
+				}
 			}
 		}
 		var buf bytes.Buffer
@@ -270,4 +278,31 @@ func quotesGold(a eval.QuoteArticle) []quote.GoldAttr {
 		out = append(out, quote.GoldAttr{Source: sp(x.Source), Cue: sp(x.Cue), Content: sp(x.Content)})
 	}
 	return out
+}
+
+// quotesExtraAnnotators returns, when all is set, the other annotators'
+// versions of the articles of dir that several annotators annotated, by
+// article name: every file but the one ReadPolNeAR chose (arts). They are
+// extra training documents for the tagger only; scores use arts.
+func quotesExtraAnnotators(dir string, all bool, arts []eval.QuoteArticle) (map[string][]eval.QuoteArticle, error) {
+	if !all {
+		return nil, nil
+	}
+	multi, err := eval.ReadPolNeARMulti(dir)
+	if err != nil {
+		return nil, err
+	}
+	chosen := map[string]string{}
+	for _, a := range arts {
+		chosen[a.Name] = a.Annotator
+	}
+	out := map[string][]eval.QuoteArticle{}
+	for _, versions := range multi {
+		for _, v := range versions {
+			if who, ok := chosen[v.Name]; ok && v.Annotator != who {
+				out[v.Name] = append(out[v.Name], v)
+			}
+		}
+	}
+	return out, nil
 }
