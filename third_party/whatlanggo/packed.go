@@ -237,10 +237,11 @@ var asciiTrigramChar = func() (t [utf8.RuneSelf]rune) {
 // text at the start (the counts do not depend on the table's size).
 func countPacked(input string) trigramCounts {
 	var c trigramCounts
-	// a text of n bytes has at most n distinct trigrams and usually far
-	// fewer; start at a size that most texts never outgrow
+	// a text of n bytes has at most n distinct trigrams, and news text
+	// about n/10 (fewer as it grows): start near the size it ends at,
+	// rather than rehashing from 1024 up
 	size := 1024
-	for size < len(input)/2 && size < 1<<14 {
+	for size < len(input)/8 && size < 1<<13 {
 		size <<= 1
 	}
 	c.keys = make([]uint64, size)
