@@ -107,9 +107,9 @@ type eventRef struct {
 	trigger         document.Span
 	source, target  document.Span
 	hasSrc, hasTgt  bool
-	srcEnt, tgtEnt  string
-	srcIdx, tgtIdx  int     // mention indexes of source and target, -1 if none
-	pol             float64 // trigger word's lexicon polarity
+	attrs           map[string]any // for the entity ids, read only when a part names no mention
+	srcIdx, tgtIdx  int            // mention indexes of source and target, -1 if none
+	pol             float64        // trigger word's lexicon polarity
 	negated, hypoth bool
 }
 
@@ -137,7 +137,7 @@ func (a *Analyzer) eventRoles(doc *document.Document, ms []mention, evs []eventR
 		if ev.hasTgt {
 			ev.tgtIdx = mentionAt(ms, ev.target)
 		}
-		if ev.srcIdx < 0 && ev.tgtIdx < 0 && ev.srcEnt == "" && ev.tgtEnt == "" {
+		if ev.srcIdx < 0 && ev.tgtIdx < 0 {
 			continue
 		}
 		ev.pol = a.triggerPolarity(doc, ev.trigger, wcache)
@@ -176,17 +176,12 @@ func setEventFeatures(f *[NumFeatures]float64, roles uint8) {
 	}
 }
 
-// readEvent reads an event annotation.
+// readEvent reads an event annotation. Its label is the PLOVER type.
 func readEvent(an *document.Annotation) eventRef {
-	ev := eventRef{id: an.ID, typ: an.Label}
-	if t, ok := an.Attrs["plover"].(string); ok {
-		ev.typ = t
-	}
+	ev := eventRef{id: an.ID, typ: an.Label, attrs: an.Attrs}
 	ev.trigger = an.Parts["trigger"]
 	ev.source, ev.hasSrc = an.Parts["source"]
 	ev.target, ev.hasTgt = an.Parts["target"]
-	ev.srcEnt, _ = an.Attrs["source_entity"].(string)
-	ev.tgtEnt, _ = an.Attrs["target_entity"].(string)
 	switch an.Attrs["mode"] {
 	case "negated":
 		ev.negated = true
@@ -236,10 +231,11 @@ func (a *Analyzer) entityEvidence(ms []mention, entOf []int, pos map[string]int,
 	tally := make([]float64, 4*len(order))
 	evPos, evNeg, balSum, balN := tally[:len(order)], tally[len(order):2*len(order)], tally[2*len(order):3*len(order)], tally[3*len(order):]
 	// the mention resolved by eventRoles, else the entity id
-	actor := func(idx int, ent string) (int, bool) {
+	actor := func(idx int, ev *eventRef, attr string) (int, bool) {
 		if idx >= 0 && idx < len(ms) {
 			return entOf[idx], true
 		}
+		ent, _ := ev.attrs[attr].(string)
 		if ent == "" {
 			return 0, false
 		}
@@ -251,8 +247,8 @@ func (a *Analyzer) entityEvidence(ms []mention, entOf []int, pos map[string]int,
 		if ev.negated || ev.hypoth {
 			continue
 		}
-		ks, okS := actor(ev.srcIdx, ev.srcEnt)
-		kt, okT := actor(ev.tgtIdx, ev.tgtEnt)
+		ks, okS := actor(ev.srcIdx, ev, "source_entity")
+		kt, okT := actor(ev.tgtIdx, ev, "target_entity")
 		if okS {
 			eps[ks].Events = append(eps[ks].Events, ev.id)
 			if ev.pol > 0 {
