@@ -22,27 +22,58 @@
 package selector
 
 import (
-	"github.com/go-shiori/dom"
 	"golang.org/x/net/html"
 )
 
 type Rule func(*html.Node) bool
 
+// Query and QueryAll test the elements below root in document order, as
+// upstream's loops over dom.GetElementsByTagName(root, "*") did, but while
+// walking the tree: no slice of every element of the page is built for each
+// rule, and Query stops at its first match (newslens patch 16; the rules only
+// read the tree, so testing during the walk sees what the loops saw).
+// TestQueryAsUpstream and FuzzQueryAsUpstream compare them with the loops.
 func Query(root *html.Node, selector Rule) *html.Node {
-	for _, e := range dom.GetElementsByTagName(root, "*") {
+	var found *html.Node
+	walkElements(root, func(e *html.Node) bool {
 		if selector(e) {
-			return e
+			found = e
+			return false
 		}
-	}
-	return nil
+		return true
+	})
+	return found
 }
 
 func QueryAll(root *html.Node, selector Rule) []*html.Node {
 	var matches []*html.Node
-	for _, e := range dom.GetElementsByTagName(root, "*") {
+	walkElements(root, func(e *html.Node) bool {
 		if selector(e) {
 			matches = append(matches, e)
 		}
-	}
+		return true
+	})
 	return matches
+}
+
+// walkElements calls f with every element below root in document order
+// until f returns false. It walks by the nodes' links, without recursion.
+func walkElements(root *html.Node, f func(*html.Node) bool) {
+	n := root.FirstChild
+	for n != nil {
+		if n.Type == html.ElementNode && !f(n) {
+			return
+		}
+		if n.FirstChild != nil {
+			n = n.FirstChild
+			continue
+		}
+		for n.NextSibling == nil {
+			n = n.Parent
+			if n == root || n == nil {
+				return
+			}
+		}
+		n = n.NextSibling
+	}
 }
