@@ -97,15 +97,19 @@ type scratch struct {
 	lw     []string // lower-cased token forms, "" until needed
 	share  sentShare
 	marks  quoteMarks
+	evs    []eventRef       // the document's events (entity.go)
+	geo    []int            // its demonym and place annotations (actors.go)
+	feats  []EntityFeatures // per actor (entity.go)
 }
 
 // release clears what points into the document and returns sc to the
 // pool, unless a hostile document made it too big to keep.
 func (a *Analyzer) release(sc *scratch, ms []mention, lw []string) {
-	if len(sc.wcache) > 4096 || cap(ms) > 4096 || cap(lw) > 1<<16 {
+	if len(sc.wcache) > 4096 || cap(ms) > 4096 || cap(lw) > 1<<16 || cap(sc.evs) > 4096 || cap(sc.feats) > 4096 {
 		return
 	}
 	clear(sc.wcache)
+	clear(sc.evs[:cap(sc.evs)]) // they hold attribute maps of the document
 	clear(ms[:cap(ms)])
 	clear(lw)
 	sc.ms, sc.lw = ms[:0], lw[:0]
@@ -313,8 +317,9 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 	defer func() { a.release(sc, *msAll, lw) }()
 	var qs []quoteSpan
 	var techs []techRef
-	var evs []eventRef
-	var geo []int // demonym and place annotations, for the actor index
+	evs := sc.evs[:0]
+	geo := sc.geo[:0] // demonym and place annotations, for the actor index
+	defer func() { sc.evs, sc.geo = evs[:0], geo[:0] }()
 	for k := range doc.Annotations {
 		an := &doc.Annotations[k]
 		switch an.Kind {
@@ -632,7 +637,9 @@ func (a *Analyzer) Analyze(ctx context.Context, doc *document.Document) error {
 		probs [][3]float64
 	}
 	var byVoice []voiceGroup
-	feats0 := make([]EntityFeatures, len(order))
+	feats0 := slices.Grow(sc.feats[:0], len(order))[:len(order)]
+	clear(feats0)
+	sc.feats = feats0
 	for k, eid := range order {
 		idx := grouped[starts[k]:starts[k+1]]
 		ep := EntityPortrayal{EntityID: eid, Name: entityField(eid, true)}
