@@ -22,7 +22,7 @@ func TestTally(t *testing.T) {
 			{kind: "technique", label: "Loaded_Language", n: 1},
 			{kind: "count", label: "killed", n: 2}, // not in any rollup
 		},
-		ents: []entFact{{entity: "Q9", rnk: 0, portrayal: "negative"}, {entity: "Q1", rnk: 1}, {entity: "Q7", rnk: 9}},
+		ents:   []entFact{{entity: "Q9", rnk: 0, portrayal: "negative"}, {entity: "Q1", rnk: 1}, {entity: "Q7", rnk: 9}},
 		events: []eventFact{{typ: "FIGHT", source: "Q1", target: "Q9", n: 2}},
 	}
 	tl := newTally(1)
@@ -35,7 +35,7 @@ func TestTally(t *testing.T) {
 			"volume||" + day: 1, "volume-outlet|Rep|" + day: 1,
 			"places||170063": 2, "speakers|Rep|Ahmad Khalil": 3, "quoted-entities|Rep|Q9": 3,
 			"outlet-technique|Rep|Loaded_Language": 1,
-			"entities||Q9": 1, "entities||Q1": 1, "entities||Q7": 1,
+			"entities||Q9":                         1, "entities||Q1": 1, "entities||Q7": 1,
 			"portrayal||Q9\tnegative": 1, "portrayed||Q9": 1, "portrayal-by-outlet|Rep|Q9\tnegative": 1,
 			"events||FIGHT": 2, "event-actors|source\tFIGHT|Q1": 2, "event-actors|target\tFIGHT|Q9": 2,
 			"cooccurrence||Q1\tQ9": 1,
