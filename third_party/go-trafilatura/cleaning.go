@@ -4,6 +4,7 @@
 package trafilatura
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -213,4 +214,76 @@ func protectedLinks(tree *html.Node, tables bool) []*html.Node {
 	}
 	walk(tree, in)
 	return out
+}
+
+// The queries below are dom.QuerySelectorAll with a constant selector, as
+// the metadata search and the cleaning asked them, answered by one walk with
+// a plain test per element instead of parsing the selector and running
+// cascadia's matchers (newslens patch 17). The tests are the selectors':
+// tag names compared exactly, attributes by exact key, any attribute of that
+// key matching, as cascadia's matchAttribute does; the elements come in
+// document order, root excluded. TestQueriesAsCascadia and
+// FuzzQueriesAsCascadia compare them with the selectors from every root.
+
+// elementsWhere is the elements below root, in document order, that match.
+func elementsWhere(root *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && match(c) {
+				out = append(out, c)
+			}
+			if c.FirstChild != nil {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	return out
+}
+
+// attrWhere reports whether n has an attribute key whose value passes f.
+func attrWhere(n *html.Node, key string, f func(string) bool) bool {
+	for _, a := range n.Attr {
+		if a.Key == key && f(a.Val) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyValue(string) bool { return true }
+
+// headMetaWithContent is "head meta[content]".
+func headMetaWithContent(n *html.Node) bool {
+	if n.Data != "meta" || !attrWhere(n, "content", anyValue) {
+		return false
+	}
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.Data == "head" {
+			return true
+		}
+	}
+	return false
+}
+
+// metaOpenGraph is `meta[property^="og:"]` (cascadia's prefix test refuses
+// a blank value first).
+func metaOpenGraph(n *html.Node) bool {
+	return n.Data == "meta" && attrWhere(n, "property", func(s string) bool {
+		return strings.TrimSpace(s) != "" && strings.HasPrefix(s, "og:")
+	})
+}
+
+// scriptOfType is `script[type="<typ>"]`.
+func scriptOfType(typ string) func(*html.Node) bool {
+	return func(n *html.Node) bool {
+		return n.Data == "script" && attrWhere(n, "type", func(s string) bool { return s == typ })
+	}
+}
+
+// elementNamed is a type selector ("figure").
+func elementNamed(name string) func(*html.Node) bool {
+	return func(n *html.Node) bool { return n.Data == name }
 }

@@ -46,7 +46,7 @@ func docCleaning(doc *html.Node, opts Options) {
 		cleaningList["th"] = struct{}{}
 		cleaningList["tr"] = struct{}{}
 	} else {
-		for _, figure := range dom.QuerySelectorAll(doc, "figure") {
+		for _, figure := range elementsWhere(doc, elementNamed("figure")) { // newslens patch 17: "figure"
 			var hasTableDescendant bool
 			for _, child := range dom.GetElementsByTagName(figure, "*") {
 				if dom.TagName(child) == "table" {

@@ -236,8 +236,10 @@ func decodeJsonLd(doc *html.Node, opts Options) (persons, organizations, article
 	}
 
 	// Find all script nodes that contain JSON+Ld schema
-	scriptNodes1 := dom.QuerySelectorAll(doc, `script[type="application/ld+json"]`)
-	scriptNodes2 := dom.QuerySelectorAll(doc, `script[type="application/settings+json"]`)
+	// newslens patch 17: `script[type="application/ld+json"]` and
+	// `script[type="application/settings+json"]`
+	scriptNodes1 := elementsWhere(doc, scriptOfType("application/ld+json"))
+	scriptNodes2 := elementsWhere(doc, scriptOfType("application/settings+json"))
 	scriptNodes := append(scriptNodes1, scriptNodes2...)
 
 	for _, script := range scriptNodes {

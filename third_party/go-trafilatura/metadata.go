@@ -276,7 +276,7 @@ func examineMeta(doc *html.Node) Metadata {
 
 	// Scan all <meta> nodes that has attribute "content"
 	var tmpSitename string
-	for _, node := range dom.QuerySelectorAll(doc, "head meta[content]") {
+	for _, node := range elementsWhere(doc, headMetaWithContent) { // newslens patch 17: "head meta[content]"
 		// Make sure content is not empty
 		content := dom.GetAttribute(node, "content")
 		content = rxHtmlStripTag.ReplaceAllString(content, "")
@@ -367,7 +367,7 @@ func extractOpenGraphMeta(doc *html.Node) Metadata {
 	var metadata Metadata
 
 	// Scan all <meta> nodes whose property starts with "og:"
-	for _, node := range dom.QuerySelectorAll(doc, `meta[property^="og:"]`) {
+	for _, node := range elementsWhere(doc, metaOpenGraph) { // newslens patch 17: `meta[property^="og:"]`
 		// Get property name
 		propName := dom.GetAttribute(node, "property")
 		propName = trim(propName)
@@ -518,7 +518,7 @@ func extractDomURL(doc *html.Node) string {
 
 	// Add domain name if it's missing
 	if url != "" && strings.HasPrefix(url, "/") {
-		for _, node := range dom.QuerySelectorAll(doc, "head meta[content]") {
+		for _, node := range elementsWhere(doc, headMetaWithContent) { // newslens patch 17: "head meta[content]"
 			nodeName := trim(dom.GetAttribute(node, "name"))
 			nodeProperty := trim(dom.GetAttribute(node, "property"))
 

@@ -449,3 +449,80 @@ func BenchmarkIsTrimmed(b *testing.B) {
 		}
 	})
 }
+
+// checkQueriesAsCascadia compares patch 17's queries with the selectors
+// they replace, from every root of a page.
+func checkQueriesAsCascadia(t *testing.T, page string) {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Skip(err)
+	}
+	roots := append([]*html.Node{root}, dom.GetElementsByTagName(root, "*")...)
+	for _, q := range []struct {
+		sel   string
+		match func(*html.Node) bool
+	}{
+		{"head meta[content]", headMetaWithContent},
+		{`meta[property^="og:"]`, metaOpenGraph},
+		{`script[type="application/ld+json"]`, scriptOfType("application/ld+json")},
+		{`script[type="application/settings+json"]`, scriptOfType("application/settings+json")},
+		{"figure", elementNamed("figure")},
+	} {
+		for _, r := range roots {
+			if got, want := elementsWhere(r, q.match), dom.QuerySelectorAll(r, q.sel); !slices.Equal(got, want) {
+				t.Fatalf("page %q, root <%s>, %s: %d elements, cascadia %d", page, r.Data, q.sel, len(got), len(want))
+			}
+		}
+	}
+}
+
+func TestQueriesAsCascadia(t *testing.T) {
+	for _, page := range []string{
+		``,
+		`<html><head><meta content="x" name="a"><meta name="b"><META CONTENT=y property="og:title"></head><body><meta content="z"></body></html>`,
+		`<meta property=" og:x" content=a><meta property="og:" content=b><meta property="  " content=c><meta property="OG:x"><meta property=og:a property=b>`,
+		`<script type="application/ld+json">{}</script><script type="application/LD+json">{}</script><script type="application/settings+json">{}</script><svg><script type="application/ld+json">x</script></svg>`,
+		`<figure><table><tr><td>t</td></tr></table></figure><div><figure><figcaption>c</figcaption></figure></div><FIGURE>u</FIGURE>`,
+		`<head><template><meta content=t></template></head><body><svg><head><meta content=s></head></svg></body>`,
+	} {
+		checkQueriesAsCascadia(t, page)
+	}
+}
+
+func FuzzQueriesAsCascadia(f *testing.F) {
+	f.Add(`<html><head><meta content="x"><meta property="og:title" content=t></head><body><figure>f</figure></body></html>`)
+	f.Add(`<script type="application/ld+json">{}</script><meta property=" og:x">`)
+	f.Fuzz(func(t *testing.T, page string) {
+		checkQueriesAsCascadia(t, page)
+	})
+}
+
+// BenchmarkQueries compares patch 17's walk with cascadia for "head
+// meta[content]" on a page of 200 sections with 20 meta tags.
+func BenchmarkQueries(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("<html><head>")
+	for i := range 20 {
+		fmt.Fprintf(&sb, `<meta name="m%d" content="v%d">`, i, i)
+	}
+	sb.WriteString("</head><body><main>")
+	for i := range 200 {
+		fmt.Fprintf(&sb, `<section><div class="c%d"><p>Text <a href="/a">link</a> and <b>more</b>.</p><ul><li>x</li></ul></div></section>`, i)
+	}
+	sb.WriteString("</main></body></html>")
+	root, err := html.Parse(strings.NewReader(sb.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("walk", func(b *testing.B) {
+		for range b.N {
+			elementsWhere(root, headMetaWithContent)
+		}
+	})
+	b.Run("cascadia", func(b *testing.B) {
+		for range b.N {
+			dom.QuerySelectorAll(root, "head meta[content]")
+		}
+	})
+}
