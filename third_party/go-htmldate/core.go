@@ -361,7 +361,7 @@ func examineMetaElements(doc *html.Node, opts Options) (string, time.Time) {
 	var strMeta, strReserve string
 
 	// Loop through all meta elements
-	for _, elem := range dom.QuerySelectorAll(doc, "meta") {
+	for _, elem := range elementsWhere(doc, elementNamed("meta")) { // newslens patch 4: "meta"
 		// Safeguard
 		if len(elem.Attr) == 0 {
 			continue

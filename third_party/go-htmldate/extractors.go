@@ -245,8 +245,10 @@ func jsonSearch(doc *html.Node, opts Options) (string, time.Time) {
 	}
 
 	// Look throughout the HTML tree
-	ldJsonScripts := dom.QuerySelectorAll(doc, `script[type="application/ld+json"]`)
-	settingsJsonScripts := dom.QuerySelectorAll(doc, `script[type="application/settings+json"]`)
+	// newslens patch 4: `script[type="application/ld+json"]` and
+	// `script[type="application/settings+json"]`
+	ldJsonScripts := elementsWhere(doc, elementWithAttr("script", "type", "application/ld+json"))
+	settingsJsonScripts := elementsWhere(doc, elementWithAttr("script", "type", "application/settings+json"))
 	scriptNodes := append(ldJsonScripts, settingsJsonScripts...)
 
 	for _, elem := range scriptNodes {
@@ -364,7 +366,7 @@ func idiosyncrasiesSearch(htmlString string, opts Options) (string, time.Time) {
 
 // metaImgSearch looks for url in <meta> image elements.
 func metaImgSearch(doc *html.Node, opts Options) (string, time.Time) {
-	for _, elem := range dom.QuerySelectorAll(doc, `meta[property="og:image"]`) {
+	for _, elem := range elementsWhere(doc, elementWithAttr("meta", "property", "og:image")) { // newslens patch 4: `meta[property="og:image"]`
 		content := strings.TrimSpace(dom.GetAttribute(elem, "content"))
 		if content != "" {
 			result := extractUrlDate(content, opts)

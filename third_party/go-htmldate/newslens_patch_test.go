@@ -1,6 +1,7 @@
 package htmldate
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,4 +76,77 @@ func TestCloneTreeAsDomClone(t *testing.T) {
 			t.Fatalf("cleanDocument on the page:\n%s\non a copy:\n%s", got, want)
 		}
 	}
+}
+
+// checkQueriesAsCascadia compares patch 4's queries with the selectors
+// they replace, from every root of a page.
+func checkQueriesAsCascadia(t *testing.T, page string) {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Skip(err)
+	}
+	roots := append([]*html.Node{root}, dom.GetElementsByTagName(root, "*")...)
+	for _, q := range []struct {
+		sel   string
+		match func(*html.Node) bool
+	}{
+		{"meta", elementNamed("meta")},
+		{`script[type="application/ld+json"]`, elementWithAttr("script", "type", "application/ld+json")},
+		{`script[type="application/settings+json"]`, elementWithAttr("script", "type", "application/settings+json")},
+		{`meta[property="og:image"]`, elementWithAttr("meta", "property", "og:image")},
+	} {
+		for _, r := range roots {
+			if got, want := elementsWhere(r, q.match), dom.QuerySelectorAll(r, q.sel); !slices.Equal(got, want) {
+				t.Fatalf("page %q, root <%s>, %s: %d elements, cascadia %d", page, r.Data, q.sel, len(got), len(want))
+			}
+		}
+	}
+}
+
+func TestQueriesAsCascadia(t *testing.T) {
+	for _, page := range []string{
+		``,
+		`<html><head><meta content="x"><META property="og:image" content=i><meta property="OG:image"></head><body><meta></body></html>`,
+		`<script type="application/ld+json">{}</script><script type="Application/ld+json">{}</script><script type="application/settings+json">{}</script><svg><script type="application/ld+json">x</script></svg>`,
+		`<meta property=og:image property=x><meta property=" og:image"><div><meta property=og:image></div>`,
+	} {
+		checkQueriesAsCascadia(t, page)
+	}
+}
+
+func FuzzQueriesAsCascadia(f *testing.F) {
+	f.Add(`<html><head><meta property="og:image" content=i></head><body><script type="application/ld+json">{}</script></body></html>`)
+	f.Fuzz(func(t *testing.T, page string) {
+		checkQueriesAsCascadia(t, page)
+	})
+}
+
+// BenchmarkQueries compares patch 4's walk with cascadia for "meta" on a
+// page of 200 sections with 20 meta tags.
+func BenchmarkQueries(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("<html><head>")
+	for range 20 {
+		sb.WriteString(`<meta name="m" content="v">`)
+	}
+	sb.WriteString("</head><body><main>")
+	for range 200 {
+		sb.WriteString(`<section><div class="c"><p>Text <a href="/a">link</a> and <b>more</b>.</p><ul><li>x</li></ul></div></section>`)
+	}
+	sb.WriteString("</main></body></html>")
+	root, err := html.Parse(strings.NewReader(sb.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("walk", func(b *testing.B) {
+		for range b.N {
+			elementsWhere(root, elementNamed("meta"))
+		}
+	})
+	b.Run("cascadia", func(b *testing.B) {
+		for range b.N {
+			dom.QuerySelectorAll(root, "meta")
+		}
+	})
 }
