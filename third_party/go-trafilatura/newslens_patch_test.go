@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-shiori/dom"
 	"github.com/markusmobius/go-trafilatura/internal/etree"
+	"github.com/markusmobius/go-trafilatura/internal/re2go"
 	"github.com/markusmobius/go-trafilatura/internal/selector"
 	"golang.org/x/net/html"
 )
@@ -523,6 +524,51 @@ func BenchmarkQueries(b *testing.B) {
 	b.Run("cascadia", func(b *testing.B) {
 		for range b.N {
 			dom.QuerySelectorAll(root, "head meta[content]")
+		}
+	})
+}
+
+func checkFilterLine(t *testing.T, line string) {
+	t.Helper()
+	if !mayBeFilterLine(line) && re2go.IsTextFilter(line) {
+		t.Fatalf("mayBeFilterLine(%q) = false, but the matcher matches it", line)
+	}
+}
+
+func TestFilterLine(t *testing.T) {
+	for _, line := range []string{"", "Print", " print", "» Facebook", "E-Mail", "email", "Mehr zum Thema:", "Mehr zum Thema",
+		"More on this", "More on this........", "More on this.........", "Share on Twitter", "PDF.", "Print:", "QQ",
+		"A sentence that ends in a word.", "Read more on this...", "\u212aing", "Faceboo\u212a", "x\u00a0WhatsApp", "WEIBO"} {
+		checkFilterLine(t, line)
+	}
+	if !mayBeFilterLine("Follow us on Twitter") || mayBeFilterLine("An ordinary sentence of the article.") {
+		t.Error("mayBeFilterLine does not tell the two example lines apart")
+	}
+}
+
+func FuzzFilterLine(f *testing.F) {
+	for _, s := range []string{"Print", "» Facebook", "More on this...", "Mehr zum Thema:", "x E-Mail", "\u212aing"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		checkFilterLine(t, line)
+	})
+}
+
+// BenchmarkFilterLine compares the matcher with and without the precheck
+// on ordinary sentences of a page.
+func BenchmarkFilterLine(b *testing.B) {
+	lines := []string{"The minister said on Tuesday that the talks would resume next week.",
+		"Officials in both capitals declined to comment on the report.", "Share this article", "Print"}
+	b.Run("precheck", func(b *testing.B) {
+		for i := range b.N {
+			l := lines[i%len(lines)]
+			_ = mayBeFilterLine(l) && re2go.IsTextFilter(l)
+		}
+	})
+	b.Run("matcher", func(b *testing.B) {
+		for i := range b.N {
+			re2go.IsTextFilter(lines[i%len(lines)])
 		}
 	})
 }

@@ -121,12 +121,48 @@ func textFilter(n *html.Node) bool {
 		return true
 	}
 
-	for _, line := range strings.Split(testText, "\n") {
-		if re2go.IsTextFilter(line) {
+	// newslens patch 18: the lines are read without splitting the text
+	// into a slice, and a line is handed to the matcher (which copies it)
+	// only when it can match: see mayBeFilterLine.
+	rest := testText
+	for {
+		line, more, found := strings.Cut(rest, "\n")
+		if mayBeFilterLine(line) && re2go.IsTextFilter(line) {
+			return true
+		}
+		if !found {
+			return false
+		}
+		rest = more
+	}
+}
+
+// filterWords are the alternatives of re2go.IsTextFilter's pattern, lower
+// case, with "E-?Mail" as its suffix "mail".
+var filterWords = []string{"drucken", "mail", "facebook", "flipboard", "google", "instagram", "linkedin", "pdf",
+	"pinterest", "pocket", "print", "qq", "reddit", "twitter", "wechat", "weibo", "whatsapp", "xing",
+	"mehr zum thema", "more on this"}
+
+// mayBeFilterLine is false for a line re2go.IsTextFilter cannot match
+// (newslens patch 18). The matcher scans the line token by token and
+// answers whether the last token matched its pattern, an optional non-word
+// character, then one of filterWords (case-insensitive), "Mehr zum Thema"
+// optionally with ':' and "More on this" with up to eight '.': so a line it
+// matches ends with one of the words once up to eight trailing dots and
+// then one colon are taken off. Most lines of a page are sentences that do
+// not, and the matcher copied each of them. TestFilterLine and
+// FuzzFilterLine check that the matcher never matches a line this rules out.
+func mayBeFilterLine(line string) bool {
+	s := line
+	for i := 0; i < 8 && strings.HasSuffix(s, "."); i++ {
+		s = s[:len(s)-1]
+	}
+	s = strings.TrimSuffix(s, ":")
+	for _, w := range filterWords {
+		if len(s) >= len(w) && strings.EqualFold(s[len(s)-len(w):], w) {
 			return true
 		}
 	}
-
 	return false
 }
 
