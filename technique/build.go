@@ -147,6 +147,12 @@ func Build(ctx context.Context, cfg BuildConfig) (*CVResult, error) {
 		}
 		lex.wn, wnFiles = wn, files
 		log.Info("wordnet classes", "words", len(wn))
+		if !opts.NoNeighbours {
+			if lex.wnRel, err = loadWordNetGraph(cfg.WordNet); err != nil {
+				return nil, err
+			}
+			log.Info("wordnet neighbour graph", "lemmas", len(lex.wnRel))
+		}
 	}
 	lex.buildFacts()
 	t0 := time.Now()

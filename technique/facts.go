@@ -25,6 +25,8 @@ type wordFacts struct {
 	// stem's bucket), when the lexicon has the model's rates folded in
 	// (foldRates): zero otherwise
 	rate, rateN, startRate, endRate, stemRate, stemN uint8
+	nbrRate, nbrN                                    uint8
+	cluRate, cluN                                    [2]uint8
 }
 
 // factsOf computes the facts of lower-case w from the lexicon's tables.
@@ -39,6 +41,9 @@ func (l *lexicon) factsOf(w string) wordFacts {
 		f.rate, f.rateN = t.bucket(r)
 		f.startRate, f.endRate = t.edges(r)
 		f.stemRate, f.stemN = t.bucket(t.stems[hashString(stemOf(w))])
+		f.nbrRate, f.nbrN = t.nbrBuckets(w)
+		f.cluRate[0], f.cluN[0] = t.cluBuckets(w, f.cl, 0)
+		f.cluRate[1], f.cluN[1] = t.cluBuckets(w, f.cl, 1)
 	}
 	return f
 }

@@ -117,6 +117,10 @@ type tok struct {
 	startRate, endRate uint8
 	// stemRate and stemN are rate and rateN of the word's stem
 	stemRate, stemN uint8
+	// nbrRate and nbrN are the neighbour-rate buckets (wnrates.go)
+	nbrRate, nbrN uint8
+	// cluRate and cluN are the cluster-rate buckets, middle and fine
+	cluRate, cluN [2]uint8
 }
 
 // sent is a sentence of tokens [first,end) with sentence-level facts.
@@ -145,8 +149,11 @@ type prepared struct {
 	// clusters says whether the word-cluster features are on (the lexicon
 	// has a cluster table), wordnet the same for the WordNet classes.
 	clusters, wordnet bool
-	// rates says whether the tokens carry span rates (rates.go).
-	rates bool
+	// rates says whether the tokens carry span rates (rates.go), nbr
+	// whether they carry neighbour rates (wnrates.go).
+	rates, nbr bool
+	// cluRates says whether they carry cluster rates (wnrates.go).
+	cluRates bool
 }
 
 // maxDocTokens bounds the work on one document: beyond it, tokens are not
@@ -207,6 +214,8 @@ func prepareWith(doc *document.Document, lex *lexicon, sc *docScratch) *prepared
 		k.pol, k.subj, k.known = f.pol, f.subj, f.known
 		k.cl = f.cl
 		k.rate, k.rateN, k.startRate, k.endRate, k.stemRate, k.stemN = f.rate, f.rateN, f.startRate, f.endRate, f.stemRate, f.stemN
+		k.nbrRate, k.nbrN = f.nbrRate, f.nbrN
+		k.cluRate, k.cluN = f.cluRate, f.cluN
 		if t.Kind == document.TokWord {
 			k.wn = f.wn
 			if k.caps != 0 {

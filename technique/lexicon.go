@@ -28,6 +28,9 @@ type lexicon struct {
 	cl map[string][3]uint16
 	// wn maps lower-case lemmas to WordNet class bits (see wordnet.go).
 	wn map[string]uint8
+	// wnRel is the WordNet neighbour graph (wnrates.go), used in training
+	// only: the model stores the neighbour counts, not the graph.
+	wnRel wnGraph
 	// fact holds the facts of every word of the tables above (facts.go);
 	// empty until buildFacts.
 	fact factTable

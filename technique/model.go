@@ -129,7 +129,12 @@ type modelFile struct {
 	Clusters string
 	WordNet  string
 	Rates    string
-	Cal      Calibration
+	// Neighbours are the WordNet neighbour counts (wnrates.go).
+	Neighbours string
+	// ClusterRates says the rates are also summed per word cluster
+	// (derived when loaded, wnrates.go).
+	ClusterRates bool
+	Cal          Calibration
 
 	RSBits    uint
 	RSRows    []uint32
@@ -242,6 +247,8 @@ func (m *Model) Encode(w io.Writer) error {
 		TCBits: m.tc.Bits, Labels: m.tc.Labels, Lexicon: m.lex.encode(), Clusters: m.lex.encodeClusters(), WordNet: m.lex.encodeWordNet(), Cal: m.cal}
 	if m.rates != nil {
 		f.Rates = m.rates.encode()
+		f.Neighbours = m.rates.encodeNeighbours()
+		f.ClusterRates = m.rates.clu[0] != nil
 	}
 	var q []int16
 	f.SIRows, q, f.SIScale = sparsify(m.si.W, nTags, pruneSI)
@@ -324,6 +331,12 @@ func Decode(r io.Reader) (*Model, error) {
 	}
 	if m.rates, err = decodeRates(f.Rates); err != nil {
 		return nil, fmt.Errorf("technique model: %w", err)
+	}
+	if err := m.rates.decodeNeighbours(f.Neighbours); err != nil {
+		return nil, fmt.Errorf("technique model: %w", err)
+	}
+	if f.ClusterRates && m.rates != nil {
+		m.rates.setClusterRates(m.lex)
 	}
 	m.lex.foldRates(m.rates)
 	return m, nil

@@ -50,6 +50,13 @@ type rateTable struct {
 	// "stooges" shares the evidence of "stooge", "terrorism" of
 	// "terrorists". Both are derived from words when loaded.
 	byHash, stems map[uint64]wordRate
+	// nbr holds, per WordNet lemma, the summed counts of the training
+	// forms whose lemma is one of its neighbours (wnrates.go); nil
+	// without WordNet.
+	nbr map[string]wordRate
+	// clu holds the summed counts per middle and fine word cluster
+	// (wnrates.go); derived when loaded.
+	clu [2]map[uint16]wordRate
 }
 
 // stemOf is a crude stem of a lower-case form: its first six bytes.
@@ -146,12 +153,17 @@ func bucketF(x float64, bounds ...float64) int {
 // setRates gives every token of p its rate and count buckets from t.
 func (p *prepared) setRates(t *rateTable) {
 	p.rates = true
+	p.nbr = len(t.nbr) > 0
+	p.cluRates = t.clu[0] != nil
 	for i := range p.toks {
 		k := &p.toks[i]
 		r := t.byHash[k.word]
 		k.rate, k.rateN = t.bucket(r)
 		k.startRate, k.endRate = t.edges(r)
 		k.stemRate, k.stemN = t.bucket(t.stems[hashString(stemOf(k.lower))])
+		k.nbrRate, k.nbrN = t.nbrBuckets(k.lower)
+		k.cluRate[0], k.cluN[0] = t.cluBuckets(k.lower, k.cl, 0)
+		k.cluRate[1], k.cluN[1] = t.cluBuckets(k.lower, k.cl, 1)
 	}
 	p.setSentRates()
 }
@@ -244,6 +256,18 @@ func (p *prepared) rateFeatures(buf []uint64, s *sent, i int, pol uint64) []uint
 		return uint64(p.toks[j].endRate)
 	}
 	r := uint64(t.rate)
+	if p.nbr {
+		buf = append(buf,
+			mix(fNbrRate, mix(uint64(t.nbrRate), uint64(t.nbrN))),
+			mix(fNbrOwn, mix(uint64(t.nbrRate), uint64(t.rateN))),
+		)
+	}
+	if p.cluRates {
+		buf = append(buf,
+			mix(fCluRateMid, mix(uint64(t.cluRate[0]), uint64(t.cluN[0]))),
+			mix(fCluRateFine, mix(uint64(t.cluRate[1]), uint64(t.cluN[1]))),
+		)
+	}
 	return append(buf,
 		mix(fRate, mix(r, uint64(t.rateN))),
 		mix(fRateM1, mix(rt(i-1), r)),

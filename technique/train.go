@@ -34,6 +34,10 @@ type Options struct {
 	// NoRates leaves out the span-rate lexicon learned from the training
 	// spans (rates.go).
 	NoRates bool
+	// NoNeighbours leaves out the WordNet neighbour rates (wnrates.go).
+	NoNeighbours bool
+	// NoClusterRates leaves out the cluster rates (wnrates.go).
+	NoClusterRates bool
 	// Budget bounds a training run's wall time; passes stop early past it.
 	Budget time.Duration
 	// RSBits, RSEpochs, RSL2 and RSRate are the span rescorer's table
@@ -240,6 +244,12 @@ func Train(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*M
 				}
 			}
 			rt := countRates(ps, ts)
+			if !opts.NoNeighbours {
+				rt.setNeighbours(lex.wnRel)
+			}
+			if !opts.NoClusterRates {
+				rt.setClusterRates(lex)
+			}
 			for i := range arts {
 				if i%k == f {
 					preps[i].setRates(rt)
@@ -247,6 +257,12 @@ func Train(ctx context.Context, arts []*Article, lex *lexicon, opts Options) (*M
 			}
 		}
 		m.rates = countRates(preps, tags)
+		if !opts.NoNeighbours {
+			m.rates.setNeighbours(lex.wnRel)
+		}
+		if !opts.NoClusterRates {
+			m.rates.setClusterRates(lex)
+		}
 	}
 	var si []siExample
 	var tc []tcExample
@@ -278,6 +294,8 @@ func (m *Model) prepareWith(doc *document.Document, sc *docScratch) *prepared {
 	case m.lex != nil && m.lex.rated == m.rates:
 		// prepare has read the rates with the word facts
 		p.rates = true
+		p.nbr = len(m.rates.nbr) > 0
+		p.cluRates = m.rates.clu[0] != nil
 		p.setSentRates()
 	default:
 		p.setRates(m.rates)

@@ -27,6 +27,8 @@ func runTrainTechniques(ctx context.Context, e env) error {
 	clCache := fs.String("clusters-cache", "", "read the learned word clusters from this file if it exists, else write them there")
 	seed := fs.Int64("seed", 0, "random seed of training and of the fold assignment (0: the default, 1)")
 	rescore := fs.Bool("rescore", false, "add the second-stage span rescorer (it did not beat the tagger alone in cross-validation)")
+	noCluRates := fs.Bool("no-cluster-rates", false, "leave out the cluster rates")
+	noNbr := fs.Bool("no-neighbours", false, "leave out the WordNet neighbour rates")
 	wordnet := fs.String("wordnet", "/usr/share/wordnet", "the WordNet 3.0 database (Debian package wordnet-base); empty leaves out its features")
 	if err := fs.Parse(e.args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -35,6 +37,8 @@ func runTrainTechniques(ctx context.Context, e env) error {
 		Logger: slog.New(slog.NewTextHandler(e.stderr, nil)), NoClusters: *noClusters, ClustersCache: *clCache}
 	cfg.Options.Seed = *seed
 	cfg.Options.Rescore = *rescore
+	cfg.Options.NoNeighbours = *noNbr
+	cfg.Options.NoClusterRates = *noCluRates
 	if *cv > 0 {
 		cfg.CVOnly = true
 		cfg.Options.Folds = *cv
