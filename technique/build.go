@@ -40,6 +40,7 @@ var featureNames = []string{
 	"si: WordNet 3.0 word class (noun naming a person in its first two senses, adjective, adverb, noun; plural through morphy's noun rules; hyphens dropped) of the word, with polarity, with the previous word's class, and with whether the word is outside the cluster table; in a short quotation (scare quotes) or just before one",
 	"tc: bag of the span words' WordNet classes, the last word's class by word count, a person noun with the span's lowest polarity, a scare quotation inside",
 	"si: span rates learned from the training spans (rates.go): smoothed log-odds, against the prior, that the word is inside a span, starts one and ends one, and that its six-letter stem is inside one, each bucketed with how often it was seen; the neighbours' inside rates; the previous word's end rate with this word's start rate; words of the sentence with a high rate (out-of-fold, 4 folds, in training)",
+	"si: back-off span rates (wnrates.go): the smoothed log-odds that a training token is inside a span when its lemma is a WordNet 3.0 neighbour of the word (synonyms, similar, see-also, derivation, pertainym and hypernym synsets of its first three senses; never the word itself), with the neighbours' count and with the word's own count; the same over the other training forms of the word's middle and of its fine cluster",
 }
 
 // BuildConfig says where the data are and where the model goes.
