@@ -58,15 +58,20 @@ type Aggregator struct {
 
 // LoadAggregator reads an aggregator file (JSON).
 func LoadAggregator(fsys fs.FS, name string) (*Aggregator, error) {
+	return loadJSON[Aggregator](fsys, name, "portrayal aggregator")
+}
+
+// loadJSON reads one JSON model file; what names the file in errors.
+func loadJSON[T any](fsys fs.FS, name, what string) (*T, error) {
 	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, fmt.Errorf("portrayal aggregator %s: %w", name, err)
+		return nil, fmt.Errorf("%s %s: %w", what, name, err)
 	}
-	var a Aggregator
-	if err := json.Unmarshal(b, &a); err != nil {
-		return nil, fmt.Errorf("portrayal aggregator %s: %w", name, err)
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, name, err)
 	}
-	return &a, nil
+	return &v, nil
 }
 
 // Probs gives the class probabilities for a mention's features.

@@ -1,8 +1,6 @@
 package portrayal
 
 import (
-	"encoding/json"
-	"fmt"
 	"io/fs"
 	"math"
 
@@ -56,15 +54,7 @@ type EntityWeights struct {
 
 // LoadEntityWeights reads an entity combiner file (JSON).
 func LoadEntityWeights(fsys fs.FS, name string) (*EntityWeights, error) {
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("portrayal entity weights %s: %w", name, err)
-	}
-	var w EntityWeights
-	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, fmt.Errorf("portrayal entity weights %s: %w", name, err)
-	}
-	return &w, nil
+	return loadJSON[EntityWeights](fsys, name, "portrayal entity weights")
 }
 
 // Combine gives an actor's probabilities from its evidence.
